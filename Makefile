@@ -1,0 +1,40 @@
+# Two commands: `make run` and `make test`. Both create .venv when missing and
+# install the pinned environment from requirements.lock first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+RUN    ?= seeds
+SET    ?=
+
+.PHONY: setup run test lab clean-runs lock
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## make run [RUN=seeds] [SET="n_topics=3 unit=paragraph"]: execute the chain of notebooks/$(RUN).yaml
+run: setup
+	$(BIN)/python -m stancebook run notebooks/$(RUN).yaml $(foreach pair,$(SET),--set $(pair))
+
+## make test: unit tests, notebook execution and the committed-figure check
+test: setup
+	$(BIN)/python -m pytest
+
+## make lab: JupyterLab on the same environment, opened on notebooks/
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+## make lock: re-resolve requirements.lock from pyproject.toml in a throw-away venv
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e ".[test]"
+	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^stancebook' > requirements.lock
+	rm -rf .lock-venv
+
+clean-runs:
+	rm -rf runs

@@ -1,0 +1,47 @@
+"""Command line: ``python -m stancebook run [PARAMS.yaml] [--set key=value ...]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import StancebookError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m stancebook", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="execute the five notebooks of a run with papermill")
+    run.add_argument("params", nargs="?", default=None, help="YAML parameter file (default: notebooks/seeds.yaml)")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help="override one parameter; repeatable")
+    run.add_argument("--runs-root", default=None, help="parent of runs/<run>/ (default: runs/ at the repository root)")
+    run.add_argument("--figures-root", default=None, help="parent of figures/<run>/ (default: figures/)")
+    commands.add_parser("params", help="list every parameter with its default and meaning")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "params":
+            from .params import PARAMETERS
+
+            for param in PARAMETERS:
+                choices = f" (one of {', '.join(map(str, param.choices or param.item_choices))})" if (param.choices or param.item_choices) else ""
+                print(f"{param.name:<26} {param.default!r:<28} {param.help}{choices}")
+            return 0
+        from .paths import repo_root
+        from .runner import run_chain
+
+        params_file = args.params or repo_root() / "notebooks" / "seeds.yaml"
+        run_chain(params_file, args.overrides, runs_root=args.runs_root, figures_root=args.figures_root)
+        return 0
+    except StancebookError as exc:
+        print(f"stancebook: {exc}", file=sys.stderr)
+        return 2 if type(exc).__name__ == "ParameterError" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

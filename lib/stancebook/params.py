@@ -1,0 +1,267 @@
+"""Run parameters: one declared list, validated before anything runs.
+
+A run is a name plus parameters from a YAML file and ``--set key=value``
+overrides. Unknown keys, wrong types and impossible values are refused with
+a message naming the key (and the nearest valid key for a misspelling).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from .errors import ParameterError
+
+_RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter: its type, default, allowed values and help."""
+
+    name: str
+    kind: type
+    default: Any
+    help: str
+    choices: tuple = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    item_kind: type | None = None
+    item_choices: tuple = ()
+    check: Callable[[Any], str] | None = field(default=None, compare=False)
+
+
+def _run_name(value: str) -> str:
+    return "" if _RUN_NAME.match(value) else "letters, digits, '-', '_' or '.', starting with a letter or digit"
+
+
+PARAMETERS: tuple[Param, ...] = (
+    Param("run", str, "seeds", "run name: artefacts go to runs/<run>/, figures to figures/<run>/", check=_run_name),
+    # corpus
+    Param("corpus_path", str, "seeds", "folder or table file of the corpus (relative paths: working directory, then repository root)"),
+    Param("corpus_format", str, "auto", "how to read corpus_path", choices=("auto", "folder", "csv", "tsv", "jsonl", "parquet")),
+    Param("text_column", str, "text", "column holding the text (table corpora)"),
+    Param("id_column", str, "", "column holding document ids (table corpora); empty = row numbers"),
+    Param("metadata_file", str, "", "metadata table beside a folder corpus; empty = metadata.csv if present"),
+    Param("unit", str, "document", "unit of analysis", choices=("document", "paragraph", "sentence")),
+    Param("holder_column", str, "", "metadata column naming who speaks in a unit; empty = 'author'"),
+    Param("year_column", str, "year", "metadata column with the year, for year filters"),
+    Param("year_min", int, 0, "keep documents from this year on; 0 = no lower bound", minimum=0),
+    Param("year_max", int, 0, "keep documents up to this year; 0 = no upper bound", minimum=0),
+    Param("actors", list, [], "keep only documents whose holder_column is one of these; empty = all", item_kind=str),
+    Param("on_problem", str, "stop", "empty or undecodable documents: stop the run, or skip them and report", choices=("stop", "skip")),
+    # tokenise
+    Param("stopwords_extra", list, [], "additional stopwords (lower case)", item_kind=str),
+    Param("domain_stopwords", bool, True, "also drop speech furniture (excellency, distinguished, ...)"),
+    Param("actor_dictionary", str, "", "YAML actor dictionary replacing the shipped one; empty = shipped"),
+    Param("actor_dictionary_extend", str, "", "YAML actor dictionary whose targets add to the shipped ones"),
+    Param("min_df", int, 1, "drop terms found in fewer units", minimum=1),
+    Param("max_df", float, 1.0, "drop terms found in a larger share of units", minimum=0.0, maximum=1.0),
+    Param("collocation_min_count", int, 2, "minimum count of a bigram to be proposed as a collocation", minimum=1),
+    Param("collocations_as_terms", bool, False, "merge the top collocations into multiword terms of the DTM"),
+    Param("keyness_target", str, "", "keyness figure: units mentioning this target against the rest; empty = the most mentioned target"),
+    Param("n_top_terms", int, 20, "terms shown in top-term and keyness figures", minimum=1, maximum=200),
+    # topics
+    Param("topic_models", list, ["lda", "nmf"], "topic model families compared", item_kind=str, item_choices=("lda", "nmf")),
+    Param("k_grid", list, [], "numbers of topics compared; empty = sized to the corpus", item_kind=int),
+    Param("n_topics", int, 0, "force this number of topics; 0 = choose by model selection", minimum=0),
+    Param("n_top_words", int, 10, "top words per topic for coherence and labels", minimum=2, maximum=50),
+    # stance
+    Param("stance_context", str, "sentence", "context scored for polarity toward a target", choices=("sentence", "window")),
+    Param("stance_window", int, 10, "words either side of a mention when stance_context is 'window'", minimum=1),
+    Param("cluster_algorithms", list, ["kmeans", "agglomerative"], "clustering algorithms compared", item_kind=str,
+          item_choices=("kmeans", "agglomerative")),
+    Param("n_clusters", int, 0, "force this number of clusters; 0 = choose by silhouette", minimum=0),
+    Param("n_boot", int, 1000, "bootstrap resamples for confidence intervals", minimum=100),
+    # shared
+    Param("random_state", int, 0, "seed of every random choice", minimum=0),
+    Param("n_jobs", int, 1, "parallel workers; -1 = all cores", minimum=-1),
+    Param("title", str, "", "report title; empty = derived from the run name"),
+)
+
+SPEC: dict[str, Param] = {param.name: param for param in PARAMETERS}
+
+
+def defaults() -> dict[str, Any]:
+    """Return every parameter's default value.
+
+    Returns
+    -------
+    dict
+        ``{name: default}`` in declaration order (lists are fresh copies).
+    """
+    return {name: (list(p.default) if isinstance(p.default, list) else p.default) for name, p in SPEC.items()}
+
+
+def _nearest(key: str) -> str:
+    match = difflib.get_close_matches(key, SPEC, n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else f"; valid keys: {', '.join(SPEC)}"
+
+
+def _coerce(param: Param, value: Any, source: str) -> Any:
+    where = f"parameter '{param.name}'{source}"
+    if param.kind is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"true", "false", "yes", "no", "1", "0"}:
+            return value.lower() in {"true", "yes", "1"}
+        raise ParameterError(f"{where}: expected true or false, got {value!r}.")
+    if param.kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+                return int(value)
+            raise ParameterError(f"{where}: expected a whole number, got {value!r}.")
+        return value
+    if param.kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            try:
+                return float(value)
+            except (TypeError, ValueError):
+                raise ParameterError(f"{where}: expected a number, got {value!r}.") from None
+        return float(value)
+    if param.kind is str:
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise ParameterError(f"{where}: expected text, got {value!r}.")
+        return str(value)
+    if param.kind is list:
+        if isinstance(value, str):
+            value = yaml.safe_load(value) if value.strip().startswith("[") else [v for v in value.split(",") if v.strip()]
+        if not isinstance(value, (list, tuple)):
+            raise ParameterError(f"{where}: expected a list, got {value!r}.")
+        item = Param(f"{param.name} item", param.item_kind or str, None, "")
+        return [_coerce(item, v.strip() if isinstance(v, str) else v, source) for v in value]
+    raise ParameterError(f"{where}: unsupported type.")  # pragma: no cover
+
+
+def _check(param: Param, value: Any, source: str) -> None:
+    where = f"parameter '{param.name}'{source}"
+    if param.choices and value not in param.choices:
+        raise ParameterError(f"{where}: {value!r} is not one of {', '.join(map(repr, param.choices))}.")
+    if param.minimum is not None and value < param.minimum:
+        raise ParameterError(f"{where}: {value!r} is below the minimum {param.minimum}.")
+    if param.maximum is not None and value > param.maximum:
+        raise ParameterError(f"{where}: {value!r} is above the maximum {param.maximum}.")
+    if param.item_choices:
+        bad = [v for v in value if v not in param.item_choices]
+        if bad:
+            raise ParameterError(
+                f"{where}: {', '.join(map(repr, bad))} not allowed; choose from {', '.join(map(repr, param.item_choices))}."
+            )
+    if param.check is not None:
+        problem = param.check(value)
+        if problem:
+            raise ParameterError(f"{where}: {value!r} is invalid: expected {problem}.")
+
+
+def validate(values: dict[str, Any], *, source: str = "") -> dict[str, Any]:
+    """Validate parameters and fill in defaults.
+
+    Parameters
+    ----------
+    values : dict
+        Parameters given by the user (a subset of the declared keys).
+    source : str, optional
+        Where the values came from, named in errors (e.g. ``"in runs.yaml"``).
+
+    Returns
+    -------
+    dict
+        Every declared parameter, validated, in declaration order.
+
+    Raises
+    ------
+    ParameterError
+        On an unknown key (with the nearest valid key), a wrong type or an
+        impossible value, naming the key.
+
+    Examples
+    --------
+    >>> validate({"n_topics": "3"})["n_topics"]
+    3
+    """
+    suffix = f" ({source})" if source else ""
+    unknown = [key for key in values if key not in SPEC]
+    if unknown:
+        key = unknown[0]
+        raise ParameterError(f"unknown parameter '{key}'{suffix}{_nearest(key)}")
+    result = defaults()
+    for key, value in values.items():
+        param = SPEC[key]
+        coerced = _coerce(param, value, suffix)
+        _check(param, coerced, suffix)
+        result[key] = coerced
+    if result["year_min"] and result["year_max"] and result["year_min"] > result["year_max"]:
+        raise ParameterError(f"parameters 'year_min' and 'year_max'{suffix}: year_min {result['year_min']} is after year_max {result['year_max']}.")
+    if any(k < 2 for k in result["k_grid"]):
+        raise ParameterError(f"parameter 'k_grid'{suffix}: every number of topics must be at least 2.")
+    if not result["topic_models"]:
+        raise ParameterError(f"parameter 'topic_models'{suffix}: name at least one of 'lda', 'nmf'.")
+    if not result["cluster_algorithms"]:
+        raise ParameterError(f"parameter 'cluster_algorithms'{suffix}: name at least one algorithm.")
+    return result
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, Any]:
+    """Parse ``key=value`` strings from the command line.
+
+    Values are read as YAML scalars (``3`` is an int, ``true`` a bool,
+    ``[2, 3]`` a list); validation then coerces them to the declared type.
+
+    Examples
+    --------
+    >>> parse_overrides(["n_topics=3", "unit=sentence"])
+    {'n_topics': 3, 'unit': 'sentence'}
+    """
+    result: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--set {pair!r}: expected key=value, e.g. --set n_topics=3.")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError:
+            value = raw
+        result[key.strip()] = "" if value is None else value
+    return result
+
+
+def load_params(path: str | Path | None = None, overrides: list[str] | None = None) -> dict[str, Any]:
+    """Read a YAML parameter file, apply ``key=value`` overrides, validate.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML mapping of parameters; ``None`` means defaults only.
+    overrides : list of str, optional
+        ``key=value`` strings that win over the file.
+
+    Returns
+    -------
+    dict
+        The validated parameters.
+    """
+    values: dict[str, Any] = {}
+    source = ""
+    if path is not None:
+        path = Path(path)
+        if not path.is_file():
+            raise ParameterError(f"parameter file {path} does not exist.")
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise ParameterError(f"parameter file {path} is not valid YAML: {exc}") from None
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise ParameterError(f"parameter file {path} must be a mapping of key: value lines.")
+        values.update(loaded)
+        source = f"in {path.name}"
+    cli = parse_overrides(overrides or [])
+    validate(cli, source="from --set")
+    values.update(cli)
+    return validate(values, source=source)

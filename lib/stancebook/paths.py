@@ -1,0 +1,108 @@
+"""Where things live: the repository root, a run's folder and its figures.
+
+Every path is computed here, anchored on this file rather than on the
+working directory, so notebooks opened from anywhere find the same folders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+NOTEBOOK_NAMES = ("00_corpus", "01_tokenise", "02_topics", "03_stance", "04_report")
+
+
+def repo_root() -> Path:
+    """Return the repository root (the folder holding ``pyproject.toml``).
+
+    Returns
+    -------
+    pathlib.Path
+        The root of the checkout the package was installed from (editable
+        install), or the current working directory when the package is
+        installed elsewhere.
+    """
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "notebooks").is_dir():
+            return parent
+    return Path.cwd()
+
+
+def resolve_input(path: str | Path, *, base: Path | None = None) -> Path:
+    """Resolve a user-given input path.
+
+    A relative path is looked up first against the working directory, then
+    against ``base`` (default: the repository root), so ``seeds`` works from
+    anywhere and ``../my_corpus`` works from where the user stands.
+
+    Parameters
+    ----------
+    path : str or Path
+        The path as the user wrote it.
+    base : Path, optional
+        The fallback anchor for relative paths.
+
+    Returns
+    -------
+    pathlib.Path
+        An absolute path (which may not exist: the caller reports that).
+    """
+    candidate = Path(path).expanduser()
+    if candidate.is_absolute():
+        return candidate
+    in_cwd = Path.cwd() / candidate
+    if in_cwd.exists():
+        return in_cwd.resolve()
+    return ((base or repo_root()) / candidate).resolve()
+
+
+@dataclass(frozen=True)
+class RunPaths:
+    """The folders of one run.
+
+    Parameters
+    ----------
+    run : str
+        The run name.
+    run_dir : Path
+        ``runs/<run>/``: executed notebooks, artefacts, tables, manifest.
+    figures_dir : Path
+        ``figures/<run>/``: every figure as SVG and PNG plus the index.
+
+    Examples
+    --------
+    >>> paths = RunPaths.for_run("seeds")
+    >>> paths.tables.name
+    'tables'
+    """
+
+    run: str
+    run_dir: Path
+    figures_dir: Path
+
+    @classmethod
+    def for_run(cls, run: str, *, run_dir: str | Path = "", figures_dir: str | Path = "") -> "RunPaths":
+        """Build the paths of ``run``; empty overrides mean the defaults under the root."""
+        root = repo_root()
+        return cls(
+            run=run,
+            run_dir=Path(run_dir).resolve() if str(run_dir) else root / "runs" / run,
+            figures_dir=Path(figures_dir).resolve() if str(figures_dir) else root / "figures" / run,
+        )
+
+    @property
+    def tables(self) -> Path:
+        """``runs/<run>/tables/``: the citable CSV tables."""
+        return self.run_dir / "tables"
+
+    @property
+    def artefacts(self) -> Path:
+        """``runs/<run>/artefacts/``: intermediate files passed between stages."""
+        return self.run_dir / "artefacts"
+
+    def ensure(self) -> "RunPaths":
+        """Create the run's folders if they are missing and return ``self``."""
+        for folder in (self.run_dir, self.tables, self.artefacts, self.figures_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self

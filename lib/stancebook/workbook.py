@@ -1,0 +1,135 @@
+"""What every notebook does first: validate its parameters, find its folders.
+
+A notebook's parameters cell declares the parameters it uses; the guard
+cell right after it calls :func:`start_stage`, which validates them, builds
+the run's paths and the figure saver, and fails loudly on bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .artefacts import digest, read_json, write_json
+from .figures import FigureSaver
+from .params import SPEC, validate
+from .paths import RunPaths
+
+INPUTS_FILE = "inputs.json"
+
+
+@dataclass
+class Stage:
+    """One notebook's view of its run.
+
+    Attributes
+    ----------
+    notebook : str
+        ``"02_topics"``.
+    params : dict
+        The validated parameters the notebook declares.
+    paths : RunPaths
+        The run's folders.
+    figures : FigureSaver
+        Saves every figure of the notebook.
+    """
+
+    notebook: str
+    params: dict[str, Any]
+    paths: RunPaths
+    figures: FigureSaver
+
+    def record_inputs(self, hashes: dict[str, str]) -> str:
+        """Add input files and their sha256 to the run's input record.
+
+        Parameters
+        ----------
+        hashes : dict
+            ``{name: sha256}`` of files this stage read.
+
+        Returns
+        -------
+        str
+            The combined input hash, also given to the figure saver.
+        """
+        path = self.paths.artefacts / INPUTS_FILE
+        record = read_json(path) if path.is_file() and self.notebook != "00_corpus" else {"files": {}}
+        record["files"].update(hashes)
+        record["input_hash"] = digest(record["files"])
+        write_json(record, path)
+        self.figures.input_hash = record["input_hash"]
+        return record["input_hash"]
+
+
+    def note(self, text: str) -> str:
+        """Record a plain-language note for the report (a choice made, a warning) and return it.
+
+        Notes of a stage are kept in ``artefacts/notes-<notebook>.json``; the
+        report lists the notes of every stage in chain order.
+        """
+        path = self.paths.artefacts / f"notes-{self.notebook}.json"
+        notes = read_json(path) if path.is_file() else []
+        if text not in notes:
+            write_json(notes + [text], path)
+        return text
+
+    def reset_notes(self) -> None:
+        """Forget this stage's notes of an earlier execution."""
+        (self.paths.artefacts / f"notes-{self.notebook}.json").unlink(missing_ok=True)
+
+
+def run_notes(paths: RunPaths) -> list[str]:
+    """Every stage's notes, in chain order.
+
+    Parameters
+    ----------
+    paths : RunPaths
+
+    Returns
+    -------
+    list of str
+    """
+    notes: list[str] = []
+    for path in sorted(paths.artefacts.glob("notes-*.json")):
+        notes += read_json(path)
+    return notes
+
+
+def start_stage(notebook: str, namespace: dict[str, Any]) -> Stage:
+    """Validate a notebook's parameters and open its run.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's name, ``"01_tokenise"``.
+    namespace : dict
+        The notebook's ``globals()``: the names of its parameters cell are
+        picked out (every declared run parameter plus ``run_dir`` and
+        ``figures_dir``); nothing else is read.
+
+    Returns
+    -------
+    Stage
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter, when a value is of the wrong type or impossible.
+
+    Examples
+    --------
+    >>> stage = start_stage("02_topics", {"run": "seeds", "n_topics": 0})  # doctest: +SKIP
+    """
+    declared = {key: namespace[key] for key in SPEC if key in namespace}
+    params = validate(declared, source=f"notebook {notebook}")
+    params = {key: params[key] for key in declared}
+    paths = RunPaths.for_run(
+        params["run"], run_dir=namespace.get("run_dir", ""), figures_dir=namespace.get("figures_dir", "")
+    ).ensure()
+    inputs = paths.artefacts / INPUTS_FILE
+    input_hash = read_json(inputs).get("input_hash", "") if inputs.is_file() and notebook != "00_corpus" else ""
+    saver = FigureSaver(paths.figures_dir, run=params["run"], notebook=notebook, parameters=params,
+                        input_hash=input_hash)
+    stage = Stage(notebook=notebook, params=params, paths=paths, figures=saver)
+    stage.reset_notes()
+    return stage
