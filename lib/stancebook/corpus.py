@@ -1,0 +1,1004 @@
+"""Stage 0, the corpus: load documents, normalise text, split units, filter.
+
+The documents table keeps every text exactly as read; normalisation happens
+when units are split, and every unit carries ``offset_breaks`` that map each
+position of its normalised text back to the document's original text, so a
+quote found later can always be shown as the author wrote it.
+
+Tables produced here (see the module contract):
+
+- documents: ``doc_id, source, text, <metadata...>``, sorted by ``doc_id``;
+- problems: ``source, problem, detail``, one row per problem found;
+- units: ``unit_id, doc_id, unit_index, text, orig_start, orig_end,
+  offset_breaks, <metadata...>``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stancebook.artefacts import file_sha256
+from stancebook.errors import CorpusError, ParameterError
+
+__all__ = [
+    "PROBLEM_KINDS",
+    "corpus_summary",
+    "file_hashes",
+    "filter_documents",
+    "load_documents",
+    "normalise_text",
+    "plot_unit_lengths",
+    "split_units",
+    "to_original",
+]
+
+#: Every kind of problem :func:`load_documents` reports, in report order.
+PROBLEM_KINDS = ("empty", "encoding", "missing", "bad_name", "duplicate", "unlisted")
+# Problems that make a document unusable: they stop a load with
+# on_problem="stop" and drop the document with on_problem="skip".
+_BLOCKING = frozenset({"empty", "encoding", "missing", "bad_name"})
+
+FORMATS = ("auto", "folder", "csv", "tsv", "jsonl", "parquet")
+_TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".parquet": "parquet"}
+_TEXT_SUFFIXES = (".txt", ".md")
+_METADATA_NAMES = ("metadata.csv", "metadata.tsv", "metadata.jsonl")
+_RESERVED = ("doc_id", "source", "text")
+UNITS = ("document", "paragraph", "sentence")
+DOCUMENT_COLUMNS = ["doc_id", "source", "text"]
+UNIT_COLUMNS = ["unit_id", "doc_id", "unit_index", "text", "orig_start", "orig_end", "offset_breaks"]
+PROBLEM_COLUMNS = ["source", "problem", "detail"]
+
+# pandas' default missing-value markers, applied to metadata columns only:
+# a text that reads "NA" or "null" is a text, not a missing value.
+_NA_VALUES = [
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+    "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+]
+
+
+# --------------------------------------------------------------------------
+# Normalisation with an exact map back to the original text
+# --------------------------------------------------------------------------
+
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+              "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+_ODD_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_LINE_BREAKS = "\x0b\x0c\x85\u2028"
+# Invisible characters that only get in the way of tokens. ZWJ/ZWNJ stay:
+# they carry meaning in Persian, Indic scripts and emoji.
+_INVISIBLE = "\ufeff\u200b\u200e\u200f\u2060"
+_CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x20), 0x7F, *range(0x80, 0x85), *range(0x86, 0xA0)])
+
+_CHAR_PATTERN = re.compile(
+    "\r\n|\r"                                        # CR LF / CR -> LF
+    "|\u00ad(?:[ \t]*(?:\r\n|\r|\n)[ \t]*)?"         # soft hyphen (and the break after it) -> ''
+    "|\u2029"                                        # paragraph separator -> blank line
+    f"|[{re.escape(_ODD_SPACES + _LINE_BREAKS + _INVISIBLE + _CONTROLS + ''.join(_LIGATURES))}]"
+)
+
+_LETTER = r"[^\W\d_]"
+_SUSPENDED_NEXT = frozenset({"and", "or", "nor"})
+# A hyphen after a letter, then spaces and/or one line break, then a letter;
+# or a whitespace run that needs changing. Each alternative starts with a
+# literal so the regex engine can skip ahead quickly.
+_SPACE_PATTERN = re.compile(
+    rf"(?P<hyphen>-(?<={_LETTER}-)(?P<gap>[ ]*\n[ ]*|[ ]+)(?={_LETTER}))"
+    r"|(?P<ws>[ \n]{2,}|\n)"
+)
+
+
+def _breaks_to_src(u: np.ndarray, o: np.ndarray, n: int) -> np.ndarray:
+    """Expand break pairs into one source position per output character."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    lengths = np.diff(np.append(u, n))
+    return np.repeat(o - u, lengths) + np.arange(n, dtype=np.int64)
+
+
+def _src_to_breaks(src: np.ndarray) -> np.ndarray:
+    """Compress per-character source positions into (m, 2) break pairs."""
+    if src.size == 0:
+        return np.zeros((1, 2), dtype=np.int64)
+    starts = np.flatnonzero(np.diff(src) != 1) + 1
+    u = np.concatenate(([0], starts)).astype(np.int64)
+    return np.column_stack((u, src[u])).astype(np.int64)
+
+
+def _rewrite(text: str, edits: Iterable[tuple[int, int, str, list[int]]]) -> tuple[str, np.ndarray] | None:
+    """Apply edits to ``text``; return the new text and one source position per character.
+
+    Each edit is ``(start, end, replacement, positions)``, in text order and
+    not overlapping; ``positions`` gives, for each replacement character, the
+    position in ``text`` it stands for. Returns None when nothing changed,
+    so the caller can skip the work.
+    """
+    pieces: list[str] = []
+    us: list[int] = []
+    os: list[int] = []
+    out = 0
+    last = 0
+    for start, end, new, positions in edits:
+        if new == text[start:end]:
+            continue
+        if start > last:
+            pieces.append(text[last:start])
+            us.append(out)
+            os.append(last)
+            out += start - last
+        pieces.append(new)
+        for position in positions:
+            us.append(out)
+            os.append(position)
+            out += 1
+        last = end
+    if not pieces:
+        return None
+    if last < len(text):
+        pieces.append(text[last:])
+        us.append(out)
+        os.append(last)
+        out += len(text) - last
+    return "".join(pieces), _breaks_to_src(np.asarray(us, dtype=np.int64), np.asarray(os, dtype=np.int64), out)
+
+
+def _spread(start: int, end: int, length: int) -> list[int]:
+    """Positions for a replacement of ``text[start:end]`` by ``length`` characters.
+
+    The first characters map to the start of the replaced span and the last
+    one to its end, so start and end offsets of a token both stay inside it.
+    """
+    positions = [min(start + i, end - 1) for i in range(length)]
+    if length > 1:
+        positions[-1] = end - 1
+    return positions
+
+
+def _nfc(text: str) -> tuple[str, np.ndarray] | None:
+    """NFC, one combining sequence at a time so offsets stay exact elsewhere."""
+    if unicodedata.is_normalized("NFC", text):
+        return None
+    groups: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        # a character joins the group when NFC would combine it with what
+        # comes before (combining marks, Hangul vowels and finals, ...)
+        if i == len(text) or text[i] < "\u0300" or not (
+            unicodedata.combining(text[i]) or "\u1160" <= text[i] <= "\u11ff"
+            or unicodedata.normalize("NFC", text[start:i + 1]) != unicodedata.normalize("NFC", text[start:i]) + text[i]
+        ):
+            groups.append((start, i))
+            start = i
+
+    edits = []
+    for a, b in groups:
+        new = unicodedata.normalize("NFC", text[a:b])
+        edits.append((a, b, new, _spread(a, b, len(new))))
+    return _rewrite(text, edits)
+
+
+def _char_edit(match: re.Match) -> tuple[int, int, str, list[int]]:
+    start, end = match.span()
+    return start, end, *_replace_char(match.group(), start, end)
+
+
+def _replace_char(found: str, start: int, end: int) -> tuple[str, list[int]]:
+    if found in ("\r\n", "\r"):
+        return "\n", [end - 1]
+    if found == "\u2029":
+        return "\n\n", [start, start]
+    if found in _LIGATURES:
+        new = _LIGATURES[found]
+        return new, [start] * len(new)
+    if found in _ODD_SPACES:
+        return " ", [start]
+    if found in _LINE_BREAKS:
+        return "\n", [start]
+    return "", []  # soft hyphen, invisible and control characters
+
+
+def _space_edits(text: str) -> Iterator[tuple[int, int, str, list[int]]]:
+    body = text.strip(" \n")
+    lead = text.find(body) if body else len(text)
+    trail = lead + len(body)
+    if lead:
+        yield 0, lead, "", []
+    for match in _SPACE_PATTERN.finditer(text, lead, trail):
+        start, end = match.span()
+        yield start, end, *_replace_space(text, match, start, end)
+    if trail < len(text):
+        yield trail, len(text), "", []
+
+
+def _replace_space(text: str, match: re.Match, start: int, end: int) -> tuple[str, list[int]]:
+    if match.lastgroup == "ws":
+        run = match.group()
+        if run.count("\n") >= 2:
+            return "\n\n", [start + run.index("\n"), start + run.rindex("\n")]
+        space = run.find(" ")
+        return " ", [start + space if space >= 0 else start]
+    gap = match.group("gap")
+    following = re.match(r"\w+", text[end:end + 40]).group()
+    if following not in _SUSPENDED_NEXT:
+        if "\n" in gap:
+            if text[end].islower():
+                return "", []  # inter-\nnational -> international
+            return "-", [start]  # anti-\nAmerican -> anti-American
+        if text[end].islower():
+            return "-", [start]  # seventy- seventh -> seventy-seventh
+    # pre- and post-war (a suspended hyphen), Kim- Putin: keep one space
+    space = gap.find(" ")
+    return "- ", [start, start + 1 + (space if space >= 0 else 0)]
+
+
+def normalise_text(text: str) -> tuple[str, np.ndarray]:
+    """Normalise a text for analysis and keep an exact map to the original.
+
+    The steps, in order:
+
+    1. Unicode NFC (not NFKC: curly quotes, apostrophes, dashes and other
+       compatibility characters stay as they are; the tokenizer handles them).
+    2. Ligatures (``ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ``) become their letters; tabs, no-break
+       and other odd spaces become a plain space; CR LF and CR become LF;
+       form feed, vertical tab, NEL and U+2028 become a line break, U+2029 a
+       blank line; the BOM, zero-width space, direction marks, word joiner,
+       soft hyphens (with a line break right after them) and control
+       characters are removed.
+    3. PDF hyphenation, for a hyphen right after a letter:
+
+       - at a line end, before a lowercase letter: a word broken across
+         lines; hyphen and line break go (``inter-\\nnational`` ->
+         ``international``);
+       - at a line end, before any other letter: a compound; the hyphen
+         stays and the break goes (``anti-\\nAmerican`` -> ``anti-American``);
+       - followed by spaces on the same line and a lowercase word: a
+         compound whose line break became a space; the spaces go
+         (``seventy- seventh`` -> ``seventy-seventh``, ``once-in- a-century``
+         -> ``once-in-a-century``);
+       - before ``and``/``or``/``nor`` (a suspended hyphen, ``pre- and
+         post-war``), or spaces then an uppercase word (``Kim- Putin``):
+         one space is kept.
+
+    4. Whitespace: runs of spaces become one space, a single line break
+       inside a paragraph becomes a space, a blank line (two or more line
+       breaks, with any spaces between them) becomes exactly ``"\\n\\n"``;
+       leading and trailing whitespace is removed, so no line has spaces at
+       either end.
+
+    Known ambiguity of step 3: a genuine compound hyphen that happens to fall
+    at a line end before a lowercase word (``well-\\nknown``) is joined
+    (``wellknown``), and a word broken as ``inter- national`` on one line is
+    kept as ``inter-national``. Plain text has no way to tell these apart
+    without a dictionary; the rule above is right for PDF extractions where
+    hyphenated line breaks are mostly soft and mid-line ``- `` is mostly a
+    lost line break inside a compound.
+
+    Parameters
+    ----------
+    text : str
+        The original text, as read.
+
+    Returns
+    -------
+    normalised : str
+        The normalised text.
+    breaks : numpy.ndarray of int64, shape (m, 2)
+        Pairs ``(normalised position, original position)``. For a position
+        ``p`` take the last pair with ``u <= p``; then the original position
+        is ``o + (p - u)``. Every character copied from the original maps to
+        itself: ``text[to_original(p, breaks)] == normalised[p]``. Characters
+        produced by a replacement map to the character(s) they replace. The
+        first pair is ``(0, position of the first kept character)``; an empty
+        result has the single pair ``(0, 0)``. Use ``breaks.ravel().tolist()``
+        for the flat ``offset_breaks`` of the units table.
+
+    Examples
+    --------
+    >>> normalised, breaks = normalise_text("the seventy- seventh\\tsession")
+    >>> normalised
+    'the seventy-seventh session'
+    >>> int(to_original([12], breaks)[0])
+    13
+    """
+    if not isinstance(text, str):
+        raise ParameterError(f"normalise_text expects a str, got {type(text).__name__}.")
+    current = text
+    src: np.ndarray | None = None  # None = identity: nothing changed yet
+
+    def compose(step: tuple[str, np.ndarray] | None) -> None:
+        nonlocal current, src
+        if step is None:
+            return
+        current, step_src = step
+        src = step_src if src is None else src[step_src]
+
+    compose(_nfc(current))
+    compose(_rewrite(current, map(_char_edit, _CHAR_PATTERN.finditer(current))))
+    compose(_rewrite(current, _space_edits(current)))
+    if src is None:
+        if not current:
+            return current, np.zeros((1, 2), dtype=np.int64)
+        return current, np.array([[0, 0]], dtype=np.int64)
+    return current, _src_to_breaks(src)
+
+
+def to_original(positions, offset_breaks) -> np.ndarray:
+    """Map positions in a normalised text to positions in the original text.
+
+    Parameters
+    ----------
+    positions : int or array-like of int
+        Positions in the normalised text (a unit's ``text``). For the end of
+        a span use ``to_original(end - 1) + 1``.
+    offset_breaks : array-like of int
+        The flat list ``[u0, o0, u1, o1, ...]`` of a unit, or the ``(m, 2)``
+        array returned by :func:`normalise_text`.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The original positions, same shape as ``positions``.
+
+    Examples
+    --------
+    >>> to_original([0, 3, 5], [0, 10, 4, 20]).tolist()
+    [10, 13, 21]
+    """
+    pairs = np.asarray(offset_breaks, dtype=np.int64).reshape(-1, 2)
+    if pairs.shape[0] == 0:
+        raise ParameterError("offset_breaks is empty: expected at least the pair (0, orig_start).")
+    positions = np.asarray(positions, dtype=np.int64)
+    j = np.searchsorted(pairs[:, 0], positions, side="right") - 1
+    j = np.clip(j, 0, None)
+    return pairs[j, 1] + (positions - pairs[j, 0])
+
+
+# --------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------
+
+def _nearest(name: str, options: Sequence[str]) -> str:
+    match = difflib.get_close_matches(name, [str(o) for o in options], n=1, cutoff=0.0)
+    return f" Did you mean {match[0]!r}?" if match else ""
+
+
+def _missing_column(name: str, parameter: str, where: str, columns: Sequence[str]) -> CorpusError:
+    listed = ", ".join(repr(str(c)) for c in columns) or "(none)"
+    return CorpusError(
+        f"{where} has no column {name!r} ({parameter}). Available columns: {listed}."
+        f"{_nearest(name, columns)} Pass {parameter}= with one of them."
+    )
+
+
+def _problems_frame(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS, dtype="str")
+    return frame.sort_values(PROBLEM_COLUMNS, kind="stable").reset_index(drop=True)
+
+
+def _is_blank(text) -> bool:
+    return not isinstance(text, str) or not text.strip(" \t\n\r\f\v\u00a0\ufeff\u200b\u2028\u2029")
+
+
+def _decode(raw: bytes, encoding: str, source: str) -> tuple[str | None, str]:
+    """Decode bytes; on failure return (None, a detail for the problems table)."""
+    try:
+        return raw.decode(encoding), ""
+    except UnicodeDecodeError as error:
+        bad = raw[error.start:error.start + 4].hex(" ")
+        hint = f"re-save {source} as {encoding}"
+        for guess in ("cp1252", "latin-1"):
+            if guess != encoding.lower():
+                try:
+                    raw.decode(guess)
+                except UnicodeDecodeError:
+                    continue
+                hint += f" or pass encoding={guess!r} if the file is in that encoding"
+                break
+        return None, f"byte {error.start}: cannot decode {bad} as {encoding}; {hint}"
+    except LookupError as error:
+        raise ParameterError(f"encoding={encoding!r} is not a known text encoding ({error}).") from None
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def _text_files(folder: Path) -> list[str]:
+    """Every .txt/.md file under ``folder``, relative with '/', sorted; hidden ones skipped."""
+    found = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        if path.suffix.lower() in _TEXT_SUFFIXES and path.is_file() and not _hidden(relative):
+            found.append(relative.as_posix())
+    return sorted(found)
+
+
+def _find_metadata(folder: Path, metadata_file: str | Path) -> Path | None:
+    if metadata_file:
+        given = Path(metadata_file)
+        for candidate in (folder / given, given):
+            if candidate.is_file():
+                return candidate
+        raise CorpusError(
+            f"metadata_file {str(metadata_file)!r} was not found, neither in {folder} nor as given. "
+            "Pass the path of a CSV, TSV or JSONL file with a 'file' column, or leave it empty."
+        )
+    present = [folder / name for name in _METADATA_NAMES if (folder / name).is_file()]
+    if len(present) > 1:
+        raise CorpusError(
+            f"{folder} holds several metadata files ({', '.join(p.name for p in present)}). "
+            "Keep one, or choose one with metadata_file=."
+        )
+    return present[0] if present else None
+
+
+def _read_table(path: Path, kind: str, *, encoding: str, text_columns: Sequence[str] = ()) -> pd.DataFrame:
+    """Read a CSV/TSV/JSONL/Parquet table; ``text_columns`` are read as raw strings."""
+    try:
+        if kind in ("csv", "tsv"):
+            sep = "," if kind == "csv" else "\t"
+            header = pd.read_csv(path, sep=sep, nrows=0, encoding=encoding).columns
+            keep = [c for c in text_columns if c in header]
+            return pd.read_csv(
+                path, sep=sep, encoding=encoding, keep_default_na=False,
+                na_values={c: _NA_VALUES for c in header if c not in keep},
+                dtype={c: "str" for c in keep},
+            )
+        if kind == "jsonl":
+            return pd.read_json(path, lines=True, dtype=False, encoding=encoding)
+        return pd.read_parquet(path)
+    except UnicodeDecodeError:
+        _, detail = _decode(path.read_bytes(), encoding, path.name)
+        raise CorpusError(f"{path} is not valid {encoding} text: {detail}.") from None
+    except (ValueError, OSError, pd.errors.ParserError) as error:
+        raise CorpusError(f"{path} could not be read as {kind.upper()}: {error}") from None
+
+
+def _metadata_columns(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Rename metadata columns that clash with doc_id/source/text to meta_<name>."""
+    renames = {c: f"meta_{c}" for c in frame.columns if c in _RESERVED}
+    clash = [new for new in renames.values() if new in frame.columns]
+    if clash:
+        raise CorpusError(
+            f"{where} has both {clash[0][5:]!r} and {clash[0]!r} columns; "
+            f"{clash[0][5:]!r} is reserved by stancebook. Rename one of them."
+        )
+    return frame.rename(columns=renames)
+
+
+def _load_folder(folder: Path, kind: str, *, metadata_file, encoding, text_column, id_column):
+    problems: list[tuple[str, str, str]] = []
+    metadata_path = _find_metadata(folder, metadata_file)
+    present = _text_files(folder)
+    if metadata_path is None:
+        listed = present
+        metadata = pd.DataFrame({"file": listed}, dtype="str")
+    else:
+        kind = _TABLE_SUFFIXES.get(metadata_path.suffix.lower())
+        if kind not in ("csv", "tsv", "jsonl"):
+            raise CorpusError(
+                f"Metadata file {metadata_path} must be .csv, .tsv or .jsonl, not {metadata_path.suffix!r}."
+            )
+        metadata = _read_table(metadata_path, kind, encoding=encoding, text_columns=["file"])
+        if "file" not in metadata.columns:
+            raise _missing_column("file", "the 'file' column", f"Metadata file {metadata_path}", list(metadata.columns))
+        metadata = metadata.assign(file=metadata["file"].fillna("").astype("str").str.strip())
+        repeated = sorted(set(metadata.loc[metadata["file"].duplicated(), "file"]))
+        if repeated:
+            raise CorpusError(
+                f"Metadata file {metadata_path} lists these files more than once: {', '.join(repeated)}. "
+                "Keep one row per file."
+            )
+        listed_set = {*metadata["file"], _relative_key(metadata_path, folder)}
+        problems += [(rel, "unlisted", f"not listed in {metadata_path.name}; ignored. "
+                                       "Add a row for it to analyse it")
+                     for rel in present if rel not in listed_set]
+        listed = list(metadata["file"])
+
+    texts: dict[str, str] = {}
+    keep = []
+    for i, rel in enumerate(listed):
+        relative = Path(rel)
+        if (not rel or relative.is_absolute() or ".." in relative.parts
+                or relative.suffix.lower() not in _TEXT_SUFFIXES):
+            problems.append((rel or f"{metadata_path.name}:row {i + 1}", "bad_name",
+                             "expected a .txt or .md file name relative to the corpus folder"))
+            continue
+        path = folder / relative
+        if not path.is_file():
+            problems.append((rel, "missing", f"listed in {metadata_path.name} but not found in {folder}; "
+                                             "add the file or remove its row"))
+            continue
+        text, detail = _decode(path.read_bytes(), encoding, rel)
+        if text is None:
+            problems.append((rel, "encoding", detail))
+            continue
+        if _is_blank(text):
+            problems.append((rel, "empty", "the file is empty or holds only whitespace; fill it or remove it"))
+        texts[rel] = text
+        keep.append(i)
+
+    metadata = metadata.iloc[keep].reset_index(drop=True)
+    sources = [str(s) for s in metadata["file"]]
+    documents = pd.DataFrame({"doc_id": _folder_ids(sources), "source": sources,
+                              "text": [texts[s] for s in sources]}, dtype="str")
+    extra = _metadata_columns(metadata.drop(columns="file"), f"Metadata file {metadata_path}")
+    documents = pd.concat([documents, extra], axis=1)
+    if id_column:
+        documents = _apply_id_column(documents, id_column, f"Metadata of {folder}")
+    return documents, problems
+
+
+def _relative_key(path: Path, folder: Path) -> str:
+    """``path`` relative to ``folder`` with '/', or its name when it lies elsewhere."""
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _folder_ids(sources: list[str]) -> list[str]:
+    """File stems; relative paths without suffix where stems collide."""
+    stems = [Path(s).stem for s in sources]
+    ids = [Path(s).with_suffix("").as_posix() if stems.count(stem) > 1 else stem
+           for s, stem in zip(sources, stems)]
+    # a.txt beside a.md: only the full name tells them apart
+    return [s if ids.count(i) > 1 else i for s, i in zip(sources, ids)]
+
+
+def _apply_id_column(documents: pd.DataFrame, id_column: str, where: str) -> pd.DataFrame:
+    if id_column not in documents.columns:
+        raise _missing_column(id_column, "id_column", where, [c for c in documents.columns if c not in _RESERVED])
+    values = documents[id_column]
+    blank = documents.loc[values.isna() | (values.astype("str").str.strip() == ""), "source"]
+    if len(blank):
+        raise CorpusError(f"{where}: id_column {id_column!r} is empty for {', '.join(map(str, blank[:10]))}. "
+                          "Give every document an id, or leave id_column empty to number rows.")
+    ids = values.astype("str")
+    repeated = sorted(set(ids[ids.duplicated()]))
+    if repeated:
+        raise CorpusError(f"{where}: id_column {id_column!r} must be unique, but these ids repeat: "
+                          f"{', '.join(repeated[:20])}. Fix the ids or leave id_column empty to number rows.")
+    return documents.assign(doc_id=ids).drop(columns=id_column)
+
+
+def _load_table(path: Path, kind: str, *, metadata_file, encoding, text_column, id_column):
+    if metadata_file:
+        raise ParameterError(f"metadata_file is only used with format='folder'; {path.name} is a {kind} table "
+                             "whose other columns are the metadata. Leave metadata_file empty.")
+    frame = _read_table(path, kind, encoding=encoding, text_columns=[text_column, id_column])
+    if text_column not in frame.columns:
+        raise _missing_column(text_column, "text_column", str(path), list(frame.columns))
+    n = len(frame)
+    width = max(5, len(str(n)))
+    problems: list[tuple[str, str, str]] = []
+    sources = [f"{path.name}:row {i}" for i in range(1, n + 1)]
+    # numbers in a JSON text field are text; missing cells are empty texts
+    texts = [t if isinstance(t, str) else "" if t is None or (np.isscalar(t) and pd.isna(t)) else str(t)
+             for t in frame[text_column]]
+    for source, text in zip(sources, texts):
+        if _is_blank(text):
+            problems.append((source, "empty", f"the {text_column!r} cell is empty; fill it or remove the row"))
+    documents = pd.DataFrame({
+        "doc_id": [f"row-{i:0{width}d}" for i in range(1, n + 1)],
+        "source": sources,
+        "text": texts,
+    }, dtype="str")
+    others = frame.drop(columns=text_column).reset_index(drop=True)
+    if id_column:
+        if id_column not in others.columns:
+            raise _missing_column(id_column, "id_column", str(path), list(frame.columns))
+        documents = _apply_id_column(pd.concat([documents, others[[id_column]]], axis=1), id_column, str(path))
+        others = others.drop(columns=id_column)
+    documents = pd.concat([documents, _metadata_columns(others, str(path))], axis=1)
+    return documents, problems
+
+
+_LOADERS = {"folder": _load_folder, "csv": _load_table, "tsv": _load_table,
+            "jsonl": _load_table, "parquet": _load_table}
+# The UNGDC official layout (folder or .tgz, country/session/year from the
+# file names) is planned as format "ungdc": add its loader to _LOADERS and
+# its detection to _detect_format.
+
+
+def _detect_format(path: Path, format: str) -> str:
+    if format not in FORMATS:
+        raise ParameterError(f"format={format!r} is not supported; expected one of {', '.join(FORMATS)}.")
+    if format != "auto":
+        if (format == "folder") != path.is_dir():
+            raise CorpusError(f"format={format!r} but {path} is {'a folder' if path.is_dir() else 'a file'}.")
+        return format
+    if path.is_dir():
+        return "folder"
+    kind = _TABLE_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise CorpusError(
+            f"Cannot tell the format of {path} from its suffix {path.suffix!r}. Point to a folder of "
+            ".txt/.md files or a .csv/.tsv/.jsonl/.parquet file, or pass format=."
+        )
+    return kind
+
+
+def load_documents(path, *, format="auto", text_column="text", id_column="", metadata_file="",
+                   encoding="utf-8", on_problem="stop") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Load a corpus into the documents table, reporting every problem found.
+
+    Input files are only read, never written.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder of ``.txt``/``.md`` files or a ``.csv``, ``.tsv``,
+        ``.jsonl`` or ``.parquet`` table.
+    format : {"auto", "folder", "csv", "tsv", "jsonl", "parquet"}, default "auto"
+        "auto" reads a folder as "folder" and a table by its suffix.
+    text_column : str, default "text"
+        Tables: the column holding the text.
+    id_column : str, default ""
+        The column holding unique document ids (for folders: a metadata
+        column). Empty: file stems for folders, ``row-00001`` (1-based) for
+        tables.
+    metadata_file : str or Path, default ""
+        Folders: a CSV/TSV/JSONL file with a ``file`` column (file names
+        relative to the folder) and metadata columns; a relative name is
+        looked up in the folder first. Empty: ``metadata.csv``,
+        ``metadata.tsv`` or ``metadata.jsonl`` in the folder if one exists.
+        With a metadata file the documents are exactly the files it lists;
+        other ``.txt``/``.md`` files are reported as "unlisted" and ignored.
+        Without one, every ``.txt``/``.md`` file under the folder (hidden
+        folders skipped) is a document.
+    encoding : str, default "utf-8"
+        Text encoding of the files.
+    on_problem : {"stop", "skip"}, default "stop"
+        "stop" raises :class:`~stancebook.errors.CorpusError` listing every
+        empty, undecodable, missing or badly named document. "skip" drops
+        those documents and reports them in ``problems``. Duplicates and
+        unlisted files are reported only, never dropped.
+
+    Returns
+    -------
+    documents : pandas.DataFrame
+        ``doc_id, source, text`` then the metadata columns, sorted by
+        ``doc_id``. ``text`` is exactly as read (no newline translation).
+        Metadata columns named ``doc_id``, ``source`` or ``text`` are
+        renamed ``meta_doc_id``, ``meta_source``, ``meta_text`` (the seed
+        metadata's ``source`` column becomes ``meta_source``). Folder ids
+        are file stems; where two files share a stem, their relative paths
+        without suffix (``2022/speech``); table rows beyond 99999 widen the
+        zero padding so ids still sort in row order.
+    problems : pandas.DataFrame
+        ``source, problem, detail`` sorted; ``problem`` is one of
+        ``PROBLEM_KINDS``: "empty", "encoding" (detail: byte offset and what
+        to do), "missing", "bad_name", "duplicate" (detail names the first
+        doc_id with the same text), "unlisted".
+
+    Raises
+    ------
+    CorpusError
+        Missing path, unreadable table, missing ``text_column``/``id_column``
+        (the message suggests the nearest column), repeated ids, or any
+        blocking problem with ``on_problem="stop"``.
+
+    Examples
+    --------
+    >>> documents, problems = load_documents("seeds")  # doctest: +SKIP
+    >>> documents[["doc_id", "title"]].to_dict("records")  # doctest: +SKIP
+    [{'doc_id': '000_e71531e8ba892e2d', 'title': 'Putin-Kim alliance and global peace'}]
+    """
+    if on_problem not in ("stop", "skip"):
+        raise ParameterError(f"on_problem={on_problem!r} is not supported; expected 'stop' or 'skip'.")
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(f"Corpus path {path} does not exist (resolved: {path.resolve()}). "
+                          "Check the spelling, or give the path relative to where you run.")
+    kind = _detect_format(path, format)
+    options = {"metadata_file": metadata_file, "encoding": encoding,
+               "text_column": text_column, "id_column": id_column}
+    documents, problems = _LOADERS[kind](path, kind, **options)
+
+    blocking = [p for p in problems if p[1] in _BLOCKING]
+    if blocking and on_problem == "stop":
+        lines = "\n".join(f"  {s}: {p} - {d}" for s, p, d in sorted(blocking))
+        raise CorpusError(
+            f"{len(blocking)} problem(s) in corpus {path}:\n{lines}\n"
+            "Fix the files, or pass on_problem='skip' to leave these documents out and get a problems table."
+        )
+    bad_sources = {p[0] for p in blocking}
+    documents = documents.loc[~documents["source"].isin(bad_sources)]
+    documents = documents.sort_values("doc_id", kind="stable").reset_index(drop=True)
+
+    first_with: dict[str, str] = {}
+    for doc_id, source, text in zip(documents["doc_id"], documents["source"], documents["text"]):
+        first = first_with.setdefault(str(text), str(doc_id))
+        if first != doc_id:
+            problems.append((str(source), "duplicate", f"same text as {first}; kept, remove it if unintended"))
+    return documents, _problems_frame(problems)
+
+
+# --------------------------------------------------------------------------
+# Units
+# --------------------------------------------------------------------------
+
+def _unit_spans(normalised: str, unit: str) -> list[tuple[int, int]]:
+    if unit == "document":
+        spans = [(0, len(normalised))]
+    elif unit == "paragraph":
+        from stancebook.tokenise import split_paragraphs
+
+        spans = split_paragraphs(normalised)
+    else:
+        from stancebook.tokenise import split_sentences
+
+        spans = [(int(a), int(b)) for a, b in split_sentences(normalised)]
+    trimmed = []
+    for start, end in spans:
+        piece = normalised[start:end]
+        stripped = piece.strip()
+        if stripped:
+            start += len(piece) - len(piece.lstrip())
+            trimmed.append((start, start + len(stripped)))
+    return trimmed
+
+
+def split_units(documents, *, unit="document") -> pd.DataFrame:
+    """Normalise each document and split it into units of analysis.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The documents table from :func:`load_documents`.
+    unit : {"document", "paragraph", "sentence"}, default "document"
+        Paragraphs are separated by blank lines of the normalised text;
+        sentences come from :func:`stancebook.tokenise.split_sentences`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The units table: ``unit_id`` (``doc_id``, ``doc_id:p001`` or
+        ``doc_id:s001``), ``doc_id``, ``unit_index`` (1-based),
+        ``text`` (normalised, no leading or trailing whitespace),
+        ``orig_start``, ``orig_end`` (span in the document's original
+        text), ``offset_breaks`` (flat ``[u0, o0, u1, o1, ...]`` for
+        :func:`to_original`), then every metadata column of the document.
+        Units holding only whitespace are dropped.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "source": ["a.txt"], "text": ["One.\\n\\n  Two\\tthree."]})
+    >>> split_units(docs, unit="paragraph")[["unit_id", "text", "orig_start"]].values.tolist()
+    [['a:p001', 'One.', 0], ['a:p002', 'Two three.', 8]]
+    """
+    if unit not in UNITS:
+        raise ParameterError(f"unit={unit!r} is not supported; expected one of {', '.join(UNITS)}.")
+    missing = [c for c in DOCUMENT_COLUMNS if c not in documents.columns]
+    if missing:
+        raise _missing_column(missing[0], "documents", "The documents table", list(documents.columns))
+    metadata_columns = [c for c in documents.columns if c not in DOCUMENT_COLUMNS]
+    tag = {"paragraph": "p", "sentence": "s"}.get(unit)
+    rows: list[tuple] = []
+    owners: list[int] = []
+    for row, (doc_id, text) in enumerate(zip(documents["doc_id"], documents["text"])):
+        doc_id = str(doc_id)
+        normalised, breaks = normalise_text(str(text) if isinstance(text, str) else "")
+        bu, bo = breaks[:, 0], breaks[:, 1]
+        for index, (start, end) in enumerate(_unit_spans(normalised, unit), start=1):
+            orig_start, orig_last = to_original([start, end - 1], breaks).tolist()
+            inside = (bu > start) & (bu < end)
+            flat = [0, orig_start]
+            flat += np.column_stack((bu[inside] - start, bo[inside])).ravel().tolist()
+            unit_id = doc_id if tag is None else f"{doc_id}:{tag}{index:03d}"
+            rows.append((unit_id, doc_id, index, normalised[start:end], orig_start, orig_last + 1, flat))
+            owners.append(row)
+    units = pd.DataFrame(rows, columns=UNIT_COLUMNS)
+    units = units.astype({"unit_id": "str", "doc_id": "str", "text": "str",
+                          "unit_index": "int64", "orig_start": "int64", "orig_end": "int64"})
+    metadata = documents[metadata_columns].iloc[owners].reset_index(drop=True)
+    return pd.concat([units, metadata], axis=1)
+
+
+# --------------------------------------------------------------------------
+# Filtering, summary, hashes, plot
+# --------------------------------------------------------------------------
+
+def filter_documents(documents, *, years=None, actors=None, year_column="year",
+                     actor_column="actor") -> pd.DataFrame:
+    """Keep the documents (or units) whose metadata match.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        A documents or units table.
+    years : tuple of (int or None, int or None), optional
+        Inclusive ``(min, max)`` of ``year_column``; None on a side leaves
+        it open. Rows whose year is missing or not a number are dropped.
+        None: no year filter.
+    actors : list of str, optional
+        Values of ``actor_column`` to keep (a single string is one actor).
+        None: no actor filter.
+    year_column, actor_column : str
+        The metadata columns to filter on.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A filtered copy with a fresh index; the input is not changed.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "year": [1990, 2020], "actor": ["PRK", "RUS"]})
+    >>> filter_documents(docs, years=(2000, None))["doc_id"].tolist()
+    ['b']
+    """
+    keep = pd.Series(True, index=documents.index)
+    if years is not None:
+        if not isinstance(years, (tuple, list)) or len(years) != 2:
+            raise ParameterError(f"years={years!r}: expected (min, max), e.g. (1990, 2020), or None.")
+        values = pd.to_numeric(_column(documents, year_column, "year_column"), errors="coerce")
+        low, high = years
+        keep &= values.notna()
+        if low is not None:
+            keep &= values >= low
+        if high is not None:
+            keep &= values <= high
+    if actors is not None:
+        if isinstance(actors, str):
+            actors = [actors]
+        values = _column(documents, actor_column, "actor_column")
+        keep &= values.notna() & values.astype("str").isin([str(a) for a in actors])
+    return documents.loc[keep.to_numpy()].reset_index(drop=True)
+
+
+def _column(frame: pd.DataFrame, name: str, parameter: str) -> pd.Series:
+    if name not in frame.columns:
+        raise CorpusError(
+            f"The corpus has no metadata column {name!r} ({parameter}). Available columns: "
+            f"{', '.join(repr(str(c)) for c in frame.columns)}.{_nearest(name, list(frame.columns))} "
+            f"Add it to the metadata or pass {parameter}= with another column."
+        )
+    return frame[name]
+
+
+def corpus_summary(documents, units, problems) -> pd.DataFrame:
+    """Count documents, units, characters, words and problems by kind.
+
+    Parameters
+    ----------
+    documents, units, problems : pandas.DataFrame
+        The tables from :func:`load_documents` and :func:`split_units`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``metric`` (str) and ``value`` (int), one row per metric:
+        documents, units, characters and words (whitespace-separated) of the
+        original texts, then ``problems_<kind>`` for every kind in
+        ``PROBLEM_KINDS``.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "source": ["a.txt"], "text": ["Two words"]})
+    >>> summary = corpus_summary(docs, split_units(docs), pd.DataFrame(columns=PROBLEM_COLUMNS))
+    >>> summary.loc[summary["metric"] == "words", "value"].item()
+    2
+    """
+    texts = documents["text"].astype("str")
+    kinds = problems["problem"].value_counts() if len(problems) else pd.Series(dtype="int64")
+    rows = [
+        ("documents", len(documents)),
+        ("units", len(units)),
+        ("characters", int(texts.str.len().sum())),
+        ("words", int(texts.str.split().str.len().sum())),
+    ]
+    rows += [(f"problems_{kind}", int(kinds.get(kind, 0))) for kind in PROBLEM_KINDS]
+    return pd.DataFrame(rows, columns=["metric", "value"]).astype({"metric": "str", "value": "int64"})
+
+
+def file_hashes(path, *, metadata_file="", encoding="utf-8") -> dict[str, str]:
+    """SHA-256 of every input file :func:`load_documents` reads.
+
+    Parameters
+    ----------
+    path : str or Path
+        The corpus folder or table file.
+    metadata_file : str or Path, default ""
+        As in :func:`load_documents`.
+    encoding : str, default "utf-8"
+        Encoding of the metadata file, as in :func:`load_documents`.
+
+    Returns
+    -------
+    dict of str to str
+        File path relative to the corpus folder (``/``-separated; for a
+        table, its file name) to hex digest, sorted by path. For a folder:
+        the metadata file and the files it lists that exist, or every
+        ``.txt``/``.md`` file when there is no metadata file.
+
+    Examples
+    --------
+    >>> sorted(file_hashes("seeds"))  # doctest: +SKIP
+    ['000_e71531e8ba892e2d.txt', 'metadata.csv']
+    """
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(f"Corpus path {path} does not exist (resolved: {path.resolve()}).")
+    if path.is_file():
+        return {path.name: file_sha256(path)}
+    metadata_path = _find_metadata(path, metadata_file)
+    files = _text_files(path)
+    hashes = {}
+    if metadata_path is not None:
+        kind = _TABLE_SUFFIXES.get(metadata_path.suffix.lower(), "csv")
+        listed = _read_table(metadata_path, kind, encoding=encoding, text_columns=["file"])
+        names = set(listed["file"].dropna().astype("str").str.strip()) if "file" in listed.columns else set()
+        files = [f for f in sorted(names) if f and (path / f).is_file()]
+        hashes[_relative_key(metadata_path, path)] = file_sha256(metadata_path)
+    hashes.update({f: file_sha256(path / f) for f in files})
+    return dict(sorted(hashes.items()))
+
+
+def plot_unit_lengths(ax, units):
+    """Histogram of unit lengths in words.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to draw on.
+    units : pandas.DataFrame
+        The units table.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``, with labelled axes.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt  # doctest: +SKIP
+    >>> fig, ax = plt.subplots()  # doctest: +SKIP
+    >>> plot_unit_lengths(ax, units)  # doctest: +SKIP
+    """
+    lengths = units["text"].astype("str").str.split().str.len().to_numpy(dtype=np.int64)
+    if lengths.size:
+        edges = np.histogram_bin_edges(lengths, bins="auto")
+        ax.hist(lengths, bins=edges, color="#4c72b0", edgecolor="white")
+    else:
+        ax.text(0.5, 0.5, "no units", ha="center", va="center", transform=ax.transAxes)
+    ax.set_xlabel("Unit length (words)")
+    ax.set_ylabel("Number of units")
+    ax.set_title(f"Unit lengths ({lengths.size} units)")
+    return ax
+
+
+def short_unit_labels(unit_ids) -> dict[str, str]:
+    """Short display names for unit ids: drop the document id when all units share it.
+
+    Parameters
+    ----------
+    unit_ids : sequence of str
+        Unit ids as made by :func:`split_units`.
+
+    Returns
+    -------
+    dict
+        ``{unit_id: label}``; for units of one document ``"doc:s003"`` becomes
+        ``"s003"``, otherwise ids are kept whole.
+
+    Examples
+    --------
+    >>> short_unit_labels(["a:s001", "a:s002"])
+    {'a:s001': 's001', 'a:s002': 's002'}
+    >>> short_unit_labels(["a:s001", "b:s001"])
+    {'a:s001': 'a:s001', 'b:s001': 'b:s001'}
+    """
+    ids = [str(u) for u in unit_ids]
+    documents = {u.rsplit(":", 1)[0] for u in ids if ":" in u}
+    if len(documents) == 1 and all(":" in u for u in ids):
+        return {u: u.rsplit(":", 1)[1] for u in ids}
+    return {u: u for u in ids}
+
