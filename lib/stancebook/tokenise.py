@@ -1,0 +1,1369 @@
+"""Stage 1: sentences, tokens, stopwords, actor mentions and the document-term matrix.
+
+Everything here is pure Python + regular expressions + numpy/scipy/pandas: no
+language model is downloaded, so the same text always gives the same tables.
+
+Decisions a researcher should know about
+----------------------------------------
+Sentences (:func:`split_sentences`)
+    Paragraphs (separated by a blank line, ``"\\n\\n"``) are never crossed, so a
+    title line is its own sentence. Inside a paragraph a sentence ends at ``.``,
+    ``?``, ``!`` or an ellipsis (with any closing quotes or brackets) followed by
+    whitespace and a word that does not start with a lower-case letter, except:
+
+    * after titles (``Mr.``, ``Dr.``, ``Gen.``, ...) and ``e.g.``, ``i.e.``,
+      ``vs.``, ``cf.``: never a boundary;
+    * after ``No.``, ``Art.``, ``para.``, ``p.`` and month abbreviations
+      (``Sept.``): no boundary before a number (``No. 5``, ``Jan. 12``);
+    * after dotted initialisms (``U.S.``, ``U.N.``), single initials (``W.``)
+      and ``Inc.``, ``Ltd.``, ``Co.``, ``Jr.``: a boundary **only** when the next
+      word is a common sentence opener (``The``, ``It``, ``We``, ``This``,
+      ``But``, ... see ``_SENTENCE_OPENERS``). So ``the U.S. Congress`` stays
+      one sentence and ``in the U.S. The next day`` is split;
+    * a paragraph that opens with an enumerator (``1.``, ``iv.``, ``(a).``) keeps
+      it in its first sentence.
+
+Tokens (:func:`tokenize`)
+    Hyphenated compounds are one word (``anti-imperialist``, ``Putin-Kim``);
+    the possessive/clitic ``'s`` (straight or curly) is its own token; other
+    contractions stay whole (``don't``); dotted initialisms (``U.S.``) and known
+    abbreviations (``Mr.``, ``etc.``; ``No.`` before a number) are one token;
+    numbers keep decimals and thousands separators (``3.5``, ``1,000``).
+
+Norms (:func:`fold_case`)
+    Lower case, except all-capital tokens of two or more letters (``US``,
+    ``DPRK``, ``U.S.``), which keep their case; curly apostrophes become ``'``.
+
+Mentions (:func:`find_mentions`)
+    One compiled, case-aware regular expression over the unit text (not over
+    tokens), longest form first, with hyphens as word boundaries; a demonym
+    (or a name with ``'s``, or a metonym) followed by role words and a leader of
+    the same target is merged into one ``leader`` mention.
+
+Missing values: the ``term`` column of the tokens table uses pandas' string
+dtype; tokens without a term (stopwords, punctuation, numbers, and the second
+and later tokens of a multiword expression) hold a missing value (NaN), so test
+it with ``tokens["term"].isna()``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import yaml
+
+from stancebook.artefacts import atomic_write
+from stancebook.errors import CorpusError, ParameterError
+from stancebook.stats import log_likelihood_g2
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+SENTENCE_COLUMNS = ["unit_id", "sentence", "start", "end", "orig_start", "orig_end", "text"]
+TOKEN_COLUMNS = [
+    "unit_id", "sentence", "token_index", "start", "end", "orig_start", "orig_end",
+    "text", "norm", "kind", "is_stop", "term",
+]
+MENTION_COLUMNS = [
+    "unit_id", "sentence", "start", "end", "orig_start", "orig_end", "surface", "target", "kind", "groups",
+]
+MENTION_KINDS = ("name", "demonym", "capital", "leader", "metonym")
+_FORM_KEYS = {"names": "name", "demonyms": "demonym", "capitals": "capital", "leaders": "leader",
+              "metonyms": "metonym"}
+_TARGET_KEYS = {"label", *_FORM_KEYS}
+_TOP_KEYS = {"targets", "groups", "role_words", "ignore"}
+_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+# A "word character" is a letter or a digit (not "_"): the lookarounds below treat
+# hyphens, apostrophes and punctuation as boundaries.
+_W = r"[^\W_]"
+_NOT_AFTER_W = rf"(?<!{_W})"
+_NOT_BEFORE_W = rf"(?!{_W})"
+_HYPHENS = "-\u2010\u2011"
+_APOSTROPHES = "'\u2019"
+
+# --------------------------------------------------------------------------
+# Sentences
+# --------------------------------------------------------------------------
+
+_TITLES = frozenset(
+    "Mr Mrs Ms Mssrs Messrs Mme Mlle Dr Prof St Gen Col Lt Sen Rep Gov Capt Cmdr Sgt Maj Adm Brig "
+    "Rev Hon Amb Pres Supt Insp Fr e.g i.e vs v cf viz approx ca al".split()
+)
+_BEFORE_NUMBER = frozenset(
+    "No Nos no nos Art Arts art arts Para Paras para paras p pp Vol vol Ch ch Sec Sect sec sect Fig fig "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
+)
+_AMBIGUOUS = frozenset("Inc Ltd Co Corp Bros Jr Sr Esq".split())
+_SENTENCE_OPENERS = frozenset(
+    "The A An It Its We He She They I You This That These Those There Here In On At By For From "
+    "With As If When While Whereas Although Though Since After Before During Until But And Or So "
+    "Yet Nor However Meanwhile Moreover Furthermore Therefore Thus Hence Indeed Instead Still Also "
+    "Then Now Today Yesterday Tomorrow Our My Your His Her Their What Why How Who Where Which Such "
+    "Many Most Some All Both Each Every Several Few No Not None Nothing One Two Three Let Last "
+    "Finally First Second Third Nevertheless Nonetheless Overall".split()
+)
+_INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\Z|[A-Z]\Z")
+_ENUMERATOR = re.compile(r"\(?(?:\d{1,3}|[ivxlcIVXLC]{1,6}|[A-Za-z])\)?\Z")
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+_TERMINATOR = re.compile(r"(?:\.{2,}|\u2026|[.!?]+)[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
+_NEXT_WORD = re.compile(r"\s+[\"'\u201c\u2018\u00ab(\[]*(\w*)")
+_OPENING = "\"'\u201c\u2018\u00ab([{"
+
+
+def _period_ends_sentence(prev: str, following: str) -> bool:
+    """Decide a full stop after the token ``prev`` (without the stop)."""
+    if prev in _TITLES:
+        return False
+    if prev in _BEFORE_NUMBER and following[:1].isdigit():
+        return False
+    if prev in _AMBIGUOUS or _INITIALISM.match(prev):
+        return following in _SENTENCE_OPENERS
+    return True
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans (start, end) of ``text``, split at blank lines and stripped.
+
+    Examples
+    --------
+    >>> split_paragraphs("Title\\n\\n  First para.\\n\\nSecond.")
+    [(0, 5), (9, 20), (22, 29)]
+    """
+    spans = []
+    start = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        piece = text[a:b]
+        stripped = piece.strip()
+        if stripped:
+            a += len(piece) - len(piece.lstrip())
+            out.append((a, a + len(stripped)))
+    return out
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split a text into sentence spans.
+
+    Parameters
+    ----------
+    text : str
+        A normalised unit or document text; paragraphs are separated by a
+        blank line (``"\\n\\n"``), single newlines count as spaces.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(start, end)`` character spans into ``text``, in order, without
+        surrounding whitespace. A sentence never crosses a paragraph break, so
+        a title line is its own sentence. See the module docstring for the
+        abbreviation rules (``U.S.`` + ``The`` is a boundary, ``U.S.`` +
+        ``Congress`` is not).
+
+    Examples
+    --------
+    >>> text = 'Title\\n\\nThe U.S. Senate met Mr. Kim. He said "no." Then he left.'
+    >>> [text[a:b] for a, b in split_sentences(text)]
+    ['Title', 'The U.S. Senate met Mr. Kim.', 'He said "no."', 'Then he left.']
+    """
+    if not isinstance(text, str):
+        raise ParameterError(f"text must be a str, got {type(text).__name__}.")
+    spans: list[tuple[int, int]] = []
+    for p_start, p_end in split_paragraphs(text):
+        start = p_start
+        for match in _TERMINATOR.finditer(text, p_start, p_end):
+            end = match.end()
+            nxt = _NEXT_WORD.match(text, end, p_end)
+            if nxt is None or nxt.end() == end:
+                continue
+            following = nxt.group(1)
+            if following[:1].islower():
+                continue
+            marks = match.group(0).rstrip("\"'\u201d\u2019\u00bb)]")
+            if marks == ".":
+                window = text[max(start, match.start() - 40):match.start()].rsplit(None, 1)
+                prev = window[-1].lstrip(_OPENING) if window else ""
+                if match.start() - len(prev) <= start and _ENUMERATOR.match(prev):
+                    continue
+                if not _period_ends_sentence(prev, following):
+                    continue
+            spans.append((start, end))
+            start = end + len(nxt.group(0)) - len(nxt.group(0).lstrip())
+        spans.append((start, p_end))
+    return spans
+
+
+# --------------------------------------------------------------------------
+# Tokens and norms
+# --------------------------------------------------------------------------
+
+_ABBREVIATIONS = ("Mr|Mrs|Ms|Messrs|Mme|Dr|Prof|St|Gen|Col|Lt|Sen|Rep|Gov|Capt|Sgt|Maj|Adm|Rev|Hon|Amb|"
+                  "Jr|Sr|vs|etc|cf|viz|approx|Inc|Ltd|Co|Corp|Bros")
+_NUMBER_ABBREVIATIONS = ("No|Nos|no|nos|Art|art|para|paras|pp|p|Vol|vol|"
+                         "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_TOKEN = re.compile(
+    rf"""
+    (?P<abbr>{_NOT_AFTER_W}(?:
+        (?:[^\W\d_]\.){{2,}}                           # U.S.  e.g.  U.S.A.
+      | (?:{_ABBREVIATIONS})\.                         # Mr.  etc.
+      | (?:{_NUMBER_ABBREVIATIONS})\.(?=\s*\d)         # No. 5  Jan. 12
+    ){_NOT_BEFORE_W})
+  | (?P<number>{_NOT_AFTER_W}\d+(?:[.,]\d+)*(?!{_W}|[{_HYPHENS}][^\W\d_]))
+  | (?P<clitic>[{_APOSTROPHES}][sS]{_NOT_BEFORE_W})
+  | (?P<word>{_W}+(?:(?:[{_HYPHENS}]|[{_APOSTROPHES}](?![sS]{_NOT_BEFORE_W})){_W}+)*)
+  | (?P<punct>\.{{2,}}|-{{2,}}|\S)
+    """,
+    re.VERBOSE,
+)
+_TOKEN_KIND = {"abbr": "word", "number": "number", "clitic": "word", "word": "word", "punct": "punct"}
+_ACRONYM = re.compile(r"(?:[^\W\d_]\.?){2,}\Z")
+
+
+def tokenize(text: str) -> list[tuple[int, int, str, str]]:
+    """Split a text into word, number and punctuation tokens with offsets.
+
+    Parameters
+    ----------
+    text : str
+        Any text (a unit's normalised text).
+
+    Returns
+    -------
+    list of (int, int, str, str)
+        ``(start, end, surface, kind)`` with ``text[start:end] == surface`` and
+        ``kind`` one of ``"word"``, ``"number"``, ``"punct"``. Hyphenated
+        compounds are one word; a possessive ``'s``/``’s`` is its own word
+        token; ``U.S.``, ``Mr.`` and ``No.`` (before a number) are one token;
+        ``3.5`` and ``1,000`` are one number.
+
+    Examples
+    --------
+    >>> [t[2] for t in tokenize("Moscow’s anti-imperialist U.S. 3.5%")]
+    ['Moscow', '’s', 'anti-imperialist', 'U.S.', '3.5', '%']
+    """
+    return [(m.start(), m.end(), m.group(), _TOKEN_KIND[m.lastgroup]) for m in _TOKEN.finditer(text)]
+
+
+def fold_case(surface: str) -> str:
+    """Fold a token's case, keeping acronyms.
+
+    Parameters
+    ----------
+    surface : str
+        A token as written.
+
+    Returns
+    -------
+    str
+        The surface unchanged when it is all capitals with at least two
+        letters (optionally dotted: ``US``, ``DPRK``, ``U.S.``), otherwise
+        lower-cased. Curly apostrophes become straight ones. An all-capital
+        headline word (``RUSSIA``) therefore also keeps its case.
+
+    Examples
+    --------
+    >>> [fold_case(s) for s in ["US", "us", "The", "U.S.", "I", "Moscow’s"]]
+    ['US', 'us', 'the', 'U.S.', 'i', "moscow's"]
+    """
+    surface = surface.replace("\u2019", "'")
+    if surface.isupper() and _ACRONYM.match(surface):
+        return surface
+    return surface.lower()
+
+
+def _read_word_list(path: Path) -> list[str]:
+    words = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
+        if word:
+            words.append(word.replace("\u2019", "'"))
+    return words
+
+
+def load_stopwords(*, extra: Iterable[str] = (), domain: bool = True) -> frozenset[str]:
+    """Load the stopword set: English, optionally domain furniture, plus extras.
+
+    Parameters
+    ----------
+    extra : iterable of str, default ()
+        More stopwords. They are compared with token norms exactly, so write
+        ordinary words in lower case (``"also"``) and acronyms as folded
+        (``"UN"`` would drop the acronym).
+    domain : bool, default True
+        Also load ``data/stopwords_domain.txt`` (speech furniture such as
+        ``excellency``, ``distinguished``, ``delegation``).
+
+    Returns
+    -------
+    frozenset of str
+        The stopwords. A token is a stopword when its norm, or its norm
+        without a final dot (``mr.`` → ``mr``), is in the set.
+
+    Examples
+    --------
+    >>> stop = load_stopwords(extra=["moreover"])
+    >>> "the" in stop, "us" in stop, "US" in stop, "security" in stop
+    (True, True, False, False)
+    """
+    if isinstance(extra, str):
+        raise ParameterError(f"extra must be a list of words, not the string {extra!r}; write extra=[{extra!r}].")
+    words = set(_read_word_list(DATA_DIR / "stopwords_en.txt"))
+    if domain:
+        words.update(_read_word_list(DATA_DIR / "stopwords_domain.txt"))
+    for word in extra:
+        if not isinstance(word, str) or not word.strip():
+            raise ParameterError(f"extra must hold non-empty strings; got {word!r}.")
+        words.add(word.strip().replace("\u2019", "'"))
+    return frozenset(words)
+
+
+# --------------------------------------------------------------------------
+# Actor dictionary
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActorDictionary:
+    """The targets a text can be about, with their surface forms.
+
+    Attributes
+    ----------
+    targets : dict of str to dict
+        ``{target_id: {"label": str, "names": tuple, "demonyms": tuple,
+        "capitals": tuple, "leaders": tuple, "metonyms": tuple}}`` in file order.
+    groups : dict of str to tuple of str
+        ``{group_id: (target_id, ...)}``, e.g. ``{"west": ("united_states", ...)}``.
+    role_words : tuple of str
+        Titles allowed between a demonym and a leader ("President").
+    ignore : tuple of str
+        Phrases that contain a form but are not about a target ("West Bank").
+    source : str
+        The file(s) it was read from, for messages.
+    paths : tuple of pathlib.Path
+        The files it was read from, for input hashes.
+    """
+
+    targets: dict
+    groups: dict
+    role_words: tuple = ()
+    ignore: tuple = ()
+    source: str = ""
+    paths: tuple = ()
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """``{target_id: label}``."""
+        return {t: spec["label"] for t, spec in self.targets.items()}
+
+    def groups_of(self, target: str) -> tuple[str, ...]:
+        """The sorted group ids that contain ``target``."""
+        return tuple(sorted(g for g, members in self.groups.items() if target in members))
+
+    def forms(self) -> list[tuple[str, str, str]]:
+        """Every ``(surface, target, kind)`` as listed, in file order."""
+        return [(form, target, kind)
+                for target, spec in self.targets.items()
+                for key, kind in _FORM_KEYS.items()
+                for form in spec[key]]
+
+
+def _dictionary_error(where: str, message: str) -> ParameterError:
+    return ParameterError(f"Actor dictionary {where}: {message}")
+
+
+def _read_yaml(path, parameter: str) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"{parameter}={str(path)!r}: no such actor dictionary file. "
+                             "Give the path of a YAML file (see stancebook/data/actors.yaml for the schema).")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise _dictionary_error(str(path), f"is not valid UTF-8 YAML ({error}).") from None
+    if not isinstance(data, dict):
+        raise _dictionary_error(str(path), "must be a mapping with the key 'targets' (see the schema in "
+                                           "stancebook/data/actors.yaml).")
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise _dictionary_error(str(path), f"unknown top-level key(s) {unknown}; allowed: {sorted(_TOP_KEYS)}.")
+    return data
+
+
+def _string_list(value, where: str, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, list):
+        raise _dictionary_error(where, f"'{key}' must be a list of strings, e.g. [{value!r}].")
+    out = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise _dictionary_error(where, f"'{key}' holds {item!r}; expected non-empty strings.")
+        out.append(item.strip())
+    return tuple(dict.fromkeys(out))
+
+
+def _parse_targets(data: dict, path: str, *, required: bool) -> dict:
+    raw = data.get("targets")
+    if raw is None:
+        if required:
+            raise _dictionary_error(path, "has no 'targets' mapping.")
+        return {}
+    if not isinstance(raw, dict):
+        raise _dictionary_error(path, "'targets' must be a mapping of target ids to their forms.")
+    targets = {}
+    for target, spec in raw.items():
+        where = f"{path}, target {target!r}"
+        if not isinstance(target, str) or not _ID.match(target):
+            raise _dictionary_error(where, "target ids are lower-case letters, digits and '_' (e.g. north_korea).")
+        if not isinstance(spec, dict):
+            raise _dictionary_error(where, "expected a mapping with at least 'names'.")
+        unknown = sorted(set(spec) - _TARGET_KEYS)
+        if unknown:
+            raise _dictionary_error(where, f"unknown key(s) {unknown}; allowed: {sorted(_TARGET_KEYS)}.")
+        label = spec.get("label", target)
+        if not isinstance(label, str) or not label.strip():
+            raise _dictionary_error(where, "'label' must be a non-empty string.")
+        entry = {"label": label.strip()}
+        for key in _FORM_KEYS:
+            entry[key] = _string_list(spec.get(key), where, key)
+        if not entry["names"]:
+            raise _dictionary_error(where, "has no 'names'; every target needs at least one name.")
+        targets[target] = entry
+    return targets
+
+
+def _parse_groups(data: dict, path: str) -> dict:
+    raw = data.get("groups") or {}
+    if not isinstance(raw, dict):
+        raise _dictionary_error(path, "'groups' must be a mapping of group ids to lists of target ids.")
+    groups = {}
+    for group, members in raw.items():
+        if not isinstance(group, str) or not _ID.match(group):
+            raise _dictionary_error(f"{path}, group {group!r}", "group ids are lower-case letters, digits and '_'.")
+        groups[group] = _string_list(members, f"{path}, group {group!r}", "members")
+    return groups
+
+
+def load_actor_dictionary(path=None, *, extend=None) -> ActorDictionary:
+    """Load the actor dictionary (the shipped one, another file, or an extension).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        A YAML file with the schema documented at the top of
+        ``stancebook/data/actors.yaml``. ``None`` loads that shipped file.
+    extend : str or pathlib.Path, optional
+        A second YAML file: each of its targets replaces the target with the
+        same id (or adds a new one), its groups replace groups of the same id,
+        its ``role_words`` and ``ignore`` forms are added.
+
+    Returns
+    -------
+    ActorDictionary
+
+    Raises
+    ------
+    stancebook.errors.ParameterError
+        Missing file, invalid YAML, unknown keys, a target without names, a
+        group naming an unknown target, or one surface form listed for two
+        targets; the message names the file and the target.
+
+    Examples
+    --------
+    >>> actors = load_actor_dictionary()
+    >>> actors.labels["north_korea"], actors.groups["west"][:2]
+    ('North Korea', ('united_states', 'the_west'))
+    """
+    path = DATA_DIR / "actors.yaml" if path is None else Path(path)
+    data = _read_yaml(path, "path")
+    targets = _parse_targets(data, str(path), required=True)
+    groups = _parse_groups(data, str(path))
+    role_words = _string_list(data.get("role_words"), str(path), "role_words")
+    ignore = _string_list(data.get("ignore"), str(path), "ignore")
+    source = str(path)
+    paths = (path,)
+    if extend is not None:
+        extend = Path(extend)
+        more = _read_yaml(extend, "extend")
+        targets.update(_parse_targets(more, str(extend), required=False))
+        groups.update(_parse_groups(more, str(extend)))
+        role_words = tuple(dict.fromkeys(role_words + _string_list(more.get("role_words"), str(extend), "role_words")))
+        ignore = tuple(dict.fromkeys(ignore + _string_list(more.get("ignore"), str(extend), "ignore")))
+        source = f"{path} extended by {extend}"
+        paths = (path, extend)
+    for group, members in groups.items():
+        unknown = [m for m in members if m not in targets]
+        if unknown:
+            raise _dictionary_error(f"{source}, group {group!r}",
+                                    f"names unknown target(s) {unknown}; known: {sorted(targets)}.")
+    owner: dict[str, str] = {}
+    for target, spec in targets.items():
+        for key in _FORM_KEYS:
+            for form in spec[key]:
+                previous = owner.setdefault(form, target)
+                if previous != target:
+                    raise _dictionary_error(f"{source}, target {target!r}",
+                                            f"the form {form!r} is also listed for {previous!r}; "
+                                            "a surface form may belong to one target only.")
+    return ActorDictionary(targets=targets, groups=groups, role_words=role_words, ignore=ignore, source=source,
+                           paths=paths)
+
+
+def _variants(form: str) -> list[str]:
+    """A form as written, with a capitalised first letter, with curly apostrophes."""
+    out = [form]
+    if form[0].islower():
+        out.append(form[0].upper() + form[1:])
+    out += [v.replace("'", "\u2019") for v in out if "'" in v]
+    return out
+
+
+# Whitespace inside a multiword form: any run of spaces holding at most one newline,
+# so that a form never spans a paragraph break ("\n\n").
+_SPACE = r"(?:[^\S\n]+\n?[^\S\n]*|\n[^\S\n]*)"
+
+
+def _trie_pattern(forms: Iterable[str]) -> str:
+    """A regular expression matching any of ``forms``, the longest first.
+
+    The forms are merged into a character trie, so the engine tests each
+    position against a few first characters instead of every form in turn
+    (an alternation of hundreds of forms is several times slower). At every
+    node the longer continuations are tried before the form that ends there,
+    which makes the match at a position the longest form (with its word
+    boundary) that fits.
+    """
+    root: dict = {}
+    for form in forms:
+        node = root
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = True
+
+    def piece(char: str) -> str:
+        return _SPACE if char == " " else re.escape(char)
+
+    def render(node: dict, last: str) -> str:
+        branches = [piece(c) + render(node[c], c) for c in sorted(k for k in node if k)]
+        if "" in node:
+            branches.append(_NOT_BEFORE_W if re.match(_W, last) else "")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return render(root, "")
+
+
+def _mention_matcher(dictionary: ActorDictionary):
+    """One compiled regex of every form (longest first), its lookup table, the role-word gaps."""
+    lookup: dict[str, tuple[str | None, str | None]] = {}
+    for form, target, kind in dictionary.forms():
+        for variant in _variants(form):
+            lookup.setdefault(variant, (target, kind))
+    for form in dictionary.ignore:
+        for variant in _variants(form) + _variants("the " + form):
+            lookup.setdefault(variant, (None, None))
+    pattern = _NOT_AFTER_W + _trie_pattern(lookup)
+    keyed = {re.sub(r"\s+", " ", f): v for f, v in lookup.items()}
+    role = "(?:" + _trie_pattern(dictionary.role_words) + ")" if dictionary.role_words else "(?!)"
+    after_demonym = re.compile(rf"(?:['\u2019]s)?(?:{_SPACE}{role})*{_SPACE}", re.IGNORECASE)
+    after_name = re.compile(rf"(?:['\u2019]s(?:{_SPACE}{role})*|(?:{_SPACE}{role})+){_SPACE}", re.IGNORECASE)
+    return re.compile(pattern), keyed, after_demonym, after_name
+
+
+def _unit_frame_check(units, needed: Sequence[str]) -> None:
+    if not isinstance(units, pd.DataFrame):
+        raise ParameterError(f"units must be a pandas DataFrame (the units table), got {type(units).__name__}.")
+    missing = [c for c in needed if c not in units.columns]
+    if missing:
+        raise CorpusError(f"The units table has no column(s) {missing}; expected the table from "
+                          f"stancebook.corpus.split_units with columns {list(needed)}.")
+
+
+def _to_original_spans(starts, ends, breaks) -> tuple[np.ndarray, np.ndarray]:
+    from stancebook.corpus import to_original
+
+    starts = np.asarray(starts, dtype=np.int64)
+    ends = np.asarray(ends, dtype=np.int64)
+    if starts.size == 0:
+        return starts, ends
+    return to_original(starts, breaks), to_original(ends - 1, breaks) + 1
+
+
+def _sentence_numbers(text: str, positions) -> np.ndarray:
+    starts = np.array([a for a, _ in split_sentences(text)], dtype=np.int64)
+    return np.maximum(np.searchsorted(starts, np.asarray(positions, dtype=np.int64), side="right"), 1)
+
+
+def find_mentions(units: pd.DataFrame, dictionary: ActorDictionary) -> pd.DataFrame:
+    """Find every mention of every target in the units' texts.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The units table (``unit_id``, ``text``, ``offset_breaks``).
+    dictionary : ActorDictionary
+        From :func:`load_actor_dictionary`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``unit_id, sentence, start, end, orig_start, orig_end,
+        surface, target, kind, groups``; sorted by unit order, then start.
+        ``sentence`` is 1-based (:func:`split_sentences` of the unit text);
+        ``groups`` is a comma-separated list of group ids ("" for none).
+        Matching is case-aware, on whole words (hyphens are boundaries, so
+        ``Putin-Kim`` gives two mentions), longest form first; a demonym,
+        a name with ``'s``, or a metonym, followed by role words and a leader of
+        the same target, becomes ONE ``leader`` mention ("North Korean leader
+        Kim Jong Un").
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"unit_id": ["u"], "text": ["Russian President Vladimir Putin met Kim."],
+    ...                       "offset_breaks": [[0, 0]]})
+    >>> find_mentions(units, load_actor_dictionary())[["surface", "target", "kind"]].values.tolist()
+    [['Russian President Vladimir Putin', 'russia', 'leader'], ['Kim', 'north_korea', 'leader']]
+    """
+    if not isinstance(dictionary, ActorDictionary):
+        raise ParameterError("dictionary must be an ActorDictionary from load_actor_dictionary().")
+    _unit_frame_check(units, ["unit_id", "text", "offset_breaks"])
+    matcher, lookup, after_demonym, after_name = _mention_matcher(dictionary)
+    groups = {t: ",".join(dictionary.groups_of(t)) for t in dictionary.targets}
+    columns: dict[str, list] = {c: [] for c in MENTION_COLUMNS}
+    for unit_id, text, breaks in zip(units["unit_id"], units["text"], units["offset_breaks"]):
+        text = text if isinstance(text, str) else ""
+        raw = []
+        for match in matcher.finditer(text):
+            target, kind = lookup[re.sub(r"\s+", " ", match.group())]
+            if target is not None:
+                raw.append([match.start(), match.end(), target, kind])
+        merged = []
+        i = 0
+        while i < len(raw):
+            start, end, target, kind = raw[i]
+            gap = after_demonym if kind == "demonym" else after_name if kind in ("name", "metonym") else None
+            if gap is not None:
+                for j in range(i + 1, min(len(raw), i + 4)):
+                    if raw[j][2] != target:
+                        break
+                    if raw[j][3] == "leader" and gap.fullmatch(text, end, raw[j][0]):
+                        end, kind, i = raw[j][1], "leader", j
+                        break
+            merged.append((start, end, target, kind))
+            i += 1
+        if not merged:
+            continue
+        starts = np.array([m[0] for m in merged], dtype=np.int64)
+        ends = np.array([m[1] for m in merged], dtype=np.int64)
+        orig_starts, orig_ends = _to_original_spans(starts, ends, breaks)
+        columns["unit_id"] += [str(unit_id)] * len(merged)
+        columns["sentence"] += _sentence_numbers(text, starts).tolist()
+        columns["start"] += starts.tolist()
+        columns["end"] += ends.tolist()
+        columns["orig_start"] += orig_starts.tolist()
+        columns["orig_end"] += orig_ends.tolist()
+        columns["surface"] += [text[a:b] for a, b, _, _ in merged]
+        columns["target"] += [m[2] for m in merged]
+        columns["kind"] += [m[3] for m in merged]
+        columns["groups"] += [groups[m[2]] for m in merged]
+    return _typed_frame(columns, ints=("sentence", "start", "end", "orig_start", "orig_end"))
+
+
+def _typed_frame(columns: dict[str, list], *, ints=(), bools=()) -> pd.DataFrame:
+    data = {}
+    for name, values in columns.items():
+        if name in ints:
+            data[name] = np.asarray(values, dtype=np.int64)
+        elif name in bools:
+            data[name] = np.asarray(values, dtype=bool)
+        else:
+            data[name] = pd.array(values, dtype="str")
+    return pd.DataFrame(data)
+
+
+# --------------------------------------------------------------------------
+# Sentence and token tables
+# --------------------------------------------------------------------------
+
+def sentence_table(units: pd.DataFrame) -> pd.DataFrame:
+    """Split every unit into sentences.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The units table (``unit_id``, ``text``, ``offset_breaks``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``unit_id, sentence, start, end, orig_start, orig_end, text``:
+        ``sentence`` is 1-based within the unit, ``start``/``end`` index the
+        unit text, ``orig_*`` the document's original text.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"unit_id": ["u"], "text": ["Title\\n\\nMr. Kim came. He left."],
+    ...                       "offset_breaks": [[0, 0]]})
+    >>> sentence_table(units)["text"].tolist()
+    ['Title', 'Mr. Kim came.', 'He left.']
+    """
+    _unit_frame_check(units, ["unit_id", "text", "offset_breaks"])
+    columns: dict[str, list] = {c: [] for c in SENTENCE_COLUMNS}
+    for unit_id, text, breaks in zip(units["unit_id"], units["text"], units["offset_breaks"]):
+        text = text if isinstance(text, str) else ""
+        spans = split_sentences(text)
+        if not spans:
+            continue
+        starts, ends = np.array(spans, dtype=np.int64).T
+        orig_starts, orig_ends = _to_original_spans(starts, ends, breaks)
+        columns["unit_id"] += [str(unit_id)] * len(spans)
+        columns["sentence"] += list(range(1, len(spans) + 1))
+        columns["start"] += starts.tolist()
+        columns["end"] += ends.tolist()
+        columns["orig_start"] += orig_starts.tolist()
+        columns["orig_end"] += orig_ends.tolist()
+        columns["text"] += [text[a:b] for a, b in spans]
+    return _typed_frame(columns, ints=("sentence", "start", "end", "orig_start", "orig_end"))
+
+
+def _mwe_term(norms: Sequence[str]) -> str:
+    term = ""
+    for norm in norms:
+        norm = norm.lower()
+        term += norm if (not term or norm[:1] == "'") else "_" + norm
+    return term
+
+
+def _mwe_index(mwes, dictionary) -> dict[tuple[str, str], list[tuple[int, bool, tuple, str]]]:
+    """Index MWEs by (key kind, first key): ``[(length, by_surface, keys, term), ...]`` longest first."""
+    index: dict[tuple[str, str], list] = {}
+    seen = set()
+
+    def add(keys: tuple, by_surface: bool, term: str) -> None:
+        if len(keys) < 2 or (keys, by_surface) in seen:
+            return
+        seen.add((keys, by_surface))
+        index.setdefault((by_surface, keys[0]), []).append((len(keys), by_surface, keys, term))
+
+    if isinstance(mwes, (str, tuple)) and mwes and isinstance(mwes[0], str):
+        raise ParameterError("mwes must be an iterable of tuples of norms, e.g. [('security', 'council')].")
+    for mwe in mwes:
+        if isinstance(mwe, str) or not all(isinstance(w, str) and w for w in mwe):
+            raise ParameterError(f"mwes holds {mwe!r}; each multiword expression must be a tuple of "
+                                 "norms, e.g. ('security', 'council').")
+        keys = tuple(w.replace("\u2019", "'") for w in mwe)
+        add(keys, False, _mwe_term(keys))
+    if dictionary is not None:
+        if not isinstance(dictionary, ActorDictionary):
+            raise ParameterError("dictionary must be an ActorDictionary from load_actor_dictionary(), or None.")
+        for form, _, _ in dictionary.forms():
+            for variant in _variants(form):
+                surfaces = tuple(t[2] for t in tokenize(variant))
+                add(surfaces, True, _mwe_term([fold_case(s) for s in surfaces]))
+    for candidates in index.values():
+        candidates.sort(key=lambda c: (-c[0], c[2]))
+    return index
+
+
+def tokenise_units(units: pd.DataFrame, *, stopwords=None, mwes=(), dictionary=None) -> pd.DataFrame:
+    """Tokenise every unit into the tokens table.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The units table (``unit_id``, ``text``, ``offset_breaks``).
+    stopwords : set of str, optional
+        Norms to drop; ``None`` uses :func:`load_stopwords` (English + domain).
+    mwes : iterable of tuple of str, default ()
+        Multiword expressions as tuples of norms, e.g. ``("security", "council")``;
+        matched on consecutive tokens' norms within a sentence.
+    dictionary : ActorDictionary, optional
+        When given, every multiword form of it (``North Korea``, ``the West``,
+        ``Kim Jong Un``) is also an MWE, matched case-aware on the surfaces
+        (so the lower-case direction "the west" is not the West).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``unit_id, sentence, token_index, start, end, orig_start,
+        orig_end, text, norm, kind, is_stop, term``. ``term`` is the norm of
+        a content word, or the MWE term (norms joined by ``_``, lower case:
+        ``north_korea``) on the first token of a multiword expression; it is
+        missing (NaN, string dtype) for stopwords, punctuation, numbers and
+        the later tokens of an MWE. Tokens inside an MWE are never stopwords
+        (``is_stop`` False), so ``the West`` keeps the term ``the_west``.
+        The longest MWE wins, scanning left to right.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"unit_id": ["u"], "text": ["The US and North Korea met."],
+    ...                       "offset_breaks": [[0, 0]]})
+    >>> tokens = tokenise_units(units, dictionary=load_actor_dictionary())
+    >>> tokens["term"].dropna().tolist()
+    ['US', 'north_korea', 'met']
+    """
+    _unit_frame_check(units, ["unit_id", "text", "offset_breaks"])
+    stop = load_stopwords() if stopwords is None else frozenset(stopwords)
+    index = _mwe_index(mwes, dictionary)
+    columns: dict[str, list] = {c: [] for c in TOKEN_COLUMNS}
+    folded: dict[str, str] = {}  # a vocabulary-sized cache: most surfaces repeat
+    for unit_id, text, breaks in zip(units["unit_id"], units["text"], units["offset_breaks"]):
+        text = text if isinstance(text, str) else ""
+        tokens = tokenize(text)
+        if not tokens:
+            continue
+        n = len(tokens)
+        starts = np.fromiter((t[0] for t in tokens), dtype=np.int64, count=n)
+        ends = np.fromiter((t[1] for t in tokens), dtype=np.int64, count=n)
+        sentences = _sentence_numbers(text, starts)
+        surfaces = [t[2] for t in tokens]
+        kinds = [t[3] for t in tokens]
+        norms = [folded.get(s) or folded.setdefault(s, fold_case(s)) for s in surfaces]
+        is_stop = [k == "word" and (w in stop or w.rstrip(".") in stop) for w, k in zip(norms, kinds)]
+        terms: list = [w if k == "word" and not s else None for w, k, s in zip(norms, kinds, is_stop)]
+        if index:
+            i = 0
+            while i < n:
+                found = None
+                for by_surface in (True, False):
+                    for length, _, keys, term in index.get((by_surface, (surfaces if by_surface else norms)[i]), ()):
+                        if found is not None and length <= found[0]:
+                            break
+                        seq = surfaces if by_surface else norms
+                        if (i + length <= n and tuple(seq[i:i + length]) == keys
+                                and sentences[i] == sentences[i + length - 1]):
+                            found = (length, term)
+                            break
+                if found is None:
+                    i += 1
+                    continue
+                length, term = found
+                terms[i] = term
+                for k in range(i, i + length):
+                    is_stop[k] = False
+                    if k > i:
+                        terms[k] = None
+                i += length
+        orig_starts, orig_ends = _to_original_spans(starts, ends, breaks)
+        columns["unit_id"] += [str(unit_id)] * n
+        columns["sentence"] += sentences.tolist()
+        columns["token_index"] += list(range(n))
+        columns["start"] += starts.tolist()
+        columns["end"] += ends.tolist()
+        columns["orig_start"] += orig_starts.tolist()
+        columns["orig_end"] += orig_ends.tolist()
+        columns["text"] += surfaces
+        columns["norm"] += norms
+        columns["kind"] += kinds
+        columns["is_stop"] += is_stop
+        columns["term"] += terms
+    return _typed_frame(columns, ints=("sentence", "token_index", "start", "end", "orig_start", "orig_end"),
+                        bools=("is_stop",))
+
+
+# --------------------------------------------------------------------------
+# Collocations
+# --------------------------------------------------------------------------
+
+def _check_tokens(tokens, needed: Sequence[str]) -> None:
+    if not isinstance(tokens, pd.DataFrame):
+        raise ParameterError(f"tokens must be the tokens table (a DataFrame), got {type(tokens).__name__}.")
+    missing = [c for c in needed if c not in tokens.columns]
+    if missing:
+        raise ParameterError(f"tokens has no column(s) {missing}; pass the table from tokenise_units().")
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ParameterError(f"{name} must be a positive integer, got {value!r}.")
+    return int(value)
+
+
+def find_collocations(tokens: pd.DataFrame, *, min_count: int = 2, top: int = 30) -> pd.DataFrame:
+    """Propose multiword expressions: adjacent content-term bigrams.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        The tokens table from :func:`tokenise_units`.
+    min_count : int, default 2
+        Keep bigrams seen at least this often.
+    top : int, default 30
+        Return at most this many rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``first, second, count, pmi, g2``: two terms that follow each
+        other in a sentence with no stopword, number or punctuation between
+        (an existing MWE counts as one term); ``pmi`` in bits and Dunning's
+        ``g2`` from the 2x2 table of bigram positions. Sorted by ``g2``
+        descending, then the terms. Feed ``zip(first, second)`` of the rows
+        you accept to ``tokenise_units(mwes=...)``.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"unit_id": ["u"], "text": ["Nuclear weapons. Nuclear weapons again."],
+    ...                       "offset_breaks": [[0, 0]]})
+    >>> find_collocations(tokenise_units(units))[["first", "second", "count"]].values.tolist()
+    [['nuclear', 'weapons', 2]]
+    """
+    min_count = _positive_int(min_count, "min_count")
+    top = _positive_int(top, "top")
+    _check_tokens(tokens, ["unit_id", "sentence", "kind", "is_stop", "term"])
+    # Later tokens of an MWE (a non-stop word without a term) are skipped, not breaks.
+    continuation = tokens["term"].isna() & ~tokens["is_stop"].astype(bool) & (tokens["kind"] == "word")
+    kept = tokens.loc[~continuation, ["unit_id", "sentence", "term"]]
+    term = kept["term"].to_numpy(dtype=object)
+    unit = kept["unit_id"].to_numpy(dtype=object)
+    sentence = kept["sentence"].to_numpy()
+    has = ~pd.isna(kept["term"]).to_numpy()
+    pair = has[:-1] & has[1:] & (unit[:-1] == unit[1:]) & (sentence[:-1] == sentence[1:])
+    empty = pd.DataFrame({"first": pd.array([], dtype="str"), "second": pd.array([], dtype="str"),
+                          "count": np.array([], dtype=np.int64), "pmi": np.array([], dtype=float),
+                          "g2": np.array([], dtype=float)})
+    if not pair.any():
+        return empty
+    bigrams = pd.DataFrame({"first": term[:-1][pair], "second": term[1:][pair]})
+    n = len(bigrams)
+    counts = bigrams.value_counts(sort=False).rename("count").reset_index()
+    c1 = counts["first"].map(bigrams["first"].value_counts()).to_numpy(dtype=float)
+    c2 = counts["second"].map(bigrams["second"].value_counts()).to_numpy(dtype=float)
+    c12 = counts["count"].to_numpy(dtype=float)
+    counts = counts.assign(
+        pmi=np.log2(c12 * n / (c1 * c2)),
+        g2=log_likelihood_g2(c12, c1 - c12, c2 - c12, n - c1 - c2 + c12),
+    )
+    counts = counts.loc[counts["count"] >= min_count]
+    if counts.empty:
+        return empty
+    counts = counts.sort_values(["g2", "first", "second"], ascending=[False, True, True], kind="stable")
+    out = counts.head(top).reset_index(drop=True)
+    return out.astype({"first": "str", "second": "str", "count": "int64", "pmi": "float64", "g2": "float64"})
+
+
+# --------------------------------------------------------------------------
+# Document-term matrix
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Dtm:
+    """A document-term matrix.
+
+    Attributes
+    ----------
+    matrix : scipy.sparse.csr_matrix
+        int64 counts, one row per unit (in ``unit_ids`` order), one column per term.
+    terms : numpy.ndarray of str
+        Column labels, sorted alphabetically (by code point).
+    unit_ids : numpy.ndarray of str
+        Row labels.
+    """
+
+    matrix: sp.csr_matrix
+    terms: np.ndarray
+    unit_ids: np.ndarray
+
+
+def _df_bound(value, name: str, n_units: int, *, allow_int: bool) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ParameterError(f"{name} must be a number, got {value!r}.")
+    if isinstance(value, (float, np.floating)):
+        if not 0.0 < value <= 1.0:
+            raise ParameterError(f"{name}={value!r}: a float is a share of units and must be in (0, 1].")
+        return value * n_units
+    if not allow_int or value < 1:
+        raise ParameterError(f"{name}={value!r}: an integer is a number of units and must be >= 1.")
+    return float(value)
+
+
+def build_dtm(tokens: pd.DataFrame, unit_ids, *, min_df=1, max_df=1.0) -> Dtm:
+    """Count each unit's terms into a sparse document-term matrix.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        The tokens table (``unit_id``, ``term``); rows without a term are skipped,
+        as are units not in ``unit_ids``.
+    unit_ids : sequence of str
+        The rows, in order (units without terms give empty rows); no duplicates.
+    min_df : int or float, default 1
+        Keep terms found in at least this many units (int) or this share of
+        units (float in (0, 1]).
+    max_df : float or int, default 1.0
+        Keep terms found in at most this share of units (float in (0, 1]) or
+        this many units (int).
+
+    Returns
+    -------
+    Dtm
+
+    Examples
+    --------
+    >>> tokens = pd.DataFrame({"unit_id": ["a", "a", "b"], "term": ["war", "peace", "war"]})
+    >>> dtm = build_dtm(tokens, ["a", "b", "c"])
+    >>> dtm.terms.tolist(), dtm.matrix.toarray().tolist()
+    (['peace', 'war'], [[1, 1], [0, 1], [0, 0]])
+    """
+    _check_tokens(tokens, ["unit_id", "term"])
+    ids = pd.Index([str(u) for u in unit_ids])
+    if ids.has_duplicates:
+        raise ParameterError(f"unit_ids holds duplicates, e.g. {ids[ids.duplicated()][0]!r}; one row per unit.")
+    n_units = len(ids)
+    low = _df_bound(min_df, "min_df", n_units, allow_int=True)
+    high = _df_bound(max_df, "max_df", n_units, allow_int=True)
+    if n_units and math.ceil(low - 1e-9) > math.floor(high + 1e-9):
+        raise ParameterError(f"min_df={min_df!r} keeps terms in at least {math.ceil(low - 1e-9)} units but "
+                             f"max_df={max_df!r} keeps them in at most {math.floor(high + 1e-9)}; "
+                             "lower min_df or raise max_df.")
+    has_term = tokens["term"].notna().to_numpy()
+    rows = ids.get_indexer(tokens["unit_id"].astype(str).to_numpy()[has_term])
+    terms = tokens["term"].to_numpy(dtype=object)[has_term][rows >= 0]
+    rows = rows[rows >= 0]
+    codes, vocabulary = pd.factorize(pd.Series(terms, dtype=object), sort=True)
+    vocabulary = np.asarray(vocabulary, dtype=str)
+    matrix = sp.coo_matrix((np.ones(len(rows), dtype=np.int64), (rows, codes)),
+                           shape=(n_units, len(vocabulary))).tocsr()
+    matrix.sum_duplicates()
+    if len(vocabulary):
+        df = np.diff(matrix.tocsc().indptr)
+        keep = (df >= low - 1e-9) & (df <= high + 1e-9)
+        if not keep.any():
+            raise ParameterError(f"min_df={min_df!r} and max_df={max_df!r} remove every one of the "
+                                 f"{len(vocabulary)} terms; lower min_df or raise max_df.")
+        if not keep.all():
+            matrix = matrix[:, np.flatnonzero(keep)]
+            vocabulary = vocabulary[keep]
+    matrix = sp.csr_matrix(matrix, dtype=np.int64)
+    matrix.sort_indices()
+    return Dtm(matrix=matrix, terms=vocabulary, unit_ids=np.asarray(ids, dtype=str))
+
+
+_DTM_ARRAYS = ("data", "indices", "indptr", "shape", "terms", "unit_ids")
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def save_dtm(dtm: Dtm, path) -> Path:
+    """Write a DTM to one ``.npz`` file, byte-identical for identical input.
+
+    Parameters
+    ----------
+    dtm : Dtm
+    path : str or pathlib.Path
+        The file to write (conventionally ``*.npz``); written to a temporary
+        file first and then moved, so a failure leaves an older file intact.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Examples
+    --------
+    >>> save_dtm(dtm, tmp_path / "dtm.npz")  # doctest: +SKIP
+    """
+    if not isinstance(dtm, Dtm):
+        raise ParameterError(f"dtm must be a Dtm from build_dtm(), got {type(dtm).__name__}.")
+    path = Path(path)
+    matrix = sp.csr_matrix(dtm.matrix)
+    matrix.sort_indices()
+    arrays = {
+        "data": np.asarray(matrix.data, dtype=np.int64),
+        "indices": np.asarray(matrix.indices, dtype=np.int64),
+        "indptr": np.asarray(matrix.indptr, dtype=np.int64),
+        "shape": np.asarray(matrix.shape, dtype=np.int64),
+        "terms": np.asarray(dtm.terms, dtype=str),
+        "unit_ids": np.asarray(dtm.unit_ids, dtype=str),
+    }
+    # np.savez stamps the current time into the zip; fixed dates keep the bytes reproducible.
+    def write(temporary: Path) -> None:
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in _DTM_ARRAYS:
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, arrays[name], allow_pickle=False)
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, buffer.getvalue())
+
+    return atomic_write(path, write)
+
+
+def load_dtm(path) -> Dtm:
+    """Read a DTM written by :func:`save_dtm`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+
+    Returns
+    -------
+    Dtm
+
+    Examples
+    --------
+    >>> dtm = load_dtm(tmp_path / "dtm.npz")  # doctest: +SKIP
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"path={str(path)!r}: no such DTM file; run the tokenise stage first.")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in _DTM_ARRAYS}
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
+        raise ParameterError(f"{path} is not a DTM file written by save_dtm ({error}).") from None
+    matrix = sp.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]),
+                           shape=tuple(int(x) for x in arrays["shape"]), dtype=np.int64)
+    return Dtm(matrix=matrix, terms=arrays["terms"].astype(str), unit_ids=arrays["unit_ids"].astype(str))
+
+
+def top_terms(dtm: Dtm, *, n: int = 20) -> pd.DataFrame:
+    """The most frequent terms of a DTM.
+
+    Parameters
+    ----------
+    dtm : Dtm
+    n : int, default 20
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``term, count, doc_freq`` (units containing the term), sorted
+        by count descending, then term.
+
+    Examples
+    --------
+    >>> tokens = pd.DataFrame({"unit_id": ["a", "a", "b"], "term": ["war", "peace", "war"]})
+    >>> top_terms(build_dtm(tokens, ["a", "b"]), n=1).values.tolist()
+    [['war', 2, 2]]
+    """
+    n = _positive_int(n, "n")
+    matrix = sp.csr_matrix(dtm.matrix)
+    table = pd.DataFrame({
+        "term": pd.array(np.asarray(dtm.terms, dtype=str), dtype="str"),
+        "count": np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64),
+        "doc_freq": np.diff(matrix.tocsc().indptr).astype(np.int64),
+    })
+    table = table.sort_values(["count", "term"], ascending=[False, True], kind="stable")
+    return table.head(n).reset_index(drop=True)
+
+
+def _boolean_mask(mask) -> np.ndarray:
+    series = pd.Series(mask) if not isinstance(mask, pd.Series) else mask
+    if series.isna().any() or not (pd.api.types.is_bool_dtype(series.dtype) or series.map(type).eq(bool).all()):
+        return np.asarray(mask)  # reported as not boolean by the caller
+    return series.to_numpy(dtype=bool)
+
+
+def keyness(dtm: Dtm, mask, *, n: int = 20) -> pd.DataFrame:
+    """Terms over- and under-used by the units in ``mask`` against the rest.
+
+    Parameters
+    ----------
+    dtm : Dtm
+    mask : array-like of bool
+        One flag per DTM row: True for the target units.
+    n : int, default 20
+        Return up to ``n`` over-used and up to ``n`` under-used terms.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``term, count_target, count_reference, g2, log_ratio``.
+        ``g2`` is Dunning's log-likelihood, signed positive for over-use in
+        the target; ``log_ratio`` is log2 of the ratio of relative
+        frequencies (a zero count counts as 0.5). Sorted by signed ``g2``
+        descending (over-use first), then term.
+
+    Examples
+    --------
+    >>> tokens = pd.DataFrame({"unit_id": ["a", "a", "b", "b"], "term": ["war", "war", "peace", "trade"]})
+    >>> keyness(build_dtm(tokens, ["a", "b"]), [True, False])["term"].tolist()[0]
+    'war'
+    """
+    n = _positive_int(n, "n")
+    mask = _boolean_mask(mask)
+    n_rows = dtm.matrix.shape[0]
+    if mask.shape != (n_rows,) or mask.dtype != bool:
+        raise ParameterError(f"mask must be {n_rows} booleans, one per DTM row; got shape {mask.shape} "
+                             f"of {mask.dtype}.")
+    if mask.all() or not mask.any():
+        raise ParameterError("mask must select some units but not all: keyness compares the selected units "
+                             "with the rest.")
+    matrix = sp.csr_matrix(dtm.matrix)
+    target = np.asarray(matrix[mask].sum(axis=0)).ravel().astype(np.int64)
+    reference = np.asarray(matrix[~mask].sum(axis=0)).ravel().astype(np.int64)
+    total_t, total_r = max(target.sum(), 1), max(reference.sum(), 1)
+    g2 = log_likelihood_g2(target, reference, total_t - target, total_r - reference)
+    rate_t = np.where(target > 0, target, 0.5) / total_t
+    rate_r = np.where(reference > 0, reference, 0.5) / total_r
+    signed = np.where(target / total_t >= reference / total_r, g2, -g2)
+    table = pd.DataFrame({
+        "term": pd.array(np.asarray(dtm.terms, dtype=str), dtype="str"),
+        "count_target": target,
+        "count_reference": reference,
+        "g2": signed,
+        "log_ratio": np.log2(rate_t / rate_r),
+    })
+    table = table.loc[(table["count_target"] + table["count_reference"]) > 0]
+    over = table.loc[table["g2"] > 0].sort_values(["g2", "term"], ascending=[False, True], kind="stable").head(n)
+    under = table.loc[table["g2"] < 0].sort_values(["g2", "term"], ascending=[True, True], kind="stable").head(n)
+    out = pd.concat([over, under]).sort_values(["g2", "term"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------
+
+def plot_top_terms(ax, table: pd.DataFrame):
+    """Horizontal bars of term counts, the most frequent on top.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    table : pandas.DataFrame
+        From :func:`top_terms` (``term``, ``count``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> plot_top_terms(ax, top_terms(dtm))  # doctest: +SKIP
+    """
+    terms = table["term"].astype(str).tolist()[::-1]
+    counts = table["count"].to_numpy()[::-1]
+    ax.barh(np.arange(len(terms)), counts, color="#4C72B0")
+    ax.set_yticks(np.arange(len(terms)), labels=terms)
+    ax.set_xlabel("Occurrences in the corpus")
+    ax.set_title("Most frequent terms")
+    if not terms:
+        ax.text(0.5, 0.5, "no terms", ha="center", va="center", transform=ax.transAxes)
+    return ax
+
+
+def plot_keyness(ax, table: pd.DataFrame):
+    """Diverging bars of signed G2: over-used terms right, under-used left.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    table : pandas.DataFrame
+        From :func:`keyness` (``term``, ``g2``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> plot_keyness(ax, keyness(dtm, mask))  # doctest: +SKIP
+    """
+    terms = table["term"].astype(str).tolist()[::-1]
+    g2 = table["g2"].to_numpy(dtype=float)[::-1]
+    colors = np.where(g2 >= 0, "#C44E52", "#4C72B0")
+    ax.barh(np.arange(len(terms)), g2, color=colors)
+    ax.set_yticks(np.arange(len(terms)), labels=terms)
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_xlabel("Signed log-likelihood G² (right: more in target units, left: more in the rest)")
+    ax.set_title("Keyness: target units against the rest")
+    if not terms:
+        ax.text(0.5, 0.5, "no key terms", ha="center", va="center", transform=ax.transAxes)
+    return ax
+
+
+def mention_counts(mentions: pd.DataFrame, dictionary: ActorDictionary) -> pd.DataFrame:
+    """Mentions per target, most mentioned first, with the count of each kind.
+
+    Parameters
+    ----------
+    mentions : pandas.DataFrame
+        From :func:`find_mentions`.
+    dictionary : ActorDictionary
+        Supplies labels and groups; targets never mentioned are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``target, label, groups, mentions, units`` and one column per mention
+        kind; sorted by mentions (descending), then dictionary order.
+
+    Examples
+    --------
+    >>> mention_counts(find_mentions(units, actors), actors).iloc[0]["target"]  # doctest: +SKIP
+    'russia'
+    """
+    columns = ["target", "label", "groups", "mentions", "units", *MENTION_KINDS]
+    if mentions.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c not in columns[:3] else "str") for c in columns})
+    kinds = pd.crosstab(mentions["target"].astype(str), mentions["kind"].astype(str))
+    kinds = kinds.reindex(columns=list(MENTION_KINDS), fill_value=0)
+    order = {t: i for i, t in enumerate(dictionary.targets)}
+    table = kinds.assign(
+        mentions=kinds.sum(axis=1),
+        units=mentions.groupby(mentions["target"].astype(str))["unit_id"].nunique(),
+    ).reset_index(names="target")
+    table["label"] = [dictionary.labels.get(t, t) for t in table["target"]]
+    table["groups"] = [",".join(dictionary.groups_of(t)) for t in table["target"]]
+    table["_order"] = [order.get(t, len(order)) for t in table["target"]]
+    table = table.sort_values(["mentions", "_order"], ascending=[False, True], kind="stable")
+    return table[columns].reset_index(drop=True)
+
+
+def plot_mentions(ax, mentions: pd.DataFrame, dictionary: ActorDictionary):
+    """Mentions per target, stacked by kind (name, demonym, capital, leader, metonym).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    mentions : pandas.DataFrame
+        From :func:`find_mentions`.
+    dictionary : ActorDictionary
+        Supplies the target labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> plot_mentions(ax, mentions, load_actor_dictionary())  # doctest: +SKIP
+    """
+    labels = dictionary.labels
+    counts = pd.crosstab(mentions["target"].astype(str), mentions["kind"].astype(str)) if len(mentions) else None
+    if counts is None or counts.empty:
+        ax.text(0.5, 0.5, "no target mentions", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    counts = counts.reindex(columns=[k for k in MENTION_KINDS if k in counts.columns])
+    totals = counts.sum(axis=1)
+    position = {t: i for i, t in enumerate(labels)}
+    # barh draws bottom-up: the most mentioned target (ties: first in the dictionary) ends on top.
+    order = sorted(counts.index, key=lambda t: (totals[t], -position.get(t, len(position)), t))
+    counts = counts.loc[order]
+    y = np.arange(len(order))
+    left = np.zeros(len(order))
+    palette = dict(zip(MENTION_KINDS, ["#4C72B0", "#55A868", "#C44E52", "#8172B2", "#CCB974"]))
+    for kind in counts.columns:
+        values = counts[kind].to_numpy(dtype=float)
+        ax.barh(y, values, left=left, color=palette[kind], label=kind)
+        left += values
+    ax.set_yticks(y, labels=[labels.get(t, t) for t in order])
+    ax.set_xlabel("Mentions")
+    ax.set_title("Target mentions by kind")
+    ax.legend(title="kind", loc="lower right", frameon=False)
+    return ax
