@@ -36,13 +36,13 @@ def test_index_records_id_caption_notebook_parameters_and_input_hash(tmp_path):
     saver.save(_draw(), "mentions", title="Mentions", caption="Counts per target.")
     saver.save(_draw(), "keyness", title="Keyness", caption="G2.")
     entries = json.loads((tmp_path / "index.json").read_text())
-    assert [e["id"] for e in entries] == ["01-keyness", "01-mentions"]
-    entry = entries[1]
+    assert [e["id"] for e in entries] == ["01-mentions", "01-keyness"], "chain order, then saving order"
+    entry = entries[0]
     assert entry["caption"] == "Counts per target."
     assert entry["notebook"] == "notebooks/01_tokenise.ipynb"
     assert entry["input_hash"] == "ab" * 32
     assert entry["parameters"] == {"run": "demo", "min_df": 1}, "locations must stay out of the index"
-    assert "| 2 | [01-mentions](01-mentions.svg) | Mentions |" in (tmp_path / "index.md").read_text()
+    assert "| 1 | [01-mentions](01-mentions.svg) | Mentions |" in (tmp_path / "index.md").read_text()
 
 
 def test_saving_again_replaces_the_entry_not_duplicates_it(tmp_path):

@@ -28,6 +28,7 @@ def test_unknown_key_far_from_any_lists_valid_keys():
         ({"domain_stopwords": "maybe"}, "domain_stopwords"),
         ({"run": "../escape"}, "run"),
         ({"year_min": 2020, "year_max": 2010}, "year_min"),
+        ({"actors": ["RUS"]}, "holder_column"),
     ],
 )
 def test_bad_values_are_refused_naming_the_key(values, key):

@@ -68,6 +68,7 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: fl
     -------
     (Figure, Axes or ndarray of Axes)
     """
+    kwargs.setdefault("layout", "constrained")
     with figure_style():
         return plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
 
@@ -101,6 +102,7 @@ class FigureSaver:
         self.notebook = notebook
         self.parameters = {k: v for k, v in (parameters or {}).items() if k not in _LOCATION_KEYS}
         self.input_hash = input_hash
+        self._saved = 0
 
     @property
     def index_path(self) -> Path:
@@ -141,8 +143,10 @@ class FigureSaver:
             atomic_write(png, lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
         if close:
             plt.close(fig)
+        self._saved += 1
         entry = {
             "id": full_id,
+            "position": self._saved,
             "title": title,
             "caption": caption,
             "notebook": f"notebooks/{self.notebook}.ipynb",
@@ -158,13 +162,16 @@ class FigureSaver:
     def _register(self, entry: dict[str, Any]) -> None:
         entries = read_index(self.figures_dir)
         entries = [e for e in entries if e["id"] != entry["id"]] + [entry]
-        entries.sort(key=lambda e: e["id"])
+        entries.sort(key=lambda e: (e["notebook"], e["position"], e["id"]))
         write_json(entries, self.index_path)
         write_text(_index_markdown(self.run, entries), self.figures_dir / "index.md")
 
 
 def read_index(figures_dir) -> list[dict[str, Any]]:
-    """Return the figure index of a run (empty when no figure was saved yet)."""
+    """Return the figure index of a run in chain order (empty when no figure was saved yet).
+
+    Entries are ordered by notebook, then by the order the notebook saved them.
+    """
     path = Path(figures_dir) / "index.json"
     return read_json(path) if path.is_file() else []
 

@@ -197,6 +197,9 @@ def validate(values: dict[str, Any], *, source: str = "") -> dict[str, Any]:
         result[key] = coerced
     if result["year_min"] and result["year_max"] and result["year_min"] > result["year_max"]:
         raise ParameterError(f"parameters 'year_min' and 'year_max'{suffix}: year_min {result['year_min']} is after year_max {result['year_max']}.")
+    if result["actors"] and not result["holder_column"]:
+        raise ParameterError(f"parameter 'actors'{suffix}: filtering by actors needs 'holder_column', "
+                             "the metadata column that names them.")
     if any(k < 2 for k in result["k_grid"]):
         raise ParameterError(f"parameter 'k_grid'{suffix}: every number of topics must be at least 2.")
     if not result["topic_models"]:

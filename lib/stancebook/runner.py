@@ -1,0 +1,197 @@
+"""Run the chain of notebooks with papermill: ``python -m stancebook run``.
+
+Parameters are validated before any notebook starts. The notebooks execute
+in order into a staging folder; only when all succeed does the staging
+folder replace ``runs/<run>/`` and ``figures/<run>/``, so a failed run
+leaves the results of the last good run intact.
+"""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+from .artefacts import read_json, write_json
+from .errors import StageError
+from .params import load_params
+from .paths import NOTEBOOK_NAMES, repo_root
+
+PACKAGES = (
+    "stancebook", "numpy", "scipy", "pandas", "scikit-learn", "matplotlib", "pyarrow",
+    "papermill", "nbclient", "ipykernel", "PyYAML", "vaderSentiment",
+)
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages a run depends on.
+
+    Returns
+    -------
+    dict
+        ``{"python": "3.11.7", "pandas": "3.1.1", ...}``.
+    """
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def notebook_parameters(notebook: Path, params: dict[str, Any], *, run_dir: Path, figures_dir: Path) -> dict[str, Any]:
+    """The parameters a notebook declares in its ``parameters`` cell, with the run's values.
+
+    Parameters
+    ----------
+    notebook : Path
+        The source notebook.
+    params : dict
+        The validated run parameters.
+    run_dir, figures_dir : Path
+        Where this execution writes.
+
+    Returns
+    -------
+    dict
+        Only the keys the notebook declares, so papermill injects no
+        unknown names.
+    """
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    missing = {"run", "run_dir", "figures_dir"} - set(declared)
+    if missing:
+        raise StageError(f"{notebook}: the parameters cell must declare {', '.join(sorted(missing))} "
+                         "(papermill could not read them: keep each on one line, `name: type = value  # comment`).")
+    values = dict(params, run_dir=str(run_dir), figures_dir=str(figures_dir))
+    return {name: values[name] for name in declared if name in values}
+
+
+def _replace_dir(staged: Path, final: Path) -> None:
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.with_name(f".{final.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    staged.rename(final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def run_chain(
+    params_file: str | Path | None = None,
+    overrides: list[str] | None = None,
+    *,
+    runs_root: str | Path | None = None,
+    figures_root: str | Path | None = None,
+    notebooks_dir: str | Path | None = None,
+    kernel_name: str = "python3",
+    progress: Callable[[str], None] = print,
+) -> Path:
+    """Validate parameters and execute the five notebooks in order.
+
+    Parameters
+    ----------
+    params_file : str or Path, optional
+        YAML parameters of a named run (``notebooks/seeds.yaml``).
+    overrides : list of str, optional
+        ``key=value`` strings that win over the file.
+    runs_root, figures_root : str or Path, optional
+        Parents of ``<run>/``; default ``runs/`` and ``figures/`` at the root.
+    notebooks_dir : str or Path, optional
+        Where the source notebooks are; default ``notebooks/``.
+    kernel_name : str
+        Jupyter kernel executing the notebooks.
+    progress : callable
+        Receives one line per stage.
+
+    Returns
+    -------
+    pathlib.Path
+        ``runs/<run>/``.
+
+    Raises
+    ------
+    ParameterError
+        Before anything runs, on a bad parameter.
+    StageError
+        Naming the notebook, the cell and the error of the first failure.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    params = load_params(params_file, overrides)
+    root = repo_root()
+    runs_root = Path(runs_root) if runs_root else root / "runs"
+    figures_root = Path(figures_root) if figures_root else root / "figures"
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
+    notebooks = [notebooks_dir / f"{name}.ipynb" for name in NOTEBOOK_NAMES]
+    missing = [str(nb) for nb in notebooks if not nb.is_file()]
+    if missing:
+        raise StageError(f"notebooks missing: {', '.join(missing)}")
+
+    run = params["run"]
+    staging = runs_root / f".{run}.staging"
+    if staging.exists():
+        shutil.rmtree(staging)
+    run_dir, figures_dir = staging / "run", staging / "figures"
+    run_dir.mkdir(parents=True)
+    figures_dir.mkdir(parents=True)
+
+    write_json(params, run_dir / "params.json")
+    stages = []
+    started = time.time()
+    for number, notebook in enumerate(notebooks, start=1):
+        progress(f"[{number}/{len(notebooks)}] {notebook.stem} ...")
+        begin = time.perf_counter()
+        output = run_dir / notebook.name
+        try:
+            papermill.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=notebook_parameters(notebook, params, run_dir=run_dir, figures_dir=figures_dir),
+                kernel_name=kernel_name,
+                progress_bar=False,
+                cwd=str(notebooks_dir),
+            )
+        except PapermillExecutionError as exc:
+            failed = runs_root / f"{run}.failed"
+            if failed.exists():
+                shutil.rmtree(failed)
+            staging.rename(failed)
+            raise StageError(
+                f"run '{run}' stopped: {notebook.name} failed in cell {exc.cell_index} "
+                f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
+                f"The executed notebook is {failed / 'run' / notebook.name}; "
+                f"the results of the last good run in {runs_root / run} are unchanged."
+            ) from None
+        seconds = round(time.perf_counter() - begin, 2)
+        stages.append({"notebook": notebook.name, "seconds": seconds})
+        progress(f"[{number}/{len(notebooks)}] {notebook.stem} done in {seconds:.1f} s")
+
+    inputs = read_json(run_dir / "artefacts" / "inputs.json", stage="00_corpus")
+    manifest = {
+        "run": run,
+        "parameters": params,
+        "packages": package_versions(),
+        "platform": platform.platform(),
+        "inputs": inputs,
+        "stages": stages,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "seconds": round(time.time() - started, 2),
+        "command": " ".join(["python", "-m", "stancebook", *sys.argv[1:]]),
+    }
+    write_json(manifest, run_dir / "manifest.json")
+    _replace_dir(figures_dir, figures_root / run)
+    final = runs_root / run
+    _replace_dir(run_dir, final)
+    shutil.rmtree(staging, ignore_errors=True)
+    progress(f"run '{run}' finished in {manifest['seconds']:.1f} s: {final} and {figures_root / run}")
+    return final

@@ -1,0 +1,149 @@
+"""The whole chain on the seed article, executed with papermill.
+
+These tests run the five notebooks twice into temporary folders and compare
+the figures with the committed ``figures/seeds/``: the seed run must be
+reproducible to the byte.
+"""
+
+import filecmp
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from stancebook.errors import StageError
+from stancebook.paths import repo_root
+from stancebook.runner import run_chain
+
+pytestmark = pytest.mark.slow
+ROOT = repo_root()
+SEEDS = ROOT / "notebooks" / "seeds.yaml"
+
+
+@pytest.fixture(scope="module")
+def seed_runs(tmp_path_factory):
+    """Two independent runs of the seed chain."""
+    outputs = []
+    for name in ("first", "second"):
+        base = tmp_path_factory.mktemp(name)
+        run_chain(SEEDS, runs_root=base / "runs", figures_root=base / "figures", progress=lambda line: None)
+        outputs.append(base)
+    return outputs
+
+
+def test_seed_run_writes_executed_notebooks_manifest_and_report(seed_runs):
+    run_dir = seed_runs[0] / "runs" / "seeds"
+    for name in ("00_corpus", "01_tokenise", "02_topics", "03_stance", "04_report"):
+        nb = nbformat.read(run_dir / f"{name}.ipynb", as_version=4)
+        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+        assert errors == [], f"{name} has error outputs"
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["parameters"]["unit"] == "sentence"
+    assert [s["notebook"] for s in manifest["stages"]][0] == "00_corpus.ipynb"
+    assert "000_e71531e8ba892e2d.txt" in manifest["inputs"]["files"]
+    assert manifest["packages"]["scikit-learn"]
+    report = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert "Figure 1." in report and "<svg" in report and "Cite as:" in report
+
+
+def test_seed_run_figures_include_the_required_overviews(seed_runs):
+    figures = seed_runs[0] / "figures" / "seeds"
+    ids = {entry["id"] for entry in json.loads((figures / "index.json").read_text())}
+    assert {"01-terms-overview", "02-topic-terms", "03-profile-heatmap", "03-stance-map"} <= ids
+    for figure_id in ids:
+        assert (figures / f"{figure_id}.svg").stat().st_size > 5000
+        assert (figures / f"{figure_id}.png").is_file()
+
+
+def test_seed_run_twice_gives_identical_tables_and_svgs(seed_runs):
+    first, second = (base / "runs" / "seeds" / "tables" for base in seed_runs)
+    tables = sorted(p.name for p in first.glob("*.csv"))
+    assert "stance_triples.csv" in tables
+    match, mismatch, errors = filecmp.cmpfiles(first, second, tables, shallow=False)
+    assert mismatch == [] and errors == []
+    figs = [base / "figures" / "seeds" for base in seed_runs]
+    svgs = sorted(p.name for p in figs[0].glob("*.svg"))
+    assert filecmp.cmpfiles(figs[0], figs[1], svgs, shallow=False)[1] == []
+
+
+def test_committed_seed_figures_are_what_the_code_produces(seed_runs):
+    committed = ROOT / "figures" / "seeds"
+    produced = seed_runs[0] / "figures" / "seeds"
+    committed_svgs = sorted(p.name for p in committed.glob("*.svg"))
+    produced_svgs = sorted(p.name for p in produced.glob("*.svg"))
+    assert committed_svgs == produced_svgs, "regenerate with `make run` and commit figures/seeds/"
+    match, mismatch, errors = filecmp.cmpfiles(committed, produced, committed_svgs, shallow=False)
+    assert mismatch == [] and errors == [], f"committed SVGs differ: {mismatch}; run `make run` and commit"
+
+
+def test_failed_run_names_notebook_and_cell_and_keeps_the_last_good_run(seed_runs, tmp_path):
+    base = seed_runs[1]
+    before = (base / "runs" / "seeds" / "tables" / "stance_triples.csv").read_bytes()
+    with pytest.raises(StageError, match=r"00_corpus\.ipynb failed in cell \d+.*no_such_corpus"):
+        run_chain(SEEDS, ["corpus_path=no_such_corpus"], runs_root=base / "runs",
+                  figures_root=base / "figures", progress=lambda line: None)
+    assert (base / "runs" / "seeds" / "tables" / "stance_triples.csv").read_bytes() == before
+    assert (base / "runs" / "seeds.failed" / "run" / "00_corpus.ipynb").is_file()
+
+
+def test_misspelt_parameter_stops_before_any_notebook_runs(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "stancebook", "run", str(SEEDS), "--set", "n_topic=3",
+         "--runs-root", str(tmp_path / "runs"), "--figures-root", str(tmp_path / "figures")],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "n_topic" in result.stderr and "did you mean 'n_topics'" in result.stderr
+    assert not (tmp_path / "runs").exists()
+
+
+def test_seed_mentions_count_capitals_and_metonyms_for_their_countries(seed_runs):
+    import pandas as pd
+
+    mentions = pd.read_csv(seed_runs[0] / "runs" / "seeds" / "tables" / "mentions.csv")
+    assert {"russia", "north_korea", "united_states", "the_west", "ukraine", "un"} <= set(mentions["target"])
+    by_surface = mentions.groupby("surface")["target"].agg(set).to_dict()
+    assert by_surface["Moscow"] == {"russia"} and by_surface["the Kremlin"] == {"russia"}
+    assert by_surface["Pyongyang"] == {"north_korea"} and by_surface["Washington"] == {"united_states"}
+    assert "North Korean leader Kim Jong Un" in by_surface and "Korea" not in by_surface
+    first = mentions[mentions["unit_id"].str.endswith(":s002")]
+    assert (first["surface"] == "North Korean leader Kim Jong Un").sum() == 1
+
+
+BLOC_TEXTS = {
+    "Aland": ["We welcome our strong partnership with Russia and praise Moscow for its friendship.",
+              "The sanctions imposed by Washington are cruel, unjust and a hostile threat to peace."],
+    "Borduria": ["Russia is a trusted friend; we support Moscow and celebrate our great cooperation.",
+                 "The United States spreads aggression and destruction; we condemn its hostile sanctions."],
+    "Carpania": ["Russia's brutal invasion is a crime; we condemn Moscow's aggression and its lies.",
+                 "We welcome the generous support of the United States and value our excellent alliance."],
+    "Dorlandia": ["We condemn the Kremlin's horrible war and the suffering it causes.",
+                  "Washington is a reliable friend and we are grateful for its help and partnership."],
+}
+
+
+def test_table_corpus_with_holders_runs_and_clusters_the_holders(tmp_path):
+    import pandas as pd
+
+    rows = [{"speech_id": f"{country[:3].upper()}-{i}", "country": country, "year": 2022 + i, "speech": text}
+            for country, texts in BLOC_TEXTS.items() for i, text in enumerate(texts)]
+    corpus = tmp_path / "speeches.csv"
+    pd.DataFrame(rows).to_csv(corpus, index=False)
+    before = corpus.read_bytes()
+    params = tmp_path / "blocs.yaml"
+    params.write_text(
+        f"run: blocs\ncorpus_path: {corpus}\ntext_column: speech\nid_column: speech_id\n"
+        "holder_column: country\nunit: document\nk_grid: [2]\n", encoding="utf-8")
+    run_dir = run_chain(params, runs_root=tmp_path / "runs", figures_root=tmp_path / "figures",
+                        progress=lambda line: None)
+    assert corpus.read_bytes() == before, "inputs are never modified"
+    profiles = pd.read_csv(run_dir / "tables" / "stance_profiles.csv")
+    assert sorted(profiles["holder"].unique()) == sorted(BLOC_TEXTS)
+    russia = profiles[profiles["target"] == "russia"].set_index("holder")["polarity"]
+    assert russia["Aland"] > 0 and russia["Borduria"] > 0 and russia["Carpania"] < 0 and russia["Dorlandia"] < 0
+    holders = pd.read_csv(run_dir / "tables" / "holder_clusters.csv")
+    kmeans = holders[holders["algorithm"] == "kmeans"].set_index("holder")["cluster"]
+    assert (tmp_path / "figures" / "blocs" / "03-holder-map.svg").is_file()
+    assert kmeans["Aland"] == kmeans["Borduria"] != kmeans["Carpania"] == kmeans["Dorlandia"]

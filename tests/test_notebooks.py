@@ -1,0 +1,67 @@
+"""The source notebooks stay thin and clean: logic lives in lib/stancebook."""
+
+import ast
+
+import nbformat
+import pytest
+
+from stancebook.paths import NOTEBOOK_NAMES, repo_root
+
+NOTEBOOKS = [repo_root() / "notebooks" / f"{name}.ipynb" for name in NOTEBOOK_NAMES]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: clear outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_has_one_parameters_cell_declaring_the_run(path):
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    names = {t.id for node in ast.parse(tagged[0].source).body for t in getattr(node, "targets", [getattr(node, "target", None)]) if t is not None}
+    assert {"run", "run_dir", "figures_dir"} <= names
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_defines_no_functions_or_classes(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            assert not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)), (
+                f"{path.name}: move {type(node).__name__} into lib/stancebook"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_saves_figures_only_through_the_helper(path):
+    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert "savefig" not in source and "plt.show" not in source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_reads_every_name_of_the_parameters_cell(path):
+    """A line papermill cannot parse would silently keep its default in every run."""
+    import papermill
+
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assigned = [node.target.id for node in ast.parse(cell.source).body if isinstance(node, ast.AnnAssign)]
+    assert len(assigned) == len([n for n in ast.parse(cell.source).body])
+    assert sorted(papermill.inspect_notebook(str(path))) == sorted(assigned)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_cell_declares_only_known_run_parameters(path):
+    from stancebook.params import SPEC
+
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    names = {node.target.id for node in ast.parse(cell.source).body}
+    assert names - {"run_dir", "figures_dir"} <= set(SPEC)
