@@ -147,3 +147,28 @@ def test_table_corpus_with_holders_runs_and_clusters_the_holders(tmp_path):
     kmeans = holders[holders["algorithm"] == "kmeans"].set_index("holder")["cluster"]
     assert (tmp_path / "figures" / "blocs" / "03-holder-map.svg").is_file()
     assert kmeans["Aland"] == kmeans["Borduria"] != kmeans["Carpania"] == kmeans["Dorlandia"]
+
+
+def test_unchanged_stages_are_reused_and_a_changed_parameter_reruns_only_what_it_affects(seed_runs, tmp_path):
+    import shutil
+
+    shutil.copytree(seed_runs[0], tmp_path / "copy", symlinks=True)
+    roots = dict(runs_root=tmp_path / "copy" / "runs", figures_root=tmp_path / "copy" / "figures")
+    lines = []
+    run_dir = run_chain(SEEDS, **roots, progress=lines.append)
+    assert sum("unchanged, reused" in line for line in lines) == 5
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert {s["status"] for s in manifest["stages"]} == {"cached"}
+    first = seed_runs[0] / "runs" / "seeds" / "tables"
+    assert filecmp.cmpfiles(first, run_dir / "tables", [p.name for p in first.glob("*.csv")], shallow=False)[1] == []
+
+    lines.clear()
+    run_dir = run_chain(SEEDS, ["n_clusters=2"], **roots, progress=lines.append)
+    status = {s["notebook"]: s["status"] for s in json.loads((run_dir / "manifest.json").read_text())["stages"]}
+    assert status == {"00_corpus.ipynb": "cached", "01_tokenise.ipynb": "cached", "02_topics.ipynb": "cached",
+                      "03_stance.ipynb": "executed", "04_report.ipynb": "executed"}
+    import pandas as pd
+
+    clusters = pd.read_csv(run_dir / "tables" / "stance_clusters.csv")
+    assert clusters.groupby("algorithm")["cluster"].nunique().eq(2).all()
+    assert (run_dir / "tables" / "topic_terms.csv").read_bytes() == (first / "topic_terms.csv").read_bytes()

@@ -56,3 +56,11 @@ def test_saving_again_replaces_the_entry_not_duplicates_it(tmp_path):
 def test_bad_figure_id_is_refused(tmp_path):
     with pytest.raises(StancebookError, match="Topic Terms"):
         _saver(tmp_path).save(_draw(), "Topic Terms", title="t", caption="c")
+
+
+def test_a_notebook_run_again_forgets_its_old_figures_but_not_others(tmp_path):
+    _saver(tmp_path, notebook="01_tokenise").save(_draw(), "mentions", title="M", caption="c")
+    _saver(tmp_path, notebook="03_stance").save(_draw(), "holder-map", title="H", caption="c")
+    _saver(tmp_path, notebook="03_stance").forget_notebook()
+    assert [e["id"] for e in read_index(tmp_path)] == ["01-mentions"]
+    assert not (tmp_path / "03-holder-map.svg").exists() and (tmp_path / "01-mentions.svg").exists()

@@ -17,6 +17,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="override one parameter; repeatable")
     run.add_argument("--runs-root", default=None, help="parent of runs/<run>/ (default: runs/ at the repository root)")
     run.add_argument("--figures-root", default=None, help="parent of figures/<run>/ (default: figures/)")
+    run.add_argument("--no-cache", action="store_true", help="execute every stage even if unchanged since the last run")
     commands.add_parser("params", help="list every parameter with its default and meaning")
     return parser
 
@@ -36,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         from .runner import run_chain
 
         params_file = args.params or repo_root() / "notebooks" / "seeds.yaml"
-        run_chain(params_file, args.overrides, runs_root=args.runs_root, figures_root=args.figures_root)
+        run_chain(params_file, args.overrides, runs_root=args.runs_root, figures_root=args.figures_root,
+                  use_cache=not args.no_cache)
         return 0
     except StancebookError as exc:
         print(f"stancebook: {exc}", file=sys.stderr)

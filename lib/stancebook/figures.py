@@ -159,12 +159,31 @@ class FigureSaver:
         self._register(entry)
         return entry
 
+    def forget_notebook(self) -> None:
+        """Remove this notebook's figures and index entries, before it draws them anew.
+
+        A re-executed notebook may draw fewer figures than before (a holder
+        map needs three holders); nothing stale may stay in the index.
+        """
+        entries = read_index(self.figures_dir)
+        notebook = f"notebooks/{self.notebook}.ipynb"
+        stale = [e for e in entries if e["notebook"] == notebook]
+        if not stale:
+            return
+        for entry in stale:
+            for key in ("svg", "png"):
+                (self.figures_dir / entry[key]).unlink(missing_ok=True)
+        self._write_index([e for e in entries if e["notebook"] != notebook])
+
+    def _write_index(self, entries: list[dict[str, Any]]) -> None:
+        write_json(entries, self.index_path)
+        write_text(_index_markdown(self.run, entries), self.figures_dir / "index.md")
+
     def _register(self, entry: dict[str, Any]) -> None:
         entries = read_index(self.figures_dir)
         entries = [e for e in entries if e["id"] != entry["id"]] + [entry]
         entries.sort(key=lambda e: (e["notebook"], e["position"], e["id"]))
-        write_json(entries, self.index_path)
-        write_text(_index_markdown(self.run, entries), self.figures_dir / "index.md")
+        self._write_index(entries)
 
 
 def read_index(figures_dir) -> list[dict[str, Any]]:

@@ -8,6 +8,8 @@ leaves the results of the last good run intact.
 
 from __future__ import annotations
 
+import json
+import os
 import platform
 import shutil
 import sys
@@ -16,10 +18,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-from .artefacts import read_json, write_json
+from .artefacts import digest, file_sha256, read_json, write_json
 from .errors import StageError
 from .params import load_params
-from .paths import NOTEBOOK_NAMES, repo_root
+from .paths import NOTEBOOK_NAMES, repo_root, resolve_input
+
+CACHE_FILE = "cache.json"
+# Parameters naming input files: their content, not only their name, keys the cache.
+PATH_PARAMETERS = ("corpus_path", "metadata_file", "actor_dictionary", "actor_dictionary_extend")
 
 PACKAGES = (
     "stancebook", "numpy", "scipy", "pandas", "scikit-learn", "matplotlib", "pyarrow",
@@ -73,6 +79,87 @@ def notebook_parameters(notebook: Path, params: dict[str, Any], *, run_dir: Path
     return {name: values[name] for name in declared if name in values}
 
 
+def content_hash(path: Path) -> str:
+    """sha256 of a file, or one digest over every file below a folder (hidden ones skipped).
+
+    Parameters
+    ----------
+    path : Path
+
+    Returns
+    -------
+    str
+        ``"missing"`` when the path does not exist (the stage reports it).
+    """
+    if path.is_file():
+        return file_sha256(path)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not any(
+            part.startswith(".") for part in p.relative_to(path).parts))
+        return digest({str(p.relative_to(path)): file_sha256(p) for p in files})
+    return "missing"
+
+
+def library_hash() -> str:
+    """One digest of the package's code and data: changed code invalidates every cached stage."""
+    package = Path(__file__).resolve().parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".yaml", ".txt", ".csv"})
+    return digest({str(p.relative_to(package)): file_sha256(p) for p in files})
+
+
+def stage_keys(notebooks: list[Path], params: dict[str, Any]) -> list[str]:
+    """Cache keys of the stages: each depends on its notebook, its parameters and the stage before.
+
+    A changed parameter therefore re-runs the stage that declares it and every
+    stage after it, and nothing before it.
+
+    Parameters
+    ----------
+    notebooks : list of Path
+        The source notebooks in chain order.
+    params : dict
+        The validated run parameters.
+
+    Returns
+    -------
+    list of str
+    """
+    import papermill
+
+    library = library_hash()
+    keys, previous = [], ""
+    for notebook in notebooks:
+        declared = sorted(set(papermill.inspect_notebook(str(notebook))) - {"run_dir", "figures_dir"})
+        values = {name: params[name] for name in declared if name in params}
+        parts = {"notebook": file_sha256(notebook), "library": library, "previous": previous,
+                 "parameters": json.dumps(values, sort_keys=True, default=str)}
+        for name in PATH_PARAMETERS:
+            if values.get(name):
+                parts[f"content of {name}"] = content_hash(resolve_input(values[name]))
+        previous = digest(parts)
+        keys.append(previous)
+    return keys
+
+
+def _snapshot(folders: dict[str, Path]) -> dict[str, tuple[int, int]]:
+    state = {}
+    for prefix, folder in folders.items():
+        for path in folder.rglob("*"):
+            if path.is_file():
+                stat = path.stat()
+                state[f"{prefix}/{path.relative_to(folder)}"] = (stat.st_size, stat.st_mtime_ns)
+    return state
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)  # artefacts are replaced atomically, never edited in place
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def _replace_dir(staged: Path, final: Path) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     old = final.with_name(f".{final.name}.old")
@@ -93,6 +180,7 @@ def run_chain(
     figures_root: str | Path | None = None,
     notebooks_dir: str | Path | None = None,
     kernel_name: str = "python3",
+    use_cache: bool = True,
     progress: Callable[[str], None] = print,
 ) -> Path:
     """Validate parameters and execute the five notebooks in order.
@@ -109,6 +197,9 @@ def run_chain(
         Where the source notebooks are; default ``notebooks/``.
     kernel_name : str
         Jupyter kernel executing the notebooks.
+    use_cache : bool
+        Reuse the outputs of the last good run for the leading stages whose
+        notebook, parameters, inputs and library code are unchanged.
     progress : callable
         Receives one line per stage.
 
@@ -146,10 +237,30 @@ def run_chain(
     figures_dir.mkdir(parents=True)
 
     write_json(params, run_dir / "params.json")
-    stages = []
+    final_run, final_figures = runs_root / run, figures_root / run
+    keys = stage_keys(notebooks, params)
+    cached = read_json(final_run / CACHE_FILE) if use_cache and (final_run / CACHE_FILE).is_file() else {}
+    old_stages = {entry["notebook"]: entry for entry in cached.get("stages", [])}
+    folders = {"run": run_dir, "figures": figures_dir}
+    old_folders = {"run": final_run, "figures": final_figures}
+
+    stages, records = [], []
+    reusing = True
     started = time.time()
-    for number, notebook in enumerate(notebooks, start=1):
+    for number, (notebook, key) in enumerate(zip(notebooks, keys), start=1):
+        old = old_stages.get(notebook.name)
+        reusing = reusing and old is not None and old["key"] == key and all(
+            (old_folders[f.split("/", 1)[0]] / f.split("/", 1)[1]).is_file() for f in old["files"])
+        if reusing:
+            for name in old["files"]:
+                prefix, relative = name.split("/", 1)
+                _link_or_copy(old_folders[prefix] / relative, folders[prefix] / relative)
+            stages.append({"notebook": notebook.name, "seconds": 0.0, "status": "cached"})
+            records.append({"notebook": notebook.name, "key": key, "files": old["files"]})
+            progress(f"[{number}/{len(notebooks)}] {notebook.stem}: unchanged, reused from the last run")
+            continue
         progress(f"[{number}/{len(notebooks)}] {notebook.stem} ...")
+        before = _snapshot(folders)
         begin = time.perf_counter()
         output = run_dir / notebook.name
         try:
@@ -170,10 +281,13 @@ def run_chain(
                 f"run '{run}' stopped: {notebook.name} failed in cell {exc.cell_index} "
                 f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
                 f"The executed notebook is {failed / 'run' / notebook.name}; "
-                f"the results of the last good run in {runs_root / run} are unchanged."
+                f"the results of the last good run in {final_run} are unchanged."
             ) from None
         seconds = round(time.perf_counter() - begin, 2)
-        stages.append({"notebook": notebook.name, "seconds": seconds})
+        after = _snapshot(folders)
+        changed = sorted(name for name, state in after.items() if before.get(name) != state)
+        stages.append({"notebook": notebook.name, "seconds": seconds, "status": "executed"})
+        records.append({"notebook": notebook.name, "key": key, "files": changed})
         progress(f"[{number}/{len(notebooks)}] {notebook.stem} done in {seconds:.1f} s")
 
     inputs = read_json(run_dir / "artefacts" / "inputs.json", stage="00_corpus")
@@ -189,9 +303,9 @@ def run_chain(
         "command": " ".join(["python", "-m", "stancebook", *sys.argv[1:]]),
     }
     write_json(manifest, run_dir / "manifest.json")
-    _replace_dir(figures_dir, figures_root / run)
-    final = runs_root / run
-    _replace_dir(run_dir, final)
+    write_json({"stages": records}, run_dir / CACHE_FILE)
+    _replace_dir(figures_dir, final_figures)
+    _replace_dir(run_dir, final_run)
     shutil.rmtree(staging, ignore_errors=True)
-    progress(f"run '{run}' finished in {manifest['seconds']:.1f} s: {final} and {figures_root / run}")
-    return final
+    progress(f"run '{run}' finished in {manifest['seconds']:.1f} s: {final_run} and {final_figures}")
+    return final_run

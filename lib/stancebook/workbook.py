@@ -53,9 +53,11 @@ class Stage:
             The combined input hash, also given to the figure saver.
         """
         path = self.paths.artefacts / INPUTS_FILE
-        record = read_json(path) if path.is_file() and self.notebook != "00_corpus" else {"files": {}}
-        record["files"].update(hashes)
-        record["input_hash"] = digest(record["files"])
+        record = read_json(path) if path.is_file() and self.notebook != "00_corpus" else {}
+        by_stage = record.get("by_stage", {})
+        by_stage[self.notebook] = dict(hashes)
+        files = {name: sha for stage_files in by_stage.values() for name, sha in stage_files.items()}
+        record = {"by_stage": by_stage, "files": files, "input_hash": digest(files)}
         write_json(record, path)
         self.figures.input_hash = record["input_hash"]
         return record["input_hash"]
@@ -132,4 +134,5 @@ def start_stage(notebook: str, namespace: dict[str, Any]) -> Stage:
                         input_hash=input_hash)
     stage = Stage(notebook=notebook, params=params, paths=paths, figures=saver)
     stage.reset_notes()
+    saver.forget_notebook()
     return stage
