@@ -1,6 +1,7 @@
 """Tests of stage 0: loading, normalising, splitting and filtering a corpus."""
 
 import hashlib
+import tarfile
 import json
 import sys
 import types
@@ -472,3 +473,298 @@ def test_short_unit_labels_drop_the_document_only_when_it_is_shared():
     assert short_unit_labels(["doc:s001", "doc:s010"]) == {"doc:s001": "s001", "doc:s010": "s010"}
     assert short_unit_labels(["a:p001", "b:p001"]) == {"a:p001": "a:p001", "b:p001": "b:p001"}
     assert short_unit_labels(["a", "b"]) == {"a": "a", "b": "b"}
+
+
+# ---------------------------------------------------------------- the UNGDC layout
+# Hand-written speeches in the official layout (never text from the corpus).
+
+UNGDC_TGZ = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "ungdc" / "UNGDC_1946-2024.tgz"
+
+SPEECH_ONE_LINE_PER_PARAGRAPH = (
+    "Allow me to greet the President of the seventy- seventh session.\n"
+    "Our\tdelegation\tbelieves that dialogue must prevail over a once-in- a-century crisis.\n"
+    "Mr. President,\n"
+    "We close with hope.\n"
+)
+SPEECH_WRAPPED = (
+    "The river nations met again this\n"
+    "year to share the water of the\n"
+    "valley. We thank them.\n"
+    "Our second point is about the inter-\n"
+    "national order that keeps us safe\n"
+    "and the rules that bind us all.\n"
+)
+
+
+def ungdc_files() -> dict[str, str | bytes]:
+    return {
+        "Session 76 - 2021/PRK_76_2021.txt": "We stand for peace on the peninsula.\nWe reject pressure.\n",
+        "Session 77 - 2022/PRK_77_2022.txt": SPEECH_ONE_LINE_PER_PARAGRAPH,
+        "Session 77 - 2022/RUS_77_2022.txt": SPEECH_WRAPPED,
+        "Session 77 - 2022/EU_77_2022.txt": "The Union speaks for its members.\n",
+        "Session 01 - 1946/YUG_01_1946.txt": "A new federation greets the Assembly.\n",
+    }
+
+
+def write_ungdc(root: Path, files: dict, *, top="UNGDC_1946-2024") -> Path:
+    for name, text in files.items():
+        write(root / top / name, text)
+    return root
+
+
+def make_tgz(root: Path, archive: Path) -> Path:
+    with tarfile.open(archive, "w:gz") as tar:
+        for path in sorted(root.rglob("*")):
+            tar.add(path, arcname=path.relative_to(root).as_posix(), recursive=False)
+    return archive
+
+
+@pytest.fixture
+def ungdc(tmp_path):
+    folder = write_ungdc(tmp_path / "unpacked", ungdc_files())
+    return folder, make_tgz(folder, tmp_path / "UNGDC_test.tgz")
+
+
+def test_ungdc_tgz_and_folder_give_identical_documents_with_metadata(ungdc):
+    folder, archive = ungdc
+    from_tgz, problems = load_documents(archive)
+    from_folder, _ = load_documents(folder)
+    assert problems.empty
+    pd.testing.assert_frame_equal(from_tgz, from_folder)
+    assert from_tgz.columns.tolist() == ["doc_id", "source", "text", "iso3", "country", "region", "session", "year"]
+    assert from_tgz["doc_id"].tolist() == ["EU_77_2022", "PRK_76_2021", "PRK_77_2022", "RUS_77_2022", "YUG_01_1946"]
+    record = from_tgz.set_index("doc_id").loc["PRK_77_2022"]
+    assert record["source"] == "UNGDC_1946-2024/Session 77 - 2022/PRK_77_2022.txt"
+    assert record["text"] == SPEECH_ONE_LINE_PER_PARAGRAPH
+    assert (record["iso3"], record["country"], record["region"]) == (
+        "PRK", "Democratic People's Republic of Korea", "Asia")
+    assert (record["session"], record["year"]) == (77, 2022)
+    assert from_tgz["year"].dtype == np.int64 and from_tgz["session"].dtype == np.int64
+    # the unpacked folder itself (one level down) is recognised too
+    inner, _ = load_documents(folder / "UNGDC_1946-2024")
+    assert inner["doc_id"].tolist() == from_tgz["doc_id"].tolist()
+    assert inner["source"].iloc[0] == "Session 77 - 2022/EU_77_2022.txt"
+
+
+def test_ungdc_names_outside_the_layout_are_bad_names(tmp_path):
+    files = {**ungdc_files(),
+             "Session 77 - 2022/USA_76_2021.txt": "Folder and name disagree.",
+             "Session 77 - 2022/usa-speech.txt": "Not a layout name.",
+             "Session 77 - 2022/XYZ_77_2022.txt": "Unknown country.",
+             "loose/FRA_77_2022.txt": "Not in a session folder.",
+             "Session 77 - 2022/notes.md": "Other files are ignored."}
+    folder = write_ungdc(tmp_path / "unpacked", files)
+    with pytest.raises(CorpusError) as error:
+        load_documents(folder)
+    message = str(error.value)
+    for name in ("USA_76_2021.txt", "usa-speech.txt", "XYZ_77_2022.txt", "FRA_77_2022.txt"):
+        assert f"{name}: bad_name" in message
+    assert "disagrees" in message and "'XYZ'" in message
+    documents, problems = load_documents(make_tgz(folder, tmp_path / "c.tgz"), on_problem="skip")
+    assert len(documents) == 5
+    assert problems["problem"].tolist() == ["bad_name"] * 4
+
+
+def test_ungdc_empty_and_non_utf8_speeches_stop_or_are_skipped(tmp_path):
+    files = {**ungdc_files(),
+             "Session 77 - 2022/FRA_77_2022.txt": " \n\t\n",
+             "Session 77 - 2022/CIV_77_2022.txt": "La C\xf4te d'Ivoire salue l'Assembl\xe9e.".encode("latin-1")}
+    archive = make_tgz(write_ungdc(tmp_path / "u", files), tmp_path / "c.tgz")
+    with pytest.raises(CorpusError) as error:
+        load_documents(archive)
+    assert "FRA_77_2022.txt: empty" in str(error.value)
+    assert "CIV_77_2022.txt: encoding" in str(error.value)
+    documents, problems = load_documents(archive, on_problem="skip")
+    assert "FRA_77_2022" not in set(documents["doc_id"]) and "CIV_77_2022" not in set(documents["doc_id"])
+    assert sorted(problems["problem"]) == ["empty", "encoding"]
+    assert problems["source"].str.startswith("UNGDC_1946-2024/Session 77 - 2022/").all()
+
+
+def test_ungdc_filters_skip_other_members_without_decoding_them(tmp_path):
+    files = {**ungdc_files(), "Session 40 - 1985/FRA_40_1985.txt": b"\xff\xfe not UTF-8"}
+    archive = make_tgz(write_ungdc(tmp_path / "u", files), tmp_path / "c.tgz")
+    documents, problems = load_documents(archive, years=(2021, 2024))
+    assert problems.empty  # the undecodable 1985 speech was never read
+    assert documents["doc_id"].tolist() == ["EU_77_2022", "PRK_76_2021", "PRK_77_2022", "RUS_77_2022"]
+    documents, problems = load_documents(archive, countries=["rus", "PRK"])
+    assert documents["doc_id"].tolist() == ["PRK_76_2021", "PRK_77_2022", "RUS_77_2022"]
+    documents, _ = load_documents(tmp_path / "u", years=(2022, None), countries=["PRK"])
+    assert documents["doc_id"].tolist() == ["PRK_77_2022"]
+    with pytest.raises(ParameterError, match="'XYZ'"):
+        load_documents(archive, countries=["XYZ"])
+    with pytest.raises(CorpusError, match="no speech"):
+        load_documents(archive, years=(1800, 1801))
+
+
+def test_ungdc_duplicate_speeches_are_reported_and_kept(tmp_path):
+    files = ungdc_files()
+    files["Session 77 - 2022/FRA_77_2022.txt"] = files["Session 77 - 2022/EU_77_2022.txt"]
+    documents, problems = load_documents(write_ungdc(tmp_path, files))
+    assert "FRA_77_2022" in set(documents["doc_id"])
+    assert problems[["problem", "detail"]].values.tolist() == [
+        ["duplicate", "same text as EU_77_2022; kept, remove it if unintended"]]
+
+
+def test_years_and_countries_filter_other_formats_after_loading(tmp_path):
+    table = TABLE.assign(iso3=["PRK", "RUS", "USA"], year=[2021, 2022, 2022])
+    path = write_table(table, tmp_path / "speeches.csv")
+    documents, _ = load_documents(path, text_column="body", id_column="speech_id",
+                                  years=(2022, 2022), countries=["usa", "RUS"])
+    assert documents["doc_id"].tolist() == ["RUS_77", "USA_77"]
+    assert filter_documents(table, countries="prk")["speech_id"].tolist() == ["PRK_77"]
+
+
+def test_ungdc_units_keep_the_speech_paragraphs(ungdc):
+    _, archive = ungdc
+    documents, _ = load_documents(archive, countries=["PRK", "RUS"], years=(2022, 2022))
+    units = split_units(documents, unit="paragraph")
+    prk = units.loc[units["doc_id"] == "PRK_77_2022", "text"].tolist()
+    assert prk == [
+        "Allow me to greet the President of the seventy-seventh session.",
+        "Our delegation believes that dialogue must prevail over a once-in-a-century crisis.",
+        "Mr. President,",
+        "We close with hope.",
+    ]
+    rus = units.loc[units["doc_id"] == "RUS_77_2022", "text"].tolist()
+    assert rus == ["The river nations met again this year to share the water of the valley. We thank them.",
+                   "Our second point is about the international order that keeps us safe "
+                   "and the rules that bind us all."]
+    # the filter keeps the layout flag; line_paragraphs=False gives one paragraph per speech
+    assert len(split_units(filter_documents(documents, countries=["RUS"]), unit="paragraph")) == 2
+    assert len(split_units(documents, unit="paragraph", line_paragraphs=False)) == 2
+
+
+def test_parallel_units_are_identical_to_serial(monkeypatch, ungdc):
+    import stancebook.corpus as corpus
+
+    documents, _ = load_documents(ungdc[1])
+    serial = split_units(documents, unit="paragraph")
+    monkeypatch.setattr(corpus, "_CHUNK", 2)
+    parallel = split_units(documents, unit="paragraph", n_jobs=2)
+    pd.testing.assert_frame_equal(serial, parallel)
+    with pytest.raises(ParameterError, match="n_jobs"):
+        split_units(documents, n_jobs=0)
+
+
+def test_missing_ungdc_corpus_says_where_to_get_it(tmp_path, monkeypatch):
+    from stancebook import corpus
+    from stancebook.corpus import ungdc_path
+
+    with pytest.raises(CorpusError, match=r"(?s)Dataverse.*10\.7910/DVN/0TJX8Y.*corpus_path"):
+        ungdc_path(tmp_path / "UNGDC_1946-2024.tgz")
+    monkeypatch.setattr(corpus, "default_ungdc_path", lambda: None)
+    with pytest.raises(CorpusError, match=r"(?s)corpus_path is empty.*Dataverse"):
+        ungdc_path()
+    with pytest.raises(CorpusError, match="Dataverse"):
+        load_documents(tmp_path / "UNGDC_1946-2024.tgz")
+
+
+def test_default_ungdc_path_is_beside_the_repository_root():
+    from stancebook.corpus import default_ungdc_path
+    from stancebook.paths import repo_root
+
+    path = default_ungdc_path()
+    folder = repo_root().parent / "shared" / "corpora" / "ungdc"
+    if folder.is_dir():
+        assert path is not None and (path == folder or path.parent == folder)
+        if (folder / "UNGDC_1946-2024.tgz").is_file():
+            assert path.name == "UNGDC_1946-2024.tgz"
+    else:
+        assert path is None
+
+
+# ---------------------------------------------------------------- PDF line layout
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # one line per paragraph: every line break ends a paragraph
+    ("First point here.\nSecond point there.", "First point here.\n\nSecond point there."),
+    # ... except a sentence going on after a line or page break
+    ("We reject the hostile and\nunilateral pressure.", "We reject the hostile and unilateral pressure."),
+    # a long line cut off mid-sentence before a bracket is a page break, a short one a heading
+    ("Our time is hard. The disease that spread everywhere in the\n(COVID-19) keeps coming.",
+     "Our time is hard. The disease that spread everywhere in the (COVID-19) keeps coming."),
+    ("Mr. President,\nColleagues,\n\nToday we meet.", "Mr. President,\n\nColleagues,\n\nToday we meet."),
+    # page furniture lines are dropped and the sentence joined across them
+    ("We call on all\n22-59181 5/30\n\nA/77/PV.5 23/09/2022\nnations to act.", "We call on all nations to act."),
+    ("We call on all\n  \n08-51839 2 \n \nnations to act.", "We call on all nations to act."),
+    ("The end.\n12\nGeneral Assembly - Forty-eighth session\nA new start.", "The end.\n\nA new start."),
+    ("Peace now.\n---\nForty-eighth session - 5 October l993 12\nWar never.", "Peace now.\n\nWar never."),
+    ("Text at the top.\n7/30 22-59181\n", "Text at the top."),
+    ("A/77/PV.5\nText below the symbol.", "Text below the symbol."),
+    # numbered paragraphs lose their numbers, but numbers inside a sentence stay
+    ("81.\tThis session matters.\n82.\tThat one did too.", "This session matters.\n\nThat one did too."),
+    ("We recall what all of the Members agreed in paragraph\n12. The rest follows.",
+     "We recall what all of the Members agreed in paragraph 12. The rest follows."),
+    # a blank line in the middle of a sentence (a page break) is joined
+    ("We are facing a changing\n\nand turbulent world.", "We are facing a changing and turbulent world."),
+    # hyphenation across a line break inside a paragraph
+    ("the inter-\nnational order of the\n\nanti-\nAmerican kind.",
+     "the international order of the anti-American kind."),
+])
+def test_line_paragraphs_rebuild_pdf_paragraphs(text, expected):
+    normalised, breaks = normalise_text(text, line_paragraphs=True)
+    assert normalised == expected
+    assert_maps_back(text, normalised, breaks)
+
+
+WRAPPED_SPEECH = (
+    "Allow me to congratulate you, Sir, on your \n"
+    "election to the presidency of the Assembly at \n"
+    "its present session. We also thank your able \n"
+    "predecessor for his leadership.\n"
+    "The history of this Organization has been a \n"
+    "pathway towards a peaceful and just world, \n"
+    "built on the work of all of its Members today.\n"
+    "Our nation will pursue peace with all others \n"
+    "through dialogue and through cooperation, and \n"
+    "it will keep its word.\n"
+    "  A new paragraph starts with an indent here, \n"
+    "as in some of the later transcripts we read.\n"
+)
+
+
+def test_hard_wrapped_lines_join_and_paragraphs_end_where_the_line_ends_early():
+    normalised, breaks = normalise_text(WRAPPED_SPEECH, line_paragraphs=True)
+    paragraphs = normalised.split("\n\n")
+    assert [p.split()[:2] for p in paragraphs] == [["Allow", "me"], ["The", "history"], ["A", "new"]]
+    # "today." ends a sentence at a full line: the next word would not have fitted there,
+    # so the line may simply be full and the paragraph goes on
+    assert "Members today. Our nation" in normalised
+    assert "\n" not in paragraphs[0] and paragraphs[0].endswith("for his leadership.")
+    assert_maps_back(WRAPPED_SPEECH, normalised, breaks)
+
+
+def test_line_paragraphs_offsets_map_back_on_random_layouts():
+    rng = np.random.default_rng(0)
+    pieces = ["word", "Word", "end.", "-", " ", "  ", "\n", "\n\n", "\t", "12", "81. ", "A/77/PV.5",
+              "22-59181", "5/30", "\r\n", "inter-\nnational", "(", "\u201cQuote.\u201d", "\ufb01ne"]
+    for _ in range(400):
+        text = "".join(rng.choice(pieces, size=rng.integers(0, 40)))
+        normalised, breaks = normalise_text(text, line_paragraphs=True)
+        assert "\n\n\n" not in normalised and normalised == normalised.strip()
+        assert_maps_back(text, normalised, breaks, replaced=LIGATURE_LETTERS)
+        for unit_text, flat in [(normalised, breaks.ravel().tolist())]:
+            assert to_original(len(unit_text) - 1, flat) < len(text) if unit_text else True
+
+
+@pytest.mark.skipif(not UNGDC_TGZ.is_file(), reason="the UNGDC archive is not in ../shared/corpora/ungdc")
+def test_real_archive_session_77_has_193_speeches():
+    documents, problems = load_documents(UNGDC_TGZ, years=(2022, 2022))
+    assert len(documents) == 193 and problems.empty
+    assert (documents["year"] == 2022).all() and (documents["session"] == 77).all()
+    prk = documents.set_index("doc_id").loc["PRK_77_2022"]
+    assert prk["country"] == "Democratic People's Republic of Korea" and prk["year"] == 2022
+    units = split_units(documents[documents["doc_id"] == "PRK_77_2022"], unit="paragraph")
+    assert len(units) > 10  # a speech is many paragraphs, not one
+
+
+def test_the_download_folder_holding_the_archive_reads_the_archive(ungdc, tmp_path):
+    _, archive = ungdc
+    download = tmp_path / "download"
+    download.mkdir()
+    (download / "UNGDC_1946-2024.tgz").write_bytes(archive.read_bytes())
+    write(download / "README.md", "Where the corpus comes from.")
+    documents, problems = load_documents(download)
+    assert len(documents) == 5 and problems.empty
+    assert load_documents(download, format="ungdc")[0].equals(documents)
+    assert list(file_hashes(download)) == ["UNGDC_1946-2024.tgz"]

@@ -15,10 +15,13 @@ Tables produced here (see the module contract):
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
+import tarfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +32,9 @@ from stancebook.errors import CorpusError, ParameterError
 
 __all__ = [
     "PROBLEM_KINDS",
+    "UNGDC_DOI",
     "corpus_summary",
+    "default_ungdc_path",
     "file_hashes",
     "filter_documents",
     "load_documents",
@@ -37,6 +42,7 @@ __all__ = [
     "plot_unit_lengths",
     "split_units",
     "to_original",
+    "ungdc_path",
 ]
 
 #: Every kind of problem :func:`load_documents` reports, in report order.
@@ -45,7 +51,7 @@ PROBLEM_KINDS = ("empty", "encoding", "missing", "bad_name", "duplicate", "unlis
 # on_problem="stop" and drop the document with on_problem="skip".
 _BLOCKING = frozenset({"empty", "encoding", "missing", "bad_name"})
 
-FORMATS = ("auto", "folder", "csv", "tsv", "jsonl", "parquet")
+FORMATS = ("auto", "folder", "ungdc", "csv", "tsv", "jsonl", "parquet")
 _TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".parquet": "parquet"}
 _TEXT_SUFFIXES = (".txt", ".md")
 _METADATA_NAMES = ("metadata.csv", "metadata.tsv", "metadata.jsonl")
@@ -76,22 +82,22 @@ _LINE_BREAKS = "\x0b\x0c\x85\u2028"
 _INVISIBLE = "\ufeff\u200b\u200e\u200f\u2060"
 _CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x20), 0x7F, *range(0x80, 0x85), *range(0x86, 0xA0)])
 
+# Replacements of one character by one character keep every offset: they are
+# made by two C-level substitutions; the pattern below finds the rest.
+_ODD_SPACE_FOUND = re.compile(f"[{re.escape(_ODD_SPACES)}]")
+_LINE_BREAK_FOUND = re.compile(f"[{re.escape(_LINE_BREAKS)}]")
 _CHAR_PATTERN = re.compile(
     "\r\n|\r"                                        # CR LF / CR -> LF
     "|\u00ad(?:[ \t]*(?:\r\n|\r|\n)[ \t]*)?"         # soft hyphen (and the break after it) -> ''
     "|\u2029"                                        # paragraph separator -> blank line
-    f"|[{re.escape(_ODD_SPACES + _LINE_BREAKS + _INVISIBLE + _CONTROLS + ''.join(_LIGATURES))}]"
+    f"|[{re.escape(_INVISIBLE + _CONTROLS + ''.join(_LIGATURES))}]"
 )
 
 _LETTER = r"[^\W\d_]"
 _SUSPENDED_NEXT = frozenset({"and", "or", "nor"})
-# A hyphen after a letter, then spaces and/or one line break, then a letter;
-# or a whitespace run that needs changing. Each alternative starts with a
-# literal so the regex engine can skip ahead quickly.
-_SPACE_PATTERN = re.compile(
-    rf"(?P<hyphen>-(?<={_LETTER}-)(?P<gap>[ ]*\n[ ]*|[ ]+)(?={_LETTER}))"
-    r"|(?P<ws>[ \n]{2,}|\n)"
-)
+# A hyphen after a letter, then spaces and/or one line break, then a letter.
+# It starts with a literal so the regex engine can skip ahead quickly.
+_HYPHEN_PATTERN = re.compile(rf"-(?<={_LETTER}-)(?P<gap>[ ]*\n[ ]*|[ ]+)(?={_LETTER})")
 
 
 def _breaks_to_src(u: np.ndarray, o: np.ndarray, n: int) -> np.ndarray:
@@ -203,26 +209,13 @@ def _replace_char(found: str, start: int, end: int) -> tuple[str, list[int]]:
     return "", []  # soft hyphen, invisible and control characters
 
 
-def _space_edits(text: str) -> Iterator[tuple[int, int, str, list[int]]]:
-    body = text.strip(" \n")
-    lead = text.find(body) if body else len(text)
-    trail = lead + len(body)
-    if lead:
-        yield 0, lead, "", []
-    for match in _SPACE_PATTERN.finditer(text, lead, trail):
+def _hyphen_edits(text: str) -> Iterator[tuple[int, int, str, list[int]]]:
+    for match in _HYPHEN_PATTERN.finditer(text):
         start, end = match.span()
-        yield start, end, *_replace_space(text, match, start, end)
-    if trail < len(text):
-        yield trail, len(text), "", []
+        yield start, end, *_replace_hyphen(text, match, start, end)
 
 
-def _replace_space(text: str, match: re.Match, start: int, end: int) -> tuple[str, list[int]]:
-    if match.lastgroup == "ws":
-        run = match.group()
-        if run.count("\n") >= 2:
-            return "\n\n", [start + run.index("\n"), start + run.rindex("\n")]
-        space = run.find(" ")
-        return " ", [start + space if space >= 0 else start]
+def _replace_hyphen(text: str, match: re.Match, start: int, end: int) -> tuple[str, list[int]]:
     gap = match.group("gap")
     following = re.match(r"\w+", text[end:end + 40]).group()
     if following not in _SUSPENDED_NEXT:
@@ -237,7 +230,162 @@ def _replace_space(text: str, match: re.Match, start: int, end: int) -> tuple[st
     return "- ", [start, start + 1 + (space if space >= 0 else 0)]
 
 
-def normalise_text(text: str) -> tuple[str, np.ndarray]:
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _collapse_whitespace(text: str) -> tuple[str, np.ndarray] | None:
+    """Runs of spaces and line breaks -> one space, or "\n\n" when they hold two breaks.
+
+    Vectorised over the code points of the whole text: the kept characters
+    are the first space of a run (else its line break, made a space), or the
+    first and last line break of a run with two or more; runs at either end
+    of the text go.
+    """
+    codes = _code_points(text)
+    n = codes.size
+    is_break = codes == 10
+    is_space = codes == 32
+    is_ws = is_break | is_space
+    if n == 0 or not is_ws.any():
+        return None
+    edges = np.diff(np.concatenate(([False], is_ws, [False])).view(np.int8))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    inside = (starts > 0) & (ends < n)
+    simple = inside & (ends - starts == 1) & is_space[np.minimum(starts, n - 1)]
+    interior = inside & ~simple
+    if not interior.any() and starts[0] > 0 and ends[-1] < n:
+        return None  # only single spaces between words
+    keep = ~is_ws
+    keep[starts[simple]] = True
+    out = codes.copy()
+    starts, ends = starts[interior], ends[interior]
+    breaks = np.flatnonzero(is_break)
+    spaces = np.flatnonzero(is_space)
+    first_break = np.searchsorted(breaks, starts)
+    n_breaks = np.searchsorted(breaks, ends) - first_break
+    paragraph = n_breaks >= 2
+    first = breaks[first_break[paragraph]]
+    last = breaks[first_break[paragraph] + n_breaks[paragraph] - 1]
+    keep[first] = keep[last] = True
+    out[first] = out[last] = 10
+    starts, ends = starts[~paragraph], ends[~paragraph]
+    first_space = np.searchsorted(spaces, starts)
+    has_space = first_space < spaces.size
+    has_space[has_space] = spaces[first_space[has_space]] < ends[has_space]
+    chosen = np.where(has_space, spaces[np.minimum(first_space, max(spaces.size - 1, 0))] if spaces.size else 0,
+                      starts)
+    keep[chosen] = True
+    out[chosen] = 32
+    src = np.flatnonzero(keep)
+    return out[src].tobytes().decode("utf-32-le", "surrogatepass"), src.astype(np.int64)
+
+
+# --------------------------------------------------------------------------
+# Line layout of PDF extractions (the UNGDC speeches)
+# --------------------------------------------------------------------------
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_ORDINAL_SESSION = r"[A-Z][a-z]+(?:-[a-z]+)? session"
+# One piece of page furniture; a line made only of such pieces is dropped.
+_FURNITURE_PIECE = (
+    r"(?:A/\d{1,3}/PV\.\d{1,4}|A/PV\.\d{1,4}"          # document symbols A/77/PV.5, A/PV.1234
+    r"|\d{1,2}/\d{1,2}/\d{4}"                           # dates 01/10/2015
+    r"|\d{2}-\d{5}(?: ?\([A-Z]\))?"                     # job numbers 22-59181, 08-51839 (E)
+    r"|\d{1,3}/\d{1,3}|\d{1,3}"                         # page numbers 5/30, 12
+    rf"|General Assembly(?: *[-\u2013\u2014] *| +){_ORDINAL_SESSION}"   # running heads
+    rf"|{_ORDINAL_SESSION}(?: *[-\u2013\u2014])? *\d{{1,2}} (?:{_MONTHS}) [l1\d]\d{{3}}"
+    r"|General Assembly +\d{1,3}(?:st|nd|rd|th) plenary meeting"
+    r"|[-_*=\u2013\u2014]{3,}|\*)"                      # separators: ---, ***, *
+)
+_FURNITURE_OR_BLANK = rf" *(?:{_FURNITURE_PIECE}(?: +{_FURNITURE_PIECE})* *)?\n"
+# A line break, with any blank or page-furniture lines after it: the gap
+# between two lines of text (it starts with a literal so the regex engine
+# jumps from line break to line break).
+_GAP = re.compile(rf"\n(?:{_FURNITURE_OR_BLANK})* *")
+_SENTENCE_END_CHARS = frozenset(".!?:\u2026\"'\u201d\u2019)]")
+_CLOSING = "\"'\u201d\u2019)]"
+_FULL_STOPS = frozenset(".!?:\u2026")
+_LEADING = re.compile(rf"(?:{_FURNITURE_OR_BLANK})+ *")
+_TRAILING_FURNITURE = re.compile(rf"\n *{_FURNITURE_PIECE}(?: +{_FURNITURE_PIECE})*[ \n]*\Z")
+_PARAGRAPH_NUMBER = re.compile(r"\d{1,3}\. +(?=[^\W\d_]|[\"'\u201c\u2018(\[])")
+_WORD = re.compile(r"\S+")
+_INDENTED_LINE = re.compile(r"(?m)^ +\S")
+# A document whose typical (75th percentile) line is at most this long is
+# hard-wrapped (lines of a PDF column); otherwise each line is a paragraph.
+_WRAPPED_LINE_LENGTH = 120
+
+
+def _line_stats(text: str) -> tuple[bool, float, bool]:
+    """Is the text hard-wrapped; its wrap width; do indented lines mark paragraphs."""
+    lines = text.split("\n")
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    lengths = np.sort(lengths[lengths > 0])
+    if lengths.size < 8:  # too few lines to tell a wrap width: one paragraph per line
+        return False, 0.0, False
+    wrapped = bool(lengths[(lengths.size - 1) * 3 // 4] <= _WRAPPED_LINE_LENGTH)
+    indented = len(_INDENTED_LINE.findall(text))
+    return wrapped, float(lengths[(lengths.size - 1) * 9 // 10]), indented * 2 < lengths.size
+
+
+def _line_layout_edits(text: str) -> Iterator[tuple[int, int, str, list[int]]]:
+    """Edits that turn PDF lines into paragraphs: ``"\\n\\n"`` between paragraphs, ``"\\n"`` inside one.
+
+    Works on text whose line breaks are already ``"\\n"`` and whose tabs are
+    spaces. Page-furniture lines and paragraph numbers are removed.
+    """
+    if "\n" not in text:
+        return
+    wrapped, width, indent_marks = _line_stats(text)
+    lead = _LEADING.match(text)
+    begin = lead.end() if lead else 0
+    number = _PARAGRAPH_NUMBER.match(text, begin)
+    if number:
+        begin = number.end()
+    if begin:
+        yield 0, begin, "", []  # leading furniture, blank lines, a paragraph number
+    tail = _TRAILING_FURNITURE.search(text, begin)
+    finish = tail.start() if tail else len(text)
+    for gap in _GAP.finditer(text, begin, finish):
+        start, end = gap.span()
+        if end >= finish:
+            break
+        found = gap.group()
+        n_breaks = found.count("\n")
+        while text[start - 1] == " ":  # the trailing spaces of the line before
+            start -= 1
+        if wrapped and n_breaks == 1 and text[start - 1] not in _SENTENCE_END_CHARS:
+            continue  # a plain line wrap: whitespace collapsing makes it a space
+        found = text[start:end]
+        line_start = text.rfind("\n", 0, start) + 1
+        prev = text[line_start:start]
+        ends = prev.rstrip(_CLOSING)[-1:] in _FULL_STOPS
+        number = _PARAGRAPH_NUMBER.match(text, end) if ends else None
+        furniture = n_breaks > 1 and not found.replace(" ", "").replace("\n", "") == ""
+        if text[end].islower() or (prev.endswith("-") and prev[-2:-1].isalpha()):
+            paragraph = False  # a sentence or a hyphenated word going on after a line or page break
+        elif not wrapped:
+            # a line of many words cut off mid-sentence is a paragraph split by a
+            # page break; short lines without a full stop are headings and salutations
+            paragraph = ends or prev.strip(" ").count(" ") < 7
+        elif n_breaks > 1 and not furniture:
+            paragraph = True
+        else:
+            # a line ending a sentence although the next word would have fitted on it
+            word = _WORD.match(text, end)
+            paragraph = ends and (number is not None or (indent_marks and found.endswith(" "))
+                                  or len(prev) + 1 + (word.end() - end) <= width)
+        first = start + found.index("\n")
+        if paragraph:
+            yield start, number.end() if number else end, "\n\n", [first, start + found.rindex("\n")]
+        elif n_breaks > 1:
+            yield start, end, "\n", [first]
+    if tail:
+        yield tail.start(), len(text), "", []
+
+
+def normalise_text(text: str, *, line_paragraphs: bool = False) -> tuple[str, np.ndarray]:
     """Normalise a text for analysis and keep an exact map to the original.
 
     The steps, in order:
@@ -271,6 +419,30 @@ def normalise_text(text: str) -> tuple[str, np.ndarray]:
        leading and trailing whitespace is removed, so no line has spaces at
        either end.
 
+    With ``line_paragraphs=True`` (the UNGDC layout: PDF transcripts where
+    a line break may end a paragraph, wrap a line or mark a page break), a
+    layout step runs between steps 2 and 3:
+
+    - page-furniture lines are removed: document symbols (``A/77/PV.5``),
+      job numbers (``22-59181``), page numbers (``12``, ``5/30``), dates
+      (``23/09/2022``), running heads (``General Assembly - Forty-eighth
+      session``, ``Forty-eighth session - 5 October 1993``) and separator
+      lines (``---``);
+    - paragraph numbers (``81.<tab>``) at the start of a paragraph are removed;
+    - every remaining line break becomes either a paragraph break
+      (``"\\n\\n"``) or a line wrap (a space after step 4). A text is
+      *hard-wrapped* when it has at least 8 lines and three quarters of them
+      are at most 120 characters long. In a hard-wrapped text a line break
+      ends a paragraph when the line ends a sentence (``. ! ? :`` or an
+      ellipsis, closing quotes allowed) and the first word of the next line
+      would have fitted on it (the line ended early), or the next line is a
+      numbered paragraph, or is indented while most lines are not; blank
+      lines between text lines end a paragraph. Otherwise each line is a
+      paragraph, except a line of eight or more words that stops
+      mid-sentence (a page break). In both layouts a line break before a
+      lowercase letter or after a hyphenated word part never ends a
+      paragraph (blank lines and furniture between them are removed).
+
     Known ambiguity of step 3: a genuine compound hyphen that happens to fall
     at a line end before a lowercase word (``well-\\nknown``) is joined
     (``wellknown``), and a word broken as ``inter- national`` on one line is
@@ -283,6 +455,10 @@ def normalise_text(text: str) -> tuple[str, np.ndarray]:
     ----------
     text : str
         The original text, as read.
+    line_paragraphs : bool, default False
+        Read the text as lines of a PDF transcript (see above): paragraphs
+        rebuilt from the line layout, page furniture removed. Without it a
+        single line break is a space and only blank lines end paragraphs.
 
     Returns
     -------
@@ -319,8 +495,12 @@ def normalise_text(text: str) -> tuple[str, np.ndarray]:
         src = step_src if src is None else src[step_src]
 
     compose(_nfc(current))
+    current = _LINE_BREAK_FOUND.sub("\n", _ODD_SPACE_FOUND.sub(" ", current))
     compose(_rewrite(current, map(_char_edit, _CHAR_PATTERN.finditer(current))))
-    compose(_rewrite(current, _space_edits(current)))
+    if line_paragraphs:
+        compose(_rewrite(current, _line_layout_edits(current)))
+    compose(_rewrite(current, _hyphen_edits(current)))
+    compose(_collapse_whitespace(current))
     if src is None:
         if not current:
             return current, np.zeros((1, 2), dtype=np.int64)
@@ -600,33 +780,265 @@ def _load_table(path: Path, kind: str, *, metadata_file, encoding, text_column, 
     return documents, problems
 
 
-_LOADERS = {"folder": _load_folder, "csv": _load_table, "tsv": _load_table,
+# --------------------------------------------------------------------------
+# The UN General Debate Corpus layout (folder or .tgz)
+# --------------------------------------------------------------------------
+
+UNGDC_DOI = "doi:10.7910/DVN/0TJX8Y"
+UNGDC_METADATA = ["iso3", "country", "region", "session", "year"]
+_ARCHIVE_SUFFIXES = (".tgz", ".tar.gz", ".tar", ".tar.bz2", ".tar.xz")
+_SESSION_FOLDER = re.compile(r"Session (\d{1,2}) - (\d{4})")
+_SPEECH_FILE = re.compile(r"([A-Z]{2,3})_(\d{1,2})_(\d{4})\.txt")
+_GET_UNGDC = (
+    "The UN General Debate Corpus is published on Harvard Dataverse ({doi}, "
+    "https://doi.org/10.7910/DVN/0TJX8Y, file UNGDC_1946-2024.tgz). Download it and pass its path (the .tgz or "
+    "the unpacked folder) as the parameter corpus_path, or put it in ../shared/corpora/ungdc/ beside the "
+    "repository root."
+).format(doi=UNGDC_DOI)
+
+
+def _is_archive(path: Path) -> bool:
+    return path.name.lower().endswith(_ARCHIVE_SUFFIXES)
+
+
+def _looks_like_ungdc_folder(folder: Path) -> bool:
+    for pattern in ("Session * - *", "*/Session * - *"):
+        if any(p.is_dir() and _SESSION_FOLDER.fullmatch(p.name) for p in folder.glob(pattern)):
+            return True
+    return False
+
+
+def _ungdc_archive_in(folder: Path, *, named_only: bool = False) -> Path | None:
+    """The UNGDC archive inside a folder that is not itself the unpacked layout (the download folder)."""
+    if not folder.is_dir() or _looks_like_ungdc_folder(folder):
+        return None
+    preferred = folder / "UNGDC_1946-2024.tgz"
+    if preferred.is_file():
+        return preferred
+    archives = sorted(p for p in folder.iterdir() if p.is_file() and _is_archive(p)
+                      and (not named_only or p.name.upper().startswith("UNGDC")))
+    return archives[0] if len(archives) == 1 else None
+
+
+def _parse_ungdc_name(source: str, codes: frozenset[str]) -> tuple[tuple[str, int, int] | None, str]:
+    """``(iso3, session, year)`` from ``.../Session NN - YYYY/ISO3_NN_YYYY.txt``, or None and why not."""
+    parts = source.split("/")
+    name = parts[-1]
+    expected = "expected <...>/Session NN - YYYY/ISO3_NN_YYYY.txt (e.g. Session 77 - 2022/PRK_77_2022.txt)"
+    speech = _SPEECH_FILE.fullmatch(name)
+    if speech is None:
+        return None, f"file name {name!r} is outside the UNGDC layout: {expected}"
+    folder = _SESSION_FOLDER.fullmatch(parts[-2]) if len(parts) > 1 else None
+    if folder is None:
+        return None, f"{name} is not inside a 'Session NN - YYYY' folder: {expected}"
+    iso3, session, year = speech.group(1), int(speech.group(2)), int(speech.group(3))
+    if (int(folder.group(1)), int(folder.group(2))) != (session, year):
+        return None, (f"the folder {parts[-2]!r} disagrees with the file name {name!r} (session {session}, "
+                      f"year {year}); move the file or fix its name")
+    if iso3 not in codes:
+        return None, (f"country code {iso3!r} is not in the country table (stancebook/data/countries.csv); "
+                      "fix the file name or add the code to the table")
+    return (iso3, session, year), ""
+
+
+def _ungdc_entries(path: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    """``(source, read)`` for every .txt file of the corpus, in archive or path order.
+
+    ``read`` must be called before the next entry is taken (a .tgz is read as
+    a stream, never unpacked to disk); entries not read are never decoded.
+    """
+    if path.is_dir():
+        for source in _text_files(path):
+            if source.lower().endswith(".txt"):
+                yield source, (path / source).read_bytes
+        return
+    try:
+        with tarfile.open(path, mode="r|*") as archive:
+            for member in archive:
+                name = member.name.removeprefix("./")
+                if not member.isfile() or not name.lower().endswith(".txt") or _hidden(Path(name)):
+                    continue
+                yield name, lambda member=member: archive.extractfile(member).read()
+    except (tarfile.TarError, EOFError, OSError) as error:
+        raise CorpusError(f"{path} could not be read as a .tgz archive of the UNGDC layout: {error}. "
+                          f"Check the download (sha256), or unpack it and pass the folder. {_GET_UNGDC}") from None
+
+
+def _load_ungdc(path: Path, kind: str, *, encoding, years=None, countries=None, **_unused):
+    from stancebook.countries import load_countries
+
+    table = load_countries().set_index("iso3")
+    codes = frozenset(table.index)
+    low, high = _year_bounds(years)
+    try:
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+    except LookupError as error:
+        raise ParameterError(f"encoding={encoding!r} is not a known text encoding ({error}).") from None
+    wanted = None if countries is None else frozenset(countries)
+    problems: list[tuple[str, str, str]] = []
+    # the raw bytes are kept rather than decoded strings: half the memory of
+    # a Python str for most speeches, and Arrow takes them without a copy
+    rows: list[tuple[str, bytes, str, int, int]] = []
+    for source, read in _ungdc_entries(path):
+        parsed, detail = _parse_ungdc_name(source, codes)
+        if parsed is None:
+            problems.append((source, "bad_name", detail))
+            continue
+        iso3, session, year = parsed
+        if (low is not None and year < low) or (high is not None and year > high) or (
+                wanted is not None and iso3 not in wanted):
+            continue  # filtered out before reading: never decoded, never reported
+        raw = read()
+        text, detail = _decode(raw, encoding, source)
+        if text is None:
+            problems.append((source, "encoding", detail))
+            continue
+        if _is_blank(text):
+            problems.append((source, "empty", "the speech is empty or holds only whitespace; "
+                                              "re-extract it or leave it out with on_problem='skip'"))
+        # UTF-8 input decodes to exactly its bytes (a BOM included): keep them
+        rows.append((source, raw if utf8 else text.encode("utf-8", "surrogatepass"), iso3, session, year))
+        del text
+    rows.sort(key=lambda row: Path(row[0]).stem)
+    stems = [Path(source).stem for source, *_ in rows]
+    repeated = sorted({s for s in stems if stems.count(s) > 1}) if len(set(stems)) < len(stems) else []
+    if repeated:
+        raise CorpusError(f"{path} holds the same speech file name in several places: {', '.join(repeated[:10])}. "
+                          "Keep one copy of each ISO3_NN_YYYY.txt.")
+    iso3s = [r[2] for r in rows]
+    documents = pd.DataFrame({
+        "doc_id": pd.array(stems, dtype="str"),
+        "source": pd.array([r[0] for r in rows], dtype="str"),
+        "text": _arrow_text([r[1] for r in rows]),
+        "iso3": pd.array(iso3s, dtype="str"),
+        "country": pd.array(table["name"].reindex(iso3s).tolist(), dtype="str"),
+        "region": pd.array(table["region"].reindex(iso3s).tolist(), dtype="str"),
+        "session": np.array([r[3] for r in rows], dtype=np.int64),
+        "year": np.array([r[4] for r in rows], dtype=np.int64),
+    })
+    return documents, problems
+
+
+def _arrow_text(raws: list[bytes]) -> pd.Series:
+    """A "str" column from UTF-8 bytes, built by Arrow without Python strings."""
+    import pyarrow as pa
+
+    return pd.Series(pa.chunked_array([pa.array(raws, type=pa.large_binary()).cast(pa.large_string())]),
+                     dtype="str")
+
+
+def _year_bounds(years) -> tuple[int | None, int | None]:
+    if years is None:
+        return None, None
+    if not isinstance(years, (tuple, list)) or len(years) != 2 or not all(
+            y is None or (isinstance(y, (int, np.integer)) and not isinstance(y, bool)) for y in years):
+        raise ParameterError(f"years={years!r}: expected (min, max) of int or None, e.g. (2014, 2024), or None.")
+    return years[0], years[1]
+
+
+def default_ungdc_path() -> Path | None:
+    """Where the shared UNGDC copy lives beside the repository, if it is there.
+
+    Returns
+    -------
+    pathlib.Path or None
+        ``<repository root>/../shared/corpora/ungdc/UNGDC_1946-2024.tgz`` (or
+        another ``.tgz`` in that folder) when present, else that folder when
+        it exists, else None.
+
+    Examples
+    --------
+    >>> path = default_ungdc_path()  # doctest: +SKIP
+    >>> path.name  # doctest: +SKIP
+    'UNGDC_1946-2024.tgz'
+    """
+    from stancebook.paths import repo_root
+
+    folder = repo_root().parent / "shared" / "corpora" / "ungdc"
+    if not folder.is_dir():
+        return None
+    preferred = folder / "UNGDC_1946-2024.tgz"
+    if preferred.is_file():
+        return preferred
+    archives = sorted(p for p in folder.iterdir() if p.is_file() and _is_archive(p))
+    return archives[0] if archives else folder
+
+
+def ungdc_path(corpus_path="") -> Path:
+    """The UNGDC corpus to read: ``corpus_path`` when given, else :func:`default_ungdc_path`.
+
+    Parameters
+    ----------
+    corpus_path : str or Path, default ""
+        A ``.tgz`` of the official layout or its unpacked folder; relative
+        paths are resolved against the working directory, then the
+        repository root. Empty: the shared copy beside the repository.
+
+    Returns
+    -------
+    pathlib.Path
+        An existing path.
+
+    Raises
+    ------
+    CorpusError
+        When the corpus is not there; the message says where to get it
+        (Harvard Dataverse, doi:10.7910/DVN/0TJX8Y) and that ``corpus_path``
+        takes its path.
+
+    Examples
+    --------
+    >>> ungdc_path()  # doctest: +SKIP
+    PosixPath('/work/shared/corpora/ungdc/UNGDC_1946-2024.tgz')
+    """
+    if str(corpus_path):
+        from stancebook.paths import resolve_input
+
+        path = resolve_input(corpus_path)
+        if path.exists():
+            return path
+        raise CorpusError(f"The UNGDC corpus was not found at corpus_path={str(corpus_path)!r} "
+                          f"(resolved: {path}). {_GET_UNGDC}")
+    path = default_ungdc_path()
+    if path is None:
+        raise CorpusError(f"No UNGDC corpus was given (corpus_path is empty) and none was found in "
+                          f"../shared/corpora/ungdc beside the repository root. {_GET_UNGDC}")
+    return path
+
+
+_LOADERS = {"folder": _load_folder, "ungdc": _load_ungdc, "csv": _load_table, "tsv": _load_table,
             "jsonl": _load_table, "parquet": _load_table}
-# The UNGDC official layout (folder or .tgz, country/session/year from the
-# file names) is planned as format "ungdc": add its loader to _LOADERS and
-# its detection to _detect_format.
 
 
 def _detect_format(path: Path, format: str) -> str:
     if format not in FORMATS:
         raise ParameterError(f"format={format!r} is not supported; expected one of {', '.join(FORMATS)}.")
+    if format == "ungdc":
+        if path.is_file() and not _is_archive(path):
+            raise CorpusError(f"format='ungdc' but {path} is neither a folder nor a .tgz archive. "
+                              "Pass the UNGDC .tgz or the folder it unpacks to.")
+        return format
     if format != "auto":
         if (format == "folder") != path.is_dir():
             raise CorpusError(f"format={format!r} but {path} is {'a folder' if path.is_dir() else 'a file'}.")
         return format
     if path.is_dir():
-        return "folder"
+        ungdc = _looks_like_ungdc_folder(path) or _ungdc_archive_in(path, named_only=True) is not None
+        return "ungdc" if ungdc else "folder"
+    if _is_archive(path):
+        return "ungdc"
     kind = _TABLE_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise CorpusError(
             f"Cannot tell the format of {path} from its suffix {path.suffix!r}. Point to a folder of "
-            ".txt/.md files or a .csv/.tsv/.jsonl/.parquet file, or pass format=."
+            ".txt/.md files, a .csv/.tsv/.jsonl/.parquet file or a UNGDC .tgz, or pass format=."
         )
     return kind
 
 
 def load_documents(path, *, format="auto", text_column="text", id_column="", metadata_file="",
-                   encoding="utf-8", on_problem="stop") -> tuple[pd.DataFrame, pd.DataFrame]:
+                   encoding="utf-8", on_problem="stop", years=None, countries=None, year_column="year",
+                   country_column="iso3") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Load a corpus into the documents table, reporting every problem found.
 
     Input files are only read, never written.
@@ -634,10 +1046,27 @@ def load_documents(path, *, format="auto", text_column="text", id_column="", met
     Parameters
     ----------
     path : str or Path
-        A folder of ``.txt``/``.md`` files or a ``.csv``, ``.tsv``,
-        ``.jsonl`` or ``.parquet`` table.
-    format : {"auto", "folder", "csv", "tsv", "jsonl", "parquet"}, default "auto"
-        "auto" reads a folder as "folder" and a table by its suffix.
+        A folder of ``.txt``/``.md`` files, a ``.csv``, ``.tsv``,
+        ``.jsonl`` or ``.parquet`` table, or the UN General Debate Corpus
+        in its official layout: the ``.tgz`` from Dataverse
+        (``UNGDC_1946-2024/Session NN - YYYY/ISO3_NN_YYYY.txt``, read as a
+        stream, never unpacked), the folder it unpacks to, or a folder
+        holding the ``.tgz`` (``UNGDC_1946-2024.tgz``, or a single archive
+        with format "ungdc") such as ``../shared/corpora/ungdc``.
+    format : {"auto", "folder", "ungdc", "csv", "tsv", "jsonl", "parquet"}, default "auto"
+        "auto" reads a ``.tgz``/``.tar.gz``/``.tar`` file, and a folder
+        holding ``Session NN - YYYY`` folders (at its top or one level
+        down), as "ungdc"; any other folder as "folder"; a table by its
+        suffix. With "ungdc" every ``.txt`` file is a speech: ``doc_id`` is
+        the file stem (``PRK_77_2022``), ``source`` the path inside the
+        archive or folder, and the metadata columns are ``iso3``,
+        ``country`` (UN name from :mod:`stancebook.countries`), ``region``
+        (UN M49 region), ``session`` and ``year`` (int). A file whose name
+        is outside the layout, whose ``Session NN - YYYY`` folder disagrees
+        with its name, or whose code is not in the country table is a
+        "bad_name" problem. Other files in the archive or folder are
+        ignored. The documents table's ``attrs["line_paragraphs"]`` is set
+        so that :func:`split_units` rebuilds the speeches' paragraphs.
     text_column : str, default "text"
         Tables: the column holding the text.
     id_column : str, default ""
@@ -660,6 +1089,19 @@ def load_documents(path, *, format="auto", text_column="text", id_column="", met
         empty, undecodable, missing or badly named document. "skip" drops
         those documents and reports them in ``problems``. Duplicates and
         unlisted files are reported only, never dropped.
+    years : tuple of (int or None, int or None), optional
+        Keep documents whose ``year_column`` lies in this inclusive range
+        (None on a side: open). With "ungdc" the year comes from the file
+        name and other speeches are never read or decoded, so their
+        problems are not reported either; other formats load everything
+        and then filter with :func:`filter_documents`.
+    countries : list of str, optional
+        Keep documents whose ``country_column`` is one of these. With
+        "ungdc": ISO3 codes (any case, checked against the country table),
+        pushed down into the reader like ``years``.
+    year_column, country_column : str, default "year", "iso3"
+        Other formats: the metadata columns ``years`` and ``countries``
+        filter on.
 
     Returns
     -------
@@ -695,12 +1137,28 @@ def load_documents(path, *, format="auto", text_column="text", id_column="", met
         raise ParameterError(f"on_problem={on_problem!r} is not supported; expected 'stop' or 'skip'.")
     path = Path(path)
     if not path.exists():
+        hint = f" {_GET_UNGDC}" if format == "ungdc" or "ungdc" in path.name.lower() else ""
         raise CorpusError(f"Corpus path {path} does not exist (resolved: {path.resolve()}). "
-                          "Check the spelling, or give the path relative to where you run.")
+                          f"Check the spelling, or give the path relative to where you run.{hint}")
     kind = _detect_format(path, format)
     options = {"metadata_file": metadata_file, "encoding": encoding,
                "text_column": text_column, "id_column": id_column}
-    documents, problems = _LOADERS[kind](path, kind, **options)
+    if kind == "ungdc":
+        # the download folder (README, speakers table, the .tgz) stands for its archive
+        path = _ungdc_archive_in(path) or path
+        if countries is not None:
+            from stancebook.countries import check_codes
+
+            countries = check_codes(countries, parameter="countries")
+        documents, problems = _load_ungdc(path, kind, encoding=encoding, years=years, countries=countries)
+        if documents.empty and not problems:
+            raise CorpusError(f"{path} holds no speech of the UNGDC layout (Session NN - YYYY/ISO3_NN_YYYY.txt)"
+                              f"{' for years=' + repr(years) if years is not None else ''}"
+                              f"{' and countries=' + repr(countries) if countries is not None else ''}. "
+                              f"Check the path and the filters. {_GET_UNGDC}")
+    else:
+        _year_bounds(years)
+        documents, problems = _LOADERS[kind](path, kind, **options)
 
     blocking = [p for p in problems if p[1] in _BLOCKING]
     if blocking and on_problem == "stop":
@@ -710,14 +1168,25 @@ def load_documents(path, *, format="auto", text_column="text", id_column="", met
             "Fix the files, or pass on_problem='skip' to leave these documents out and get a problems table."
         )
     bad_sources = {p[0] for p in blocking}
-    documents = documents.loc[~documents["source"].isin(bad_sources)]
-    documents = documents.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    if bad_sources:
+        documents = documents.loc[~documents["source"].isin(bad_sources)]
+    if not documents["doc_id"].is_monotonic_increasing:  # sorting copies every column
+        documents = documents.sort_values("doc_id", kind="stable")
+    documents = documents.reset_index(drop=True)
+    if kind != "ungdc" and (years is not None or countries is not None):
+        documents = filter_documents(documents, years=years, countries=countries, year_column=year_column,
+                                     country_column=country_column)
 
+    # hash-based first: only texts that occur twice are compared in Python
+    repeated = documents["text"].duplicated(keep=False).to_numpy()
     first_with: dict[str, str] = {}
-    for doc_id, source, text in zip(documents["doc_id"], documents["source"], documents["text"]):
+    for doc_id, source, text in zip(documents["doc_id"][repeated], documents["source"][repeated],
+                                    documents["text"][repeated]):
         first = first_with.setdefault(str(text), str(doc_id))
         if first != doc_id:
             problems.append((str(source), "duplicate", f"same text as {first}; kept, remove it if unintended"))
+    if kind == "ungdc":
+        documents.attrs["line_paragraphs"] = True
     return documents, _problems_frame(problems)
 
 
@@ -746,7 +1215,38 @@ def _unit_spans(normalised: str, unit: str) -> list[tuple[int, int]]:
     return trimmed
 
 
-def split_units(documents, *, unit="document") -> pd.DataFrame:
+def _document_units(doc_id: str, text, unit: str, line_paragraphs: bool) -> list[tuple]:
+    """The unit rows of one document (module level so worker processes can run it)."""
+    tag = {"paragraph": "p", "sentence": "s"}.get(unit)
+    normalised, breaks = normalise_text(text if isinstance(text, str) else "", line_paragraphs=line_paragraphs)
+    bu, bo = breaks[:, 0], breaks[:, 1]
+    rows = []
+    for index, (start, end) in enumerate(_unit_spans(normalised, unit), start=1):
+        orig_start, orig_last = to_original([start, end - 1], breaks).tolist()
+        inside = (bu > start) & (bu < end)
+        flat = [0, orig_start]
+        flat += np.column_stack((bu[inside] - start, bo[inside])).ravel().tolist()
+        unit_id = doc_id if tag is None else f"{doc_id}:{tag}{index:03d}"
+        rows.append((unit_id, doc_id, index, normalised[start:end], orig_start, orig_last + 1, flat))
+    return rows
+
+
+def _units_of_chunk(chunk: tuple[list[str], list, str, bool]) -> tuple[pd.DataFrame, list[int]]:
+    """Units of a run of documents as a small frame, and how many units each document gave."""
+    doc_ids, texts, unit, line_paragraphs = chunk
+    per_document = [_document_units(d, t, unit, line_paragraphs) for d, t in zip(doc_ids, texts)]
+    frame = pd.DataFrame([row for rows in per_document for row in rows], columns=UNIT_COLUMNS)
+    frame = frame.astype({"unit_id": "str", "doc_id": "str", "text": "str",
+                          "unit_index": "int64", "orig_start": "int64", "orig_end": "int64"})
+    return frame, [len(rows) for rows in per_document]
+
+
+# Documents per chunk: small enough that the normalised Python strings of
+# one chunk are transient, large enough to keep per-chunk overhead low.
+_CHUNK = 256
+
+
+def split_units(documents, *, unit="document", line_paragraphs=None, n_jobs=1) -> pd.DataFrame:
     """Normalise each document and split it into units of analysis.
 
     Parameters
@@ -756,6 +1256,16 @@ def split_units(documents, *, unit="document") -> pd.DataFrame:
     unit : {"document", "paragraph", "sentence"}, default "document"
         Paragraphs are separated by blank lines of the normalised text;
         sentences come from :func:`stancebook.tokenise.split_sentences`.
+    line_paragraphs : bool, optional
+        Passed to :func:`normalise_text`: read the texts as PDF-extracted
+        lines (page furniture dropped, paragraphs rebuilt from the line
+        layout). None: ``documents.attrs["line_paragraphs"]``, which
+        :func:`load_documents` sets for the UNGDC layout (and
+        :func:`filter_documents` keeps), else False.
+    n_jobs : int, default 1
+        Worker processes normalising documents in parallel (-1: one per
+        CPU). The output is identical for every value; parallel work pays
+        off from some thousands of documents.
 
     Returns
     -------
@@ -779,27 +1289,51 @@ def split_units(documents, *, unit="document") -> pd.DataFrame:
     missing = [c for c in DOCUMENT_COLUMNS if c not in documents.columns]
     if missing:
         raise _missing_column(missing[0], "documents", "The documents table", list(documents.columns))
+    if line_paragraphs is None:
+        line_paragraphs = bool(documents.attrs.get("line_paragraphs", False))
+    n_jobs = _check_n_jobs(n_jobs)
     metadata_columns = [c for c in documents.columns if c not in DOCUMENT_COLUMNS]
-    tag = {"paragraph": "p", "sentence": "s"}.get(unit)
-    rows: list[tuple] = []
-    owners: list[int] = []
-    for row, (doc_id, text) in enumerate(zip(documents["doc_id"], documents["text"])):
-        doc_id = str(doc_id)
-        normalised, breaks = normalise_text(str(text) if isinstance(text, str) else "")
-        bu, bo = breaks[:, 0], breaks[:, 1]
-        for index, (start, end) in enumerate(_unit_spans(normalised, unit), start=1):
-            orig_start, orig_last = to_original([start, end - 1], breaks).tolist()
-            inside = (bu > start) & (bu < end)
-            flat = [0, orig_start]
-            flat += np.column_stack((bu[inside] - start, bo[inside])).ravel().tolist()
-            unit_id = doc_id if tag is None else f"{doc_id}:{tag}{index:03d}"
-            rows.append((unit_id, doc_id, index, normalised[start:end], orig_start, orig_last + 1, flat))
-            owners.append(row)
-    units = pd.DataFrame(rows, columns=UNIT_COLUMNS)
-    units = units.astype({"unit_id": "str", "doc_id": "str", "text": "str",
-                          "unit_index": "int64", "orig_start": "int64", "orig_end": "int64"})
+    doc_ids = [str(d) for d in documents["doc_id"]]
+    text_column = documents["text"]
+
+    def chunks():
+        # texts become Python strings one chunk at a time, so memory stays near
+        # the documents table plus the units table
+        for i in range(0, len(doc_ids), _CHUNK):
+            yield doc_ids[i:i + _CHUNK], text_column.iloc[i:i + _CHUNK].tolist(), unit, line_paragraphs
+
+    if n_jobs == 1 or len(doc_ids) <= _CHUNK:
+        results = [_units_of_chunk(chunk) for chunk in chunks()]
+    else:
+        # at most 2 chunks in flight per worker; results kept in document order,
+        # so the output does not depend on n_jobs
+        results = []
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            pending: list = []
+            for chunk in chunks():
+                pending.append(pool.submit(_units_of_chunk, chunk))
+                if len(pending) >= 2 * n_jobs:
+                    results.append(pending.pop(0).result())
+            results.extend(future.result() for future in pending)
+    counts = [count for _, part in results for count in part]
+    if results:
+        units = pd.concat([frame for frame, _ in results], ignore_index=True)
+    else:
+        units = _units_of_chunk(([], [], unit, line_paragraphs))[0]
+    del results
+    owners = np.repeat(np.arange(len(counts)), counts)
     metadata = documents[metadata_columns].iloc[owners].reset_index(drop=True)
-    return pd.concat([units, metadata], axis=1)
+    units = pd.concat([units, metadata], axis=1)
+    units.attrs = {}
+    return units
+
+
+def _check_n_jobs(n_jobs) -> int:
+    import os
+
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
+        raise ParameterError(f"n_jobs={n_jobs!r}: expected a positive number of processes, or -1 for one per CPU.")
+    return (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
 
 
 # --------------------------------------------------------------------------
@@ -807,7 +1341,7 @@ def split_units(documents, *, unit="document") -> pd.DataFrame:
 # --------------------------------------------------------------------------
 
 def filter_documents(documents, *, years=None, actors=None, year_column="year",
-                     actor_column="actor") -> pd.DataFrame:
+                     actor_column="actor", countries=None, country_column="iso3") -> pd.DataFrame:
     """Keep the documents (or units) whose metadata match.
 
     Parameters
@@ -823,11 +1357,17 @@ def filter_documents(documents, *, years=None, actors=None, year_column="year",
         None: no actor filter.
     year_column, actor_column : str
         The metadata columns to filter on.
+    countries : list of str, optional
+        Values of ``country_column`` to keep, compared upper-cased (ISO3
+        codes such as ``["RUS", "PRK"]``). None: no country filter.
+    country_column : str, default "iso3"
+        The metadata column ``countries`` filters on.
 
     Returns
     -------
     pandas.DataFrame
-        A filtered copy with a fresh index; the input is not changed.
+        A filtered copy with a fresh index (and the input's ``attrs``);
+        the input is not changed.
 
     Examples
     --------
@@ -851,7 +1391,15 @@ def filter_documents(documents, *, years=None, actors=None, year_column="year",
             actors = [actors]
         values = _column(documents, actor_column, "actor_column")
         keep &= values.notna() & values.astype("str").isin([str(a) for a in actors])
-    return documents.loc[keep.to_numpy()].reset_index(drop=True)
+    if countries is not None:
+        if isinstance(countries, str):
+            countries = [countries]
+        values = _column(documents, country_column, "country_column")
+        wanted = [str(c).strip().upper() for c in countries]
+        keep &= values.notna() & values.astype("str").str.strip().str.upper().isin(wanted)
+    filtered = documents.loc[keep.to_numpy()].reset_index(drop=True)
+    filtered.attrs = dict(documents.attrs)
+    return filtered
 
 
 def _column(frame: pd.DataFrame, name: str, parameter: str) -> pd.Series:
@@ -927,6 +1475,9 @@ def file_hashes(path, *, metadata_file="", encoding="utf-8") -> dict[str, str]:
     path = Path(path)
     if not path.exists():
         raise CorpusError(f"Corpus path {path} does not exist (resolved: {path.resolve()}).")
+    archive = _ungdc_archive_in(path, named_only=True)
+    if archive is not None:
+        return {archive.name: file_sha256(archive)}
     if path.is_file():
         return {path.name: file_sha256(path)}
     metadata_path = _find_metadata(path, metadata_file)
