@@ -15,12 +15,14 @@ from scipy import sparse  # noqa: E402
 from scipy.stats import chi2_contingency  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
-from stancebook import stance  # noqa: E402
+from stancebook import corpus, stance, tokenise  # noqa: E402
 from stancebook.errors import CorpusError, DataTooSmallWarning, ParameterError  # noqa: E402
+from stancebook.paths import repo_root  # noqa: E402
+from stancebook.scaling import LatentScaling  # noqa: E402
 
 # A tiny stand-in for the actor dictionary of tokenise (not imported: written concurrently).
 DICTIONARY = {
-    "russia": r"Russia|Moscow|Kremlin",
+    "russia": r"Russia|Moscow|Kremlin|Putin",
     "north_korea": r"North Korea|Pyongyang|Kim",
     "west": r"West|Washington|Europe",
     "un": r"UN Security Council|United Nations|UN",
@@ -83,7 +85,7 @@ def build_tables(texts_by_unit, *, actors=None):
 def polarity_of(sentence, target, **kwargs):
     units, sentences, mentions = build_tables({"u": [sentence]})
     triples = stance.stance_triples(units, sentences, mentions, **kwargs)
-    return float(triples.loc[triples["target"] == target, "polarity"].iloc[0])
+    return float(triples.loc[triples["target"] == target, "polarity_lexicon"].iloc[0])
 
 
 @pytest.fixture(scope="module")
@@ -101,12 +103,14 @@ def blocs():
 def test_seed_like_sentences_get_expected_polarity_signs():
     units, sentences, mentions = build_tables({"seed": SEED_LIKE})
     triples = stance.stance_triples(units, sentences, mentions)
-    by = triples.set_index(["sentence", "target"])["polarity"]
+    by = triples.set_index(["sentence", "target"])["polarity_lexicon"]
     assert by[(1, "russia")] > 0.2  # Kim's full support for Moscow
     assert by[(2, "west")] < -0.2  # harsh sanctions
     assert by[(3, "un")] < 0  # a deadly war the UN must prevent
     assert list(triples.columns) == stance.TRIPLE_COLUMNS
-    assert (triples["holder"] == "author").all()
+    assert triples["holder"].tolist() == ["north_korea", "author", "author"]  # Kim vowed: reported
+    assert triples["holder_source"].tolist() == ["reported", "speaker", "speaker"]
+    assert triples["polarity_scaling"].isna().all()  # no scaling model given
 
 
 def test_negation_lowers_polarity_toward_target():
@@ -121,7 +125,7 @@ def test_target_names_carry_no_sentiment():
     # ...but the sentence's other words are kept, and the context shown is the readable sentence.
     units, sentences, mentions = build_tables({"u": ["The United Nations failed the victims."]})
     triples = stance.stance_triples(units, sentences, mentions)
-    assert triples["polarity"].iloc[0] < 0
+    assert triples["polarity_lexicon"].iloc[0] < 0
     assert triples["context"].iloc[0] == "The United Nations failed the victims."
 
 
@@ -139,7 +143,7 @@ def test_window_context_scores_only_words_near_the_mention():
     near = stance.stance_triples(units, sentences, mentions, context="window", window=5)
     whole = stance.stance_triples(units, sentences, mentions, context="sentence")
     assert near["context"].iloc[0] == "Moscow is a wonderful friend and"
-    assert near["polarity"].iloc[0] > whole["polarity"].iloc[0]
+    assert near["polarity_lexicon"].iloc[0] > whole["polarity_lexicon"].iloc[0]
 
 
 def test_triples_are_sorted_by_unit_order_sentence_and_target():
@@ -188,29 +192,95 @@ def test_missing_holder_column_names_the_column_and_lists_available_ones():
         stance.resolve_holders(units, holder_column="speaker")
 
 
+
+@pytest.mark.parametrize("sentence, holder, cue", [
+    ("Kim vowed to provide full support for Moscow.", "north_korea", "vowed"),
+    ("Meanwhile, Putin welcomed Kim to Russia.", "russia", "welcomed"),
+    ("Washington warned Beijing against it.", "west", "warned"),
+    ("According to the Kremlin, Pyongyang will stand with Moscow.", "russia", "according to"),
+    ("Kim shared the stage with Putin in the east and announced his support.", "north_korea", "and announced"),
+    ("The Kremlin has repeatedly said it backs Pyongyang.", "russia", "said"),
+])
+def test_reported_words_and_acts_are_attributed_to_the_actor(sentence, holder, cue):
+    units, sentences, mentions = build_tables({"u": [sentence]})
+    attribution = stance.attribute_sentences(units, sentences, mentions)
+    assert attribution[["holder", "holder_source", "cue"]].values.tolist() == [[holder, "reported", cue]]
+    triples = stance.stance_triples(units, sentences, mentions)
+    assert holder not in set(triples["target"])  # a holder never holds a stance toward itself
+    assert (triples["holder"] == holder).all() and (triples["holder_source"] == "reported").all()
+
+
+@pytest.mark.parametrize("sentence", [
+    "While clever Putin hosted Kim, Moscow praised him.",  # subordinate clause before the subject
+    "We condemn Moscow and we call on Pyongyang to stop.",  # the speaker's own words
+    "Kim was praised by Moscow.",  # passive
+    "Kim met Putin, who said nothing.",  # the verb has its own subject
+    "The West, in a long and winding statement about the future of the region and beyond, warned Moscow.",
+    "With Moscow, Pyongyang praised Beijing.",  # a preposition: Moscow is no subject; Pyongyang is word 3
+    "Kim and the West met; Moscow said nothing.",
+])
+def test_speaker_keeps_sentences_without_a_reporting_frame(sentence):
+    units, sentences, mentions = build_tables({"u": [sentence]})
+    attribution = stance.attribute_sentences(units, sentences, mentions)
+    assert attribution["holder_source"].tolist() == ["speaker"] and attribution["holder"].tolist() == ["author"]
+
+
+def test_reported_attribution_can_be_switched_off_and_verbs_replaced():
+    units, sentences, mentions = build_tables({"u": ["Kim vowed support for Moscow.", "Moscow blessed Kim."]})
+    off = stance.attribute_sentences(units, sentences, mentions, reported=False)
+    assert off["holder_source"].tolist() == ["speaker", "speaker"]
+    custom = stance.attribute_sentences(units, sentences, mentions, reporting_verbs=["blessed"])
+    assert custom["holder"].tolist() == ["author", "russia"]
+
+
+def test_holder_targets_merge_reported_actor_with_the_speaker_and_drop_self_stance():
+    units, sentences, mentions = build_tables(
+        {"cuba-speech": ["Moscow is a great friend.", "Russia warned the West."],
+         "russia-speech": ["Russia is strong and the West is hostile."]},
+        actors={"cuba-speech": "CUB", "russia-speech": "RUS"})
+    triples = stance.stance_triples(units, sentences, mentions, holder_column="actor",
+                                    holder_targets={"RUS": "russia"})
+    assert triples[["holder", "holder_source", "target", "unit_id"]].values.tolist() == [
+        ["CUB", "speaker", "russia", "cuba-speech"], ["RUS", "reported", "west", "cuba-speech"],
+        ["RUS", "speaker", "west", "russia-speech"]]
+
+
+def test_a_speaker_naming_itself_in_the_third_person_keeps_the_sentence():
+    units, sentences, mentions = build_tables({"s": ["China supports the peace plan of the UN."]},
+                                              actors={"s": "CHN"})
+    triples = stance.stance_triples(units, sentences, mentions, holder_column="actor",
+                                    holder_targets={"CHN": "china"})
+    assert triples[["holder", "holder_source", "target"]].values.tolist() == [["CHN", "speaker", "un"]]
+
+
 # --- profiles --------------------------------------------------------------
 
 def test_never_mentioned_targets_are_missing_not_neutral(blocs):
     *_, profiles = blocs
     assert len(profiles) == len(BLOCS) * len(TARGETS)
     china = profiles[profiles["target"] == "china"]
-    assert china["polarity"].isna().all() and china["ci_low"].isna().all()
+    assert china["polarity_lexicon"].isna().all() and china["ci_low_lexicon"].isna().all()
+    assert china["polarity_scaling"].isna().all()
     assert (china["salience"] == 0).all() and (china["n_sentences"] == 0).all()
     matrix = stance.profile_matrix(profiles)
     assert matrix.shape == (8, 5) and matrix["china"].isna().all()
     assert list(matrix.columns) == TARGETS
+    wide = stance.profiles_wide(profiles)
+    assert len(wide) == 8 and wide["polarity_lexicon:china"].isna().all()
+    assert {"polarity_scaling:russia", "ci_low_lexicon:russia", "salience:russia"} <= set(wide.columns)
 
 
 def test_profiles_report_mean_salience_and_bootstrap_interval(blocs):
     _, sentences, _, triples, profiles = blocs
     row = profiles.set_index(["holder", "target"]).loc[("estonia", "russia")]
-    values = triples.loc[(triples["unit_id"] == "estonia-speech") & (triples["target"] == "russia"), "polarity"]
+    values = triples.loc[(triples["unit_id"] == "estonia-speech") & (triples["target"] == "russia"),
+                         "polarity_lexicon"]
     assert row["n_sentences"] == 2
-    assert row["polarity"] == pytest.approx(values.mean(), abs=1e-6)
-    assert row["ci_low"] <= row["polarity"] <= row["ci_high"]
+    assert row["polarity_lexicon"] == pytest.approx(values.mean(), abs=1e-6)
+    assert row["ci_low_lexicon"] <= row["polarity_lexicon"] <= row["ci_high_lexicon"]
     assert row["salience"] == pytest.approx(2 / 3)
     single = profiles.set_index(["holder", "target"]).loc[("estonia", "west")]
-    assert single["n_sentences"] == 1 and np.isnan(single["ci_low"]) and np.isnan(single["ci_high"])
+    assert single["n_sentences"] == 1 and np.isnan(single["ci_low_lexicon"]) and np.isnan(single["ci_high_lexicon"])
 
 
 def test_salience_over_all_sentences_when_sentence_table_given():
@@ -223,10 +293,19 @@ def test_salience_over_all_sentences_when_sentence_table_given():
 
 def test_unit_features_keep_missingness_in_indicator_columns():
     triples = pd.DataFrame({"unit_id": ["a", "a", "b"], "target": ["russia", "russia", "west"],
-                            "polarity": [0.5, 0.0, 0.0]})
+                            "polarity_lexicon": [0.5, 0.0, 0.0]})
     X, names = stance.unit_stance_features(triples, ["a", "b", "c"], ["russia", "west"])
     assert names == ["mentioned:russia", "polarity:russia", "mentioned:west", "polarity:west"]
     assert X.tolist() == [[1, 0.25, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0]]  # b: neutral about the West; c: silent
+
+
+def test_scaling_features_treat_a_context_without_evidence_as_missing():
+    triples = pd.DataFrame({"unit_id": ["a", "b"], "target": ["russia", "russia"],
+                            "polarity_lexicon": [0.5, 0.1], "polarity_scaling": [1.2, np.nan]})
+    X, _ = stance.unit_stance_features(triples, ["a", "b"], ["russia"], source="scaling")
+    assert X.tolist() == [[1.0, 1.2], [0.0, 0.0]]
+    with pytest.raises(ParameterError, match="`source`"):
+        stance.unit_stance_features(triples, ["a"], ["russia"], source="vader")
 
 
 def test_holder_features_follow_the_requested_order_and_mark_silence(blocs):
@@ -244,20 +323,51 @@ def test_unit_polarity_matrix_keeps_silence_as_nan(blocs):
     assert matrix["china"].isna().all() and matrix.index.name == "unit_id"
 
 
+def test_groups_add_one_row_per_sentence_flagged_as_group():
+    units, sentences, mentions = build_tables({"u": ["Washington and Europe are trusted friends.",
+                                                     "Moscow lies."]})
+    mentions = mentions.assign(target=mentions["target"].replace({"west": "united_states"}))
+    mentions.loc[mentions["surface"] == "Europe", "target"] = "europe"
+    triples = stance.stance_triples(units, sentences, mentions)
+    expanded = stance.expand_groups(triples, {"west": ["united_states", "europe", "nato"]})
+    groups = expanded[expanded["level"] == "group"]
+    assert groups[["target", "sentence"]].values.tolist() == [["west", 1]]
+    members = triples[triples["target"].isin(["united_states", "europe"])]["polarity_lexicon"]
+    assert groups["polarity_lexicon"].iloc[0] == pytest.approx(members.mean())
+    assert groups["n_mentions"].iloc[0] == 2 and list(expanded.columns) == stance.TRIPLE_COLUMNS
+    profiles = stance.stance_profiles(expanded, units)
+    assert profiles.set_index("target").loc["west", "level"] == "group"
+    assert profiles["target"].tolist() == ["europe", "united_states", "russia", "west"]  # targets, then groups
+
+
 # --- clustering ------------------------------------------------------------
 
-def test_planted_blocs_are_recovered_by_both_algorithms(blocs):
+def test_planted_blocs_are_recovered_by_every_k_based_algorithm(blocs):
     *_, profiles = blocs
     X, names, holders = stance.profile_features(profiles)
     assert names[:2] == ["mentioned:russia", "polarity:russia"]
-    model = stance.StanceClustering().fit(X, holders)
+    model = stance.StanceClustering(n_resamples=10).fit(X, holders)
     truth = [BLOCS[h][0] for h in holders]
-    for algorithm in ("kmeans", "agglomerative"):
+    for algorithm in ("kmeans", "agglomerative", "gmm"):
         assert model.k_[algorithm] == 2
         assert adjusted_rand_score(truth, model.labels_[algorithm]) == 1.0
-    assert set(model.scores_["algorithm"]) == {"kmeans", "agglomerative"}
-    assert model.scores_.groupby("algorithm")["selected"].sum().tolist() == [1, 1]
-    assert "silhouette" in model.reason_
+    assert set(model.scores_["algorithm"]) == set(stance.CLUSTER_ALGORITHMS)
+    assert model.scores_.groupby("algorithm")["selected"].sum().tolist() == [1, 1, 1, 1]
+    assert list(model.scores_.columns) == stance.SCORE_COLUMNS
+    chosen = model.scores_[model.scores_["selected"] & (model.scores_["algorithm"] == "kmeans")].iloc[0]
+    assert chosen["stability_bootstrap"] >= 0.6 and chosen["stability_seeds"] == 1.0
+    assert np.isnan(model.scores_.loc[model.scores_["algorithm"] == "agglomerative", "stability_seeds"]).all()
+    assert "silhouette" in model.reason_ and "stability" in model.reason_
+
+
+def test_validation_scores_ari_nmi_and_purity_against_known_labels():
+    labels = pd.DataFrame({"id": list("abcdef"), "kmeans": [1, 1, 1, 2, 2, 2], "hdbscan": [1, 1, -1, 2, 2, 1]})
+    truth = pd.Series(["x", "x", "x", "y", "y", "y"], index=list("abcdef"))
+    table = stance.validate_clusters(labels, truth).set_index("algorithm")
+    assert list(table.reset_index().columns) == stance.VALIDATION_COLUMNS
+    assert table.loc["kmeans", ["ari", "nmi", "purity"]].tolist() == [1.0, 1.0, 1.0]
+    assert table.loc["hdbscan", "purity"] == pytest.approx(5 / 6)  # noise is one more cluster
+    assert table.loc["hdbscan", "n_clusters"] == 3 and table.loc["hdbscan", "ari"] < 1
 
 
 def test_same_inputs_give_identical_tables(blocs):
@@ -271,7 +381,8 @@ def test_same_inputs_give_identical_tables(blocs):
     pd.testing.assert_frame_equal(
         profiles, stance.stance_profiles(again, units, targets=TARGETS, holder_column="actor", n_boot=200))
     X, _, holders = stance.profile_features(profiles)
-    first, second = stance.StanceClustering().fit(X, holders), stance.StanceClustering().fit(X, holders)
+    first = stance.StanceClustering(n_resamples=5).fit(X, holders)
+    second = stance.StanceClustering(n_resamples=5).fit(X, holders)
     for attribute in ("scores_", "labels_", "distance_"):
         pd.testing.assert_frame_equal(getattr(first, attribute), getattr(second, attribute))
     assert first.reason_ == second.reason_
@@ -281,7 +392,8 @@ def test_cluster_labels_are_numbered_by_first_appearance():
     X = np.array([[5.0, 5.0], [0.0, 0.0], [5.1, 5.0], [0.1, 0.0], [9.0, 0.0], [9.1, 0.0]])
     ids = list("abcdef")
     for seed in (0, 1, 7):
-        model = stance.StanceClustering(n_clusters=3, random_state=seed).fit(X, ids)
+        model = stance.StanceClustering(algorithms=("kmeans", "agglomerative"), n_clusters=3, n_resamples=3,
+                                        random_state=seed).fit(X, ids)
         assert model.labels_["kmeans"].tolist() == [1, 2, 1, 2, 3, 3]
         assert model.labels_["agglomerative"].tolist() == [1, 2, 1, 2, 3, 3]
     assert model.k_ == {"kmeans": 3, "agglomerative": 3}
@@ -290,7 +402,7 @@ def test_cluster_labels_are_numbered_by_first_appearance():
 
 
 def test_bad_algorithm_raises_parameter_error_listing_valid_ones():
-    with pytest.raises(ParameterError, match=r"`algorithms`.*kmeans.*agglomerative"):
+    with pytest.raises(ParameterError, match=r"`algorithms`.*kmeans.*agglomerative.*gmm.*hdbscan"):
         stance.StanceClustering(algorithms=("kmeans", "dbscan")).fit(np.eye(4), list("abcd"))
 
 
@@ -305,6 +417,150 @@ def test_too_few_distinct_rows_warn_and_share_one_cluster():
         model = stance.StanceClustering().fit(X, ["a", "b", "c"])
     assert model.labels_["kmeans"].tolist() == [1, 1, 1] and model.k_["agglomerative"] == 1
     assert model.scores_.empty and "cluster 1" in model.reason_
+
+
+# --- the seed article (real corpus and tokenise stages) ----------------------
+
+@pytest.fixture(scope="module")
+def seed():
+    documents, _ = corpus.load_documents(repo_root() / "seeds")
+    units = corpus.split_units(documents, unit="document")
+    sentences = tokenise.sentence_table(units)
+    dictionary = tokenise.load_actor_dictionary()
+    mentions = tokenise.find_mentions(units, dictionary)
+    with pytest.warns(DataTooSmallWarning, match="too small for word vectors"):
+        model = LatentScaling().fit(sentences["text"])
+    triples = stance.stance_triples(units, sentences, mentions, scaling=model)
+    triples = stance.expand_groups(triples, dictionary)
+    profiles = stance.stance_profiles(triples, units, sentences=sentences, n_boot=200)
+    return sentences, triples, profiles
+
+
+def test_seed_kim_supports_russia_and_putin_welcomes_north_korea(seed):
+    sentences, triples, profiles = seed
+    reported = triples[triples["holder_source"] == "reported"]
+    kim = reported[(reported["holder"] == "north_korea") & (reported["target"] == "russia")]
+    putin = reported[(reported["holder"] == "russia") & (reported["target"] == "north_korea")]
+    assert "vowed to provide full and unconditional support for Moscow" in kim["context"].iloc[0]
+    assert putin["context"].str.contains("Putin welcomed Kim").any()
+    cell = profiles.set_index(["holder", "target"])
+    assert cell.loc[("north_korea", "russia"), "polarity_lexicon"] > 0
+    assert cell.loc[("russia", "north_korea"), "polarity_lexicon"] > 0
+    # the seed-word fallback agrees: "support" and "welcomed"/"cooperation" are positive seed words
+    assert cell.loc[("north_korea", "russia"), "polarity_scaling"] > 0
+    assert cell.loc[("russia", "north_korea"), "polarity_scaling"] > 0
+    # nobody holds a stance toward itself
+    assert not ((triples["holder"] == triples["target"])).any()
+
+
+def test_seed_author_is_negative_toward_russia_and_north_korea(seed):
+    _, triples, profiles = seed
+    cell = profiles.set_index(["holder", "target"])
+    assert cell.loc[("author", "russia"), "polarity_lexicon"] < 0
+    assert cell.loc[("author", "north_korea"), "polarity_lexicon"] < 0
+    assert cell.loc[("author", "the_west"), "polarity_lexicon"] < 0
+    author = triples[(triples["holder"] == "author") & (triples["target"] == "north_korea")]
+    assert author["context"].str.contains("grave security risks").any()
+    assert not author["context"].str.contains("unconditional support").any()  # Kim's words are Kim's
+
+
+def test_seed_reports_targets_and_groups_and_missing_cells(seed):
+    _, triples, profiles = seed
+    assert set(triples["level"]) == {"target", "group"}
+    west = profiles[(profiles["holder"] == "author") & (profiles["target"] == "west")].iloc[0]
+    assert west["level"] == "group" and west["polarity_lexicon"] < 0
+    kim = profiles[profiles["holder"] == "north_korea"].set_index("target")
+    assert np.isnan(kim.loc["un", "polarity_lexicon"]) and kim.loc["un", "n_sentences"] == 0  # never mentioned
+    assert np.isnan(kim.loc["north_korea", "polarity_lexicon"])  # no stance toward itself
+
+
+# --- planted blocs: both polarity sources ------------------------------------
+
+POSITIVE_WORDS = ["support", "cooperation", "friendship", "partnership", "solidarity", "welcome", "trusted",
+                  "generous", "brotherly", "fruitful", "respect", "valued"]
+NEGATIVE_WORDS = ["aggression", "threat", "sanctions", "condemn", "hostility", "invasion", "brutal", "illegal",
+                  "reckless", "cruel", "coercion", "lies"]
+FILLER = ["region", "people", "economy", "trade", "summit", "talks", "future", "energy", "borders", "ministers",
+          "history", "council", "farmers", "harbours", "schools", "rivers"]
+FORMS = {"russia": ["Russia", "Moscow", "the Kremlin"], "the_west": ["the West", "Western governments"]}
+PLANTED = {"east": ("russia", "the_west"), "west": ("the_west", "russia")}  # bloc: (liked, disliked)
+PLANTED_HOLDERS = {f"{bloc}{i}": bloc for bloc in PLANTED for i in range(1, 7)}
+
+
+def planted_documents(*, n_sentences=70, random_state=0):
+    """Twelve speeches, two blocs with opposite stances toward Russia and the West (840 sentences)."""
+    rng = np.random.default_rng(random_state)
+
+    def pick(words, k):
+        return [str(w) for w in rng.choice(words, size=k, replace=False)]
+
+    rows = []
+    for holder, bloc in PLANTED_HOLDERS.items():
+        liked, disliked = PLANTED[bloc]
+        sentences = []
+        for _ in range(n_sentences):
+            f = pick(FILLER, 3)
+            if rng.random() < 0.5:
+                p = pick(POSITIVE_WORDS, 3)
+                sentences.append(f"Our {f[0]} and {f[1]} show {p[0]}, {p[1]} and {p[2]} with "
+                                 f"{rng.choice(FORMS[liked])} on {f[2]}.")
+            else:
+                q = pick(NEGATIVE_WORDS, 3)
+                sentences.append(f"Our {f[0]} and {f[1]} suffer {q[0]}, {q[1]} and {q[2]} from "
+                                 f"{rng.choice(FORMS[disliked])} on {f[2]}.")
+        rows.append({"doc_id": holder, "source": f"{holder}.txt", "text": " ".join(sentences), "actor": holder})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def planted():
+    units = corpus.split_units(planted_documents(), unit="document")
+    sentences = tokenise.sentence_table(units)
+    mentions = tokenise.find_mentions(units, tokenise.load_actor_dictionary())
+    model = LatentScaling().fit(sentences["text"])
+    triples = stance.stance_triples(units, sentences, mentions, holder_column="actor", scaling=model)
+    profiles = stance.stance_profiles(triples, units, targets=["russia", "the_west"], holder_column="actor",
+                                      n_boot=100)
+    return model, triples, profiles
+
+
+def test_planted_corpus_is_big_enough_for_corpus_vectors(planted):
+    model, triples, _ = planted
+    assert not model.fallback_ and model.seed_auc_ > 0.9
+    # words that are not seeds get the polarity of the company they keep
+    assert model.polarity_["brotherly"] > 0 > model.polarity_["reckless"]
+    assert triples["polarity_scaling"].notna().all()
+
+
+@pytest.mark.parametrize("source", ["lexicon", "scaling"])
+def test_planted_blocs_are_split_exactly_from_either_polarity_source(planted, source):
+    *_, profiles = planted
+    X, _, holders = stance.profile_features(profiles, source=source)
+    model = stance.StanceClustering(n_resamples=8, n_seeds=2).fit(X, holders)
+    scores = stance.validate_clusters(model.labels_, pd.Series(PLANTED_HOLDERS)).set_index("algorithm")
+    perfect = scores.index[scores["ari"] == 1.0].tolist()
+    assert len(perfect) >= 2, scores
+    assert {"kmeans", "agglomerative"} <= set(perfect)
+
+
+def test_sources_agree_on_planted_blocs_and_the_comparison_figure_says_so(planted):
+    *_, profiles = planted
+    fig, ax = plt.subplots()
+    assert stance.plot_source_comparison(ax, profiles) is ax
+    r = float(re.search(r"Pearson r = (-?[0-9.]+)", ax.get_title()).group(1))
+    assert r > 0.9
+    plt.close(fig)
+
+
+def test_typical_quotes_of_holder_clusters_come_from_their_members(planted):
+    _, triples, profiles = planted
+    X, _, holders = stance.profile_features(profiles)
+    labels = pd.Series([1 if PLANTED_HOLDERS[h] == "east" else 2 for h in holders], index=holders)
+    quotes = stance.typical_sentences(X, holders, labels, triples, n=2, by="holder")
+    assert quotes.groupby("cluster").size().tolist() == [2, 2]
+    for row in quotes.itertuples():
+        assert PLANTED_HOLDERS[row.holder] == ("east" if row.cluster == 1 else "west")
+        assert row.unit_id == row.holder
 
 
 # --- map and explanations --------------------------------------------------
@@ -383,3 +639,21 @@ def test_stance_map_plot_labels_points_and_axes():
     assert {t.get_text() for t in ax.texts} == {"cuba", "syria", "poland"}
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cluster 1", "cluster 2"]
     plt.close(fig)
+
+
+def test_confusion_plot_counts_ids_per_cluster_and_class():
+    fig, ax = plt.subplots()
+    labels = pd.DataFrame({"id": list("abcd"), "kmeans": [1, 1, 2, -1]})
+    out = stance.plot_confusion(ax, labels, {"a": "x", "b": "y", "c": "y", "d": "y"})
+    assert out is ax and [t.get_text() for t in ax.get_yticklabels()] == ["noise", "cluster 1", "cluster 2"]
+    assert sorted(t.get_text() for t in ax.texts) == ["0", "0", "1", "1", "1", "1"]
+    plt.close(fig)
+
+
+def test_heatmap_scale_follows_standardised_scores_when_asked():
+    fig, ax = plt.subplots()
+    matrix = pd.DataFrame({"russia": [2.5, -1.0]}, index=["a", "b"])
+    stance.plot_profile_heatmap(ax, matrix, limit=None, value_label="polarity (scaling, z)")
+    assert ax.images[0].norm.vmax == 2.5 and ax.images[0].norm.vmin == -2.5
+    plt.close(fig)
+

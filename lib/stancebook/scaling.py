@@ -1,0 +1,510 @@
+"""Corpus-adapted polarity: word vectors learned from the corpus, scaled between seed words.
+
+This is the second polarity source of the stance stage, beside the VADER
+lexicon. It follows the idea of Latent Semantic Scaling (Watanabe 2021,
+*Communication Methods and Measures* 15(2)): a researcher names a few seed
+words for each pole of the dimension of interest (here cooperative vs.
+hostile relations), word vectors are learned from the corpus itself, and
+every word gets a polarity from how close its vector lies to the two seed
+poles. A text's score is the mean polarity of its words. Because the vectors
+come from the corpus, "sanctions", "unilateral" or "brotherly" get the
+polarity this corpus gives them, not the one a general-purpose lexicon
+assumes.
+
+The vectors here are the truncated SVD of a positive pointwise mutual
+information (PPMI) matrix of word co-occurrences within a window of content
+words (Levy, Goldberg & Dagan 2015: context-distribution smoothing 0.75,
+eigenvalue weighting 0.5), computed on sparse matrices.
+
+Small corpora: word vectors learned from a few hundred words are noise. Below
+``min_tokens`` content tokens, or with fewer than ``min_seeds`` seed words
+of either pole in the vocabulary, the model says so (a
+:class:`~stancebook.errors.DataTooSmallWarning`) and falls back to counting
+seed words (``fallback="seeds"``: ``(positive - negative) / (positive +
+negative)`` seed tokens in the text) or to NaN (``fallback="nan"``).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from threadpoolctl import threadpool_limits
+
+from stancebook.errors import DataTooSmallWarning, ParameterError
+
+__all__ = [
+    "DEFAULT_POSITIVE",
+    "DEFAULT_NEGATIVE",
+    "WORD_TABLE_COLUMNS",
+    "LatentScaling",
+    "plot_word_polarity",
+]
+
+# Seed patterns: a trailing "*" matches any continuation (quanteda's glob), so
+# "support*" covers support, supports, supported, supporting, supporters.
+DEFAULT_POSITIVE = (
+    "support*", "cooperat*", "friend*", "partner*", "solidarity", "welcom*", "ally", "allies", "allied",
+)
+DEFAULT_NEGATIVE = (
+    "aggress*", "threat*", "sanction*", "condemn*", "invasion*", "invad*", "hostil*", "enemy", "enemies",
+)
+WORD_TABLE_COLUMNS = ["rank", "word", "polarity", "count", "seed"]
+FALLBACKS = ("seeds", "nan")
+
+# Words: letters with inner apostrophes; digits and punctuation never count.
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_DECIMALS = 6
+# Context-distribution smoothing of PPMI (Levy et al. 2015).
+_CDS_ALPHA = 0.75
+# Leave-one-seed-out separation below this is reported as a warning.
+_MIN_SEED_AUC = 0.7
+
+
+def _check_int(value, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ParameterError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def _check_seeds(patterns, name: str) -> tuple[str, ...]:
+    if isinstance(patterns, str) or patterns is None:
+        raise ParameterError(f"`{name}` must be a list of seed words (e.g. ['support*', 'cooperation']), "
+                             f"got {patterns!r}.")
+    out = tuple(dict.fromkeys(str(p).strip().lower() for p in patterns if str(p).strip()))
+    if not out:
+        raise ParameterError(f"`{name}` is empty: name at least two seed words for this pole.")
+    bad = [p for p in out if "*" in p[:-1] or p == "*"]
+    if bad:
+        raise ParameterError(f"`{name}`: a '*' may only end a seed pattern (e.g. 'support*'); got {bad}.")
+    return out
+
+
+def _match_seeds(patterns: Sequence[str], words: Iterable[str]) -> list[str]:
+    exact = {p for p in patterns if not p.endswith("*")}
+    prefixes = tuple(p[:-1] for p in patterns if p.endswith("*"))
+    return sorted(w for w in words if w in exact or (prefixes and w.startswith(prefixes)))
+
+
+class LatentScaling:
+    """Score texts between two seed poles with word vectors learned from the corpus.
+
+    Parameters
+    ----------
+    positive, negative : sequence of str
+        Seed words of each pole, lower case; a trailing ``*`` matches any
+        continuation. Defaults: cooperative relations (support, cooperation,
+        friendship, partnership, solidarity, welcome, ally) against hostile
+        relations (aggression, threat, sanctions, condemn, invasion,
+        hostility, enemy).
+    window : int, default 5
+        Content words either side that count as co-occurring (within one text).
+    n_components : int, default 200
+        Dimensions of the word vectors (capped at vocabulary size - 1).
+    min_count : int, default 5
+        Words seen fewer times get no vector (and no polarity).
+    min_tokens : int, default 5000
+        Fewer content tokens than this: vectors would be noise, so the model
+        falls back (see ``fallback``).
+    min_seeds : int, default 2
+        Fewer distinct seed words of either pole in the vocabulary: fall back.
+    fallback : {"seeds", "nan"}, default "seeds"
+        What a too-small corpus gets: polarity from seed-word presence only,
+        or NaN everywhere.
+    stopwords : iterable of str, optional
+        Words ignored when fitting and scoring; ``None`` uses
+        :func:`stancebook.tokenise.load_stopwords`. The stance stage's
+        placeholder for masked target names (``entity``) is always ignored.
+    random_state : int, default 0
+        Seed of the randomised SVD.
+
+    Attributes
+    ----------
+    vocabulary_ : numpy.ndarray of str
+        Words with a polarity, sorted.
+    counts_ : numpy.ndarray of int
+        Corpus frequency of each vocabulary word.
+    polarity_ : pandas.Series
+        Word → polarity: cosine similarity to the positive seed centroid
+        minus that to the negative one (in fallback: +1 / -1 for seed words).
+    seed_words_ : dict
+        ``{"positive": [...], "negative": [...]}``: the vocabulary words the
+        seed patterns matched (in fallback: the words of the fitted texts).
+    seed_patterns_ : tuple
+        The validated ``(positive, negative)`` seed patterns; in fallback,
+        scoring matches them against every word of the scored text.
+    n_tokens_ : int
+        Content tokens in the fitted texts.
+    n_components_ : int
+        Dimensions actually used (0 in fallback).
+    seed_auc_ : float
+        Leave-one-seed-out check: the probability that a held-out positive
+        seed word scores above a held-out negative one (1 = the corpus
+        vectors separate the poles, 0.5 = chance). NaN in fallback.
+    center_, scale_ : float
+        Mean and standard deviation of the raw scores of the fitted texts;
+        :meth:`score` returns ``(raw - center_) / scale_`` (0 and 1 in fallback).
+    fallback_ : bool
+        True when the corpus was too small for vectors.
+    note_ : str
+        One paragraph on what was fitted, for the run notes.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():  # a two-sentence corpus falls back to seed words, with a warning
+    ...     warnings.simplefilter("ignore")
+    ...     model = LatentScaling().fit(["We support our partners.", "We condemn the aggression."])
+    >>> model.fallback_, model.score(["They support us.", "They condemn us.", "Nothing."]).tolist()
+    (True, [1.0, -1.0, nan])
+    """
+
+    def __init__(self, *, positive=DEFAULT_POSITIVE, negative=DEFAULT_NEGATIVE, window=5, n_components=200,
+                 min_count=5, min_tokens=5000, min_seeds=2, fallback="seeds", stopwords=None, random_state=0):
+        self.positive = positive
+        self.negative = negative
+        self.window = window
+        self.n_components = n_components
+        self.min_count = min_count
+        self.min_tokens = min_tokens
+        self.min_seeds = min_seeds
+        self.fallback = fallback
+        self.stopwords = stopwords
+        self.random_state = random_state
+
+    # -- helpers -------------------------------------------------------------
+
+    def _stop(self) -> frozenset[str]:
+        if self.stopwords is None:
+            from stancebook.tokenise import load_stopwords
+            stop = load_stopwords()
+        else:
+            if isinstance(self.stopwords, str):
+                raise ParameterError("`stopwords` must be a list of words, not a string.")
+            stop = frozenset(str(w) for w in self.stopwords)
+        return frozenset(w.lower() for w in stop) | {"entity"}
+
+    def _analyze(self, text, stop: frozenset[str]) -> list[str]:
+        if not isinstance(text, str):
+            return []
+        words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
+        return [w for w in words if len(w) > 1 and w not in stop]
+
+    # -- fit -----------------------------------------------------------------
+
+    def fit(self, texts) -> "LatentScaling":
+        """Learn word vectors and word polarities from the corpus.
+
+        Parameters
+        ----------
+        texts : iterable of str
+            The corpus, one text per sentence (recommended: the ``text``
+            column of the sentence table) or per unit. Co-occurrence never
+            crosses from one text to the next.
+
+        Returns
+        -------
+        LatentScaling
+            ``self``, fitted.
+        """
+        positive = _check_seeds(self.positive, "positive")
+        negative = _check_seeds(self.negative, "negative")
+        overlap = sorted(set(_match_seeds(negative, [p.rstrip("*") for p in positive]))
+                         | set(_match_seeds(positive, [q.rstrip("*") for q in negative])))
+        if overlap:
+            raise ParameterError(f"Seed word(s) {overlap} match both poles (`positive` and `negative`); "
+                                 f"keep each word in one pole.")
+        window = _check_int(self.window, "window", 1)
+        n_components = _check_int(self.n_components, "n_components", 1)
+        min_count = _check_int(self.min_count, "min_count", 1)
+        min_tokens = _check_int(self.min_tokens, "min_tokens", 0)
+        min_seeds = _check_int(self.min_seeds, "min_seeds", 1)
+        if self.fallback not in FALLBACKS:
+            raise ParameterError(f"`fallback` must be one of {list(FALLBACKS)}, got {self.fallback!r}.")
+        if isinstance(texts, str):
+            raise ParameterError("`texts` must be a list of texts (e.g. sentences['text']), not one string.")
+        stop = self._stop()
+        self.seed_patterns_ = (positive, negative)
+        docs = [self._analyze(t, stop) for t in texts]
+        counts = Counter(w for doc in docs for w in doc)
+        self.n_tokens_ = int(sum(counts.values()))
+        vocabulary = np.array(sorted(w for w, c in counts.items() if c >= min_count), dtype=object)
+        seeds = {"positive": _match_seeds(positive, vocabulary), "negative": _match_seeds(negative, vocabulary)}
+        problems = []
+        if self.n_tokens_ < min_tokens:
+            problems.append(f"{self.n_tokens_} content tokens (fewer than min_tokens={min_tokens})")
+        for pole in ("positive", "negative"):
+            if len(seeds[pole]) < min_seeds:
+                problems.append(f"{len(seeds[pole])} {pole} seed word(s) seen at least {min_count} times "
+                                f"(fewer than min_seeds={min_seeds})")
+        if len(vocabulary) < 3:
+            problems.append(f"a vocabulary of {len(vocabulary)} word(s)")
+        if problems:
+            self._fit_fallback(counts, positive, negative, "; ".join(problems))
+        else:
+            self._fit_vectors(docs, vocabulary, counts, seeds, window, n_components)
+        raw = self._raw_scores(docs)
+        defined = raw[~np.isnan(raw)]
+        if self.fallback_ or len(defined) < 2 or float(defined.std()) <= 1e-12:
+            self.center_, self.scale_ = 0.0, 1.0
+        else:
+            self.center_, self.scale_ = float(defined.mean()), float(defined.std())
+        return self
+
+    def _fit_fallback(self, counts: Counter, positive, negative, why: str) -> None:
+        self.fallback_ = True
+        pos = _match_seeds(positive, counts)
+        neg = _match_seeds(negative, counts)
+        self.seed_words_ = {"positive": pos, "negative": neg}
+        words = sorted(pos + neg)
+        self.vocabulary_ = np.array(words, dtype=object)
+        self.counts_ = np.array([counts[w] for w in words], dtype=np.int64)
+        self.polarity_ = pd.Series([1.0 if w in set(pos) else -1.0 for w in words], index=pd.Index(words, dtype="str"),
+                                   dtype="float64", name="polarity")
+        self.n_components_ = 0
+        self.seed_auc_ = np.nan
+        self.vectors_ = np.zeros((len(words), 0))
+        if self.fallback == "seeds":
+            what = ("polarity_scaling falls back to seed-word presence: (positive - negative) / (positive + "
+                    "negative) seed tokens in each context, NaN when it contains none; not standardised")
+        else:
+            what = "polarity_scaling is NaN (fallback='nan')"
+        self.note_ = (f"Corpus-adapted scaling: the corpus is too small for word vectors ({why}), so {what}. "
+                      f"Seed words found: {len(pos)} positive, {len(neg)} negative.")
+        warnings.warn(self.note_, DataTooSmallWarning, stacklevel=3)
+
+    def _fit_vectors(self, docs, vocabulary, counts, seeds, window: int, n_components: int) -> None:
+        self.fallback_ = False
+        index = {w: i for i, w in enumerate(vocabulary.tolist())}
+        n_words = len(vocabulary)
+        ids = [np.fromiter((index[w] for w in doc if w in index), dtype=np.int64) for doc in docs]
+        lengths = np.array([len(a) for a in ids], dtype=np.int64)
+        tokens = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+        doc_of = np.repeat(np.arange(len(ids)), lengths)
+        cooc = sparse.csr_matrix((n_words, n_words), dtype=np.float64)
+        for d in range(1, window + 1):
+            same = doc_of[:-d] == doc_of[d:]
+            a, b = tokens[:-d][same], tokens[d:][same]
+            keep = a != b
+            a, b = a[keep], b[keep]
+            ones = np.ones(2 * len(a))
+            cooc = cooc + sparse.csr_matrix((ones, (np.concatenate([a, b]), np.concatenate([b, a]))),
+                                            shape=(n_words, n_words))
+        cooc = cooc.tocoo()
+        rows = np.asarray(cooc.sum(axis=1)).ravel()
+        cols = np.asarray(cooc.sum(axis=0)).ravel() ** _CDS_ALPHA
+        with np.errstate(divide="ignore"):
+            pmi = (np.log(cooc.data) - np.log(rows[cooc.row]) - np.log(cols[cooc.col] / cols.sum()))
+        keep = pmi > 0
+        ppmi = sparse.csr_matrix((pmi[keep], (cooc.row[keep], cooc.col[keep])), shape=(n_words, n_words))
+        k = min(n_components, n_words - 1)
+        svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=5, random_state=self.random_state)
+        # One BLAS thread: the randomised SVD's many small products were 5-10x slower with
+        # BLAS threads competing for a shared machine's cores; results do not change.
+        with threadpool_limits(limits=1):
+            us = svd.fit_transform(ppmi)
+        sigma = svd.singular_values_
+        vectors = us / np.sqrt(np.where(sigma > 0, sigma, 1.0))  # U * sigma^0.5
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        self.vectors_ = vectors
+        pos_idx = [index[w] for w in seeds["positive"]]
+        neg_idx = [index[w] for w in seeds["negative"]]
+        polarity = self._pole_polarity(vectors, pos_idx, neg_idx)
+        self.vocabulary_ = vocabulary
+        self.counts_ = np.array([counts[w] for w in vocabulary.tolist()], dtype=np.int64)
+        self.polarity_ = pd.Series(np.round(polarity, _DECIMALS), index=pd.Index(vocabulary.tolist(), dtype="str"),
+                                   dtype="float64", name="polarity")
+        self.seed_words_ = dict(seeds)
+        self.n_components_ = int(k)
+        self.seed_auc_ = self._seed_auc(vectors, pos_idx, neg_idx)
+        self.note_ = (
+            f"Corpus-adapted scaling: {k}-dimensional word vectors (truncated SVD of PPMI co-occurrence within "
+            f"{window} content words) for {n_words} words seen at least {self.min_count} times in "
+            f"{self.n_tokens_} content tokens; poles from {len(pos_idx)} positive and {len(neg_idx)} negative "
+            f"seed words; leave-one-seed-out separation (AUC) {self.seed_auc_:.2f}. Context scores are "
+            f"standardised on the corpus's sentences: 0 = the average sentence of this corpus, 1 = one standard "
+            f"deviation toward the positive pole."
+        )
+        if not np.isnan(self.seed_auc_) and self.seed_auc_ < _MIN_SEED_AUC:
+            warnings.warn(
+                f"The corpus vectors barely separate the seed words (leave-one-seed-out AUC {self.seed_auc_:.2f} < "
+                f"{_MIN_SEED_AUC}): polarity_scaling is unreliable. Use more text or seed words that this corpus "
+                f"uses in the intended sense.", DataTooSmallWarning, stacklevel=3)
+
+    @staticmethod
+    def _pole_polarity(vectors: np.ndarray, pos_idx, neg_idx) -> np.ndarray:
+        def centroid(idx):
+            c = vectors[idx].mean(axis=0)
+            n = np.linalg.norm(c)
+            return c / n if n > 0 else c
+        return vectors @ centroid(pos_idx) - vectors @ centroid(neg_idx)
+
+    def _seed_auc(self, vectors, pos_idx, neg_idx) -> float:
+        if len(pos_idx) < 2 or len(neg_idx) < 2:
+            return np.nan
+        held = []
+        for pole, idx in (("positive", pos_idx), ("negative", neg_idx)):
+            for i in idx:
+                value = self._pole_polarity(vectors, [j for j in pos_idx if j != i], [j for j in neg_idx if j != i])[i]
+                held.append((pole, float(value)))
+        pos = np.array([v for p, v in held if p == "positive"])
+        neg = np.array([v for p, v in held if p == "negative"])
+        wins = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+        return round(float(wins / (len(pos) * len(neg))), _DECIMALS)
+
+    # -- score ---------------------------------------------------------------
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "polarity_"):
+            raise ParameterError("This LatentScaling is not fitted yet: call .fit(texts) first.")
+
+    def _raw_scores(self, docs: list[list[str]]) -> np.ndarray:
+        lookup = self.polarity_.to_dict()
+        out = np.full(len(docs), np.nan)
+        if self.fallback_ and self.fallback == "nan":
+            return out
+        if self.fallback_:
+            # seed presence: any word matching a seed pattern counts, seen in the fitted corpus or not
+            positive, negative = self.seed_patterns_
+            unseen = {w for doc in docs for w in doc} - set(lookup)
+            lookup.update({w: 1.0 for w in _match_seeds(positive, unseen)})
+            lookup.update({w: -1.0 for w in _match_seeds(negative, unseen)})
+        for i, doc in enumerate(docs):
+            values = [lookup[w] for w in doc if w in lookup]
+            if not values:
+                continue
+            # fallback: +1/-1 per seed token, so the mean is (pos - neg) / (pos + neg)
+            out[i] = sum(values) / len(values)
+        return out
+
+    def score(self, texts) -> np.ndarray:
+        """Score texts on the seed dimension.
+
+        Parameters
+        ----------
+        texts : iterable of str
+            Contexts to score (e.g. the masked sentence around a target).
+
+        Returns
+        -------
+        numpy.ndarray of float
+            The token-weighted mean polarity of each text's words that have
+            a polarity, standardised with ``center_`` and ``scale_``
+            (positive = toward the positive seed pole). NaN for a text
+            without any such word (no evidence is not neutral), and
+            everywhere when the model fell back with ``fallback="nan"``.
+            Rounded to 6 decimals.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     model = LatentScaling().fit(["We support them."])
+        >>> model.score(["support"]).tolist()
+        [1.0]
+        """
+        self._check_fitted()
+        if isinstance(texts, str):
+            raise ParameterError("`texts` must be a list of texts, not one string.")
+        stop = self._stop()
+        raw = self._raw_scores([self._analyze(t, stop) for t in texts])
+        return np.round((raw - self.center_) / self.scale_, _DECIMALS)
+
+    def word_table(self, *, n: int = 20) -> pd.DataFrame:
+        """List the words nearest each pole: what the corpus means by the dimension.
+
+        Parameters
+        ----------
+        n : int, default 20
+            Words per pole.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``rank, word, polarity, count, seed``: the ``n`` most positive
+            words (rank 1, 2, ...) then the ``n`` most negative (rank -1,
+            -2, ...), ties broken by word; ``seed`` names the pole when the
+            word is a seed word ("" otherwise).
+
+        Examples
+        --------
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     model = LatentScaling().fit(["We support them.", "We condemn them."])
+        >>> model.word_table(n=1)["word"].tolist()
+        ['support', 'condemn']
+        """
+        self._check_fitted()
+        n = _check_int(n, "n", 1)
+        words = np.asarray(self.polarity_.index, dtype=object).astype(str)
+        values = self.polarity_.to_numpy(dtype=float)
+        seed_of = {w: "positive" for w in self.seed_words_["positive"]}
+        seed_of.update({w: "negative" for w in self.seed_words_["negative"]})
+        counts = dict(zip(self.vocabulary_.tolist(), self.counts_.tolist()))
+        top = np.lexsort((words, -values))[:n]
+        top = [i for i in top if values[i] > 0]
+        bottom = np.lexsort((words, values))[:n]
+        bottom = [i for i in bottom if values[i] < 0]
+        rows = [(r, words[i], values[i]) for r, i in enumerate(top, start=1)]
+        rows += [(-r, words[i], values[i]) for r, i in enumerate(bottom, start=1)]
+        return pd.DataFrame({
+            "rank": pd.Series([r for r, _, _ in rows], dtype="int64"),
+            "word": pd.Series([w for _, w, _ in rows], dtype="str"),
+            "polarity": pd.Series([v for _, _, v in rows], dtype="float64"),
+            "count": pd.Series([counts.get(w, 0) for _, w, _ in rows], dtype="int64"),
+            "seed": pd.Series([seed_of.get(w, "") for _, w, _ in rows], dtype="str"),
+        }, columns=WORD_TABLE_COLUMNS)
+
+
+def plot_word_polarity(ax, table: pd.DataFrame):
+    """Draw the words nearest each pole as horizontal bars.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    table : pandas.DataFrame
+        Output of :meth:`LatentScaling.word_table`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    Blue bars: positive pole, red: negative; seed words are drawn hatched,
+    so a reader sees which words the corpus *added* to the seeds.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> t = pd.DataFrame({"rank": [1, -1], "word": ["ally", "threat"], "polarity": [0.4, -0.5],
+    ...                   "count": [3, 4], "seed": ["positive", ""]})
+    >>> ax = plot_word_polarity(ax, t)
+    """
+    if len(table) == 0:
+        ax.text(0.5, 0.5, "no word polarities to show", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    t = table.sort_values("polarity", kind="stable").reset_index(drop=True)
+    cmap = matplotlib.colormaps["RdBu"]
+    colours = [cmap(0.85) if v > 0 else cmap(0.15) for v in t["polarity"]]
+    bars = ax.barh(range(len(t)), t["polarity"], color=colours, edgecolor="#404040", linewidth=0.4)
+    for bar, seed in zip(bars, t["seed"]):
+        if seed:
+            bar.set_hatch("//")
+    ax.set_yticks(range(len(t)))
+    ax.set_yticklabels(t["word"].tolist(), fontsize=8)
+    ax.axvline(0, color="black", linewidth=0.6)
+    ax.set_xlabel("word polarity (cosine to positive minus negative seed centroid)")
+    return ax
