@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 RUN    ?= seeds
 SET    ?=
 
-.PHONY: setup run test lab clean-runs lock
+.PHONY: setup run test lab bench clean-runs lock
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ test: setup
 ## make lab: JupyterLab on the same environment, opened on notebooks/
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+## make bench [BENCH_ARGS=--quick]: stancebook vs spaCy+CountVectorizer, gensim and tomotopy on the UNGDC
+## (about 9 minutes on 2 cores; the comparison tools are benchmark-only dependencies)
+bench: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 ## make lock: re-resolve requirements.lock from pyproject.toml in a throw-away venv
 lock:

@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 
 from stancebook.errors import ParameterError  # noqa: E402
 from stancebook.tokenise import (  # noqa: E402
+    TokeniseResult,
     MENTION_COLUMNS,
     SENTENCE_COLUMNS,
     TOKEN_COLUMNS,
@@ -32,6 +33,7 @@ from stancebook.tokenise import (  # noqa: E402
     save_dtm,
     sentence_table,
     split_sentences,
+    tokenise_corpus,
     tokenise_units,
     tokenize,
     top_terms,
@@ -437,3 +439,116 @@ def test_mention_counts_rank_targets_and_split_kinds():
     first = counts.iloc[0]
     assert (first["mentions"], first["capital"], first["metonym"], first["name"]) == (3, 1, 1, 1)
     assert first["label"] == "Russia" and first["units"] == 1
+
+
+# --------------------------------------------------------------------------
+# The streaming, parallel path
+# --------------------------------------------------------------------------
+
+# Hand-written documents exercising what the fast path must get exactly right:
+# abbreviations (No. before a number, across a space), possessives, MWEs from the
+# dictionary and from the user, leaders merged with demonyms, paragraph breaks,
+# an empty unit, non-trivial offset maps, units in non-alphabetical order.
+CORPUS = (
+    "Title of the speech\n\nMr. President, the U.S. and the Russian Federation met at the UN Security Council. "
+    "North Korean leader Kim Jong Un vowed support for Moscow\u2019s war. See resolution No. 5 and No.\n6 today.",
+    "The West met. They drove to the west of the city. Security Council reform, security council reform!",
+    "",
+    "Growth was 3.5 per cent in 2023... Then it fell. US President Joe Biden and Russia's Putin spoke; "
+    "the Kremlin said No. Pyongyang-Moscow ties: anti-imperialist, \u201cunbreakable.\u201d",
+    "   Tabs\tand   spaces\n\n\n  and a last No. 7 of 2,000 units (p. 12).  ",
+)
+CORPUS_IDS = ["d3", "d1", "d0", "d4", "d2"]
+CORPUS_BREAKS = [[0, 0], [0, 10, 40, 55], [0, 0], [0, 3], [0, 0, 5, 9]]
+
+
+@pytest.fixture(scope="module")
+def corpus_units():
+    return pd.DataFrame({"unit_id": CORPUS_IDS, "text": list(CORPUS), "offset_breaks": CORPUS_BREAKS})
+
+
+@pytest.fixture(scope="module")
+def plain_tables(corpus_units, actors):
+    mwes = [("security", "council"), ("per", "cent")]
+    tokens = tokenise_units(corpus_units, dictionary=actors, mwes=mwes)
+    return {"sentences": sentence_table(corpus_units), "mentions": find_mentions(corpus_units, actors),
+            "tokens": tokens, "dtm": build_dtm(tokens, CORPUS_IDS), "mwes": mwes}
+
+
+def assert_same_dtm(left, right):
+    assert left.terms.tolist() == right.terms.tolist() and left.unit_ids.tolist() == right.unit_ids.tolist()
+    assert left.matrix.shape == right.matrix.shape and (left.matrix != right.matrix).nnz == 0
+    assert left.matrix.dtype == right.matrix.dtype == np.int64
+
+
+@pytest.mark.parametrize("n_jobs, chunk_chars", [(1, 10**9), (1, 1), (2, 1), (2, 150)])
+def test_streaming_path_gives_the_tables_of_the_plain_functions(corpus_units, actors, plain_tables, n_jobs,
+                                                                chunk_chars):
+    result = tokenise_corpus(corpus_units, dictionary=actors, mwes=plain_tables["mwes"], n_jobs=n_jobs,
+                             chunk_chars=chunk_chars)
+    assert isinstance(result, TokeniseResult)
+    pd.testing.assert_frame_equal(result.sentences, plain_tables["sentences"])
+    pd.testing.assert_frame_equal(result.mentions, plain_tables["mentions"])
+    pd.testing.assert_frame_equal(result.tokens, plain_tables["tokens"])
+    assert_same_dtm(result.dtm, plain_tables["dtm"])
+
+
+def test_streaming_path_reads_no_dot_as_an_abbreviation_only_before_a_number(corpus_units, actors):
+    tokens = tokenise_corpus(corpus_units, dictionary=actors, chunk_chars=1).tokens
+    surfaces = tokens.loc[tokens["unit_id"] == "d3", "text"].tolist()
+    assert surfaces.count("No.") == 2  # "No. 5" and "No.\n6"
+    said = tokens.loc[tokens["unit_id"] == "d4", "text"].tolist()
+    assert "No" in said and "No." not in said  # "said No. Pyongyang": a word and a full stop
+
+
+def test_streaming_path_without_tokens_keeps_dtm_sentences_and_mentions(corpus_units, actors, plain_tables):
+    result = tokenise_corpus(corpus_units, dictionary=actors, mwes=plain_tables["mwes"], n_jobs=2,
+                             keep_tokens=False, chunk_chars=100)
+    assert result.tokens is None
+    assert_same_dtm(result.dtm, plain_tables["dtm"])
+    pd.testing.assert_frame_equal(result.sentences, plain_tables["sentences"])
+    pd.testing.assert_frame_equal(result.mentions, plain_tables["mentions"])
+
+
+def test_streaming_path_prunes_like_build_dtm(corpus_units, actors, plain_tables):
+    result = tokenise_corpus(corpus_units, dictionary=actors, mwes=plain_tables["mwes"], min_df=2, max_df=0.5,
+                             keep_tokens=False, chunk_chars=1)
+    assert_same_dtm(result.dtm, build_dtm(plain_tables["tokens"], CORPUS_IDS, min_df=2, max_df=0.5))
+
+
+def test_streaming_path_is_deterministic(corpus_units, actors):
+    first = tokenise_corpus(corpus_units, dictionary=actors, n_jobs=2, chunk_chars=50)
+    second = tokenise_corpus(corpus_units, dictionary=actors, n_jobs=2, chunk_chars=50)
+    for name in ("sentences", "mentions", "tokens"):
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name))
+    assert_same_dtm(first.dtm, second.dtm)
+
+
+def test_streaming_path_on_the_seed_matches_the_plain_path(seed_text, actors):
+    units = units_of(seed_text, ids=["seed"])
+    result = tokenise_corpus(units, dictionary=actors)
+    pd.testing.assert_frame_equal(result.tokens, tokenise_units(units, dictionary=actors))
+    pd.testing.assert_frame_equal(result.mentions, find_mentions(units, actors))
+
+
+def test_streaming_path_on_empty_units_gives_empty_typed_tables(actors):
+    result = tokenise_corpus(units_of("", "   "), dictionary=actors)
+    assert list(result.sentences.columns) == SENTENCE_COLUMNS and result.sentences.empty
+    assert list(result.mentions.columns) == MENTION_COLUMNS and result.mentions.empty
+    assert list(result.tokens.columns) == TOKEN_COLUMNS and result.tokens.empty
+    assert result.dtm.matrix.shape == (2, 0)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"n_jobs": 0}, "n_jobs"), ({"n_jobs": "2"}, "n_jobs"), ({"chunk_chars": 0}, "chunk_chars"),
+    ({"min_df": 0}, "min_df"), ({"dictionary": None}, "dictionary"),
+])
+def test_streaming_path_refuses_bad_parameters_by_name(corpus_units, actors, kwargs, name):
+    options = {"dictionary": actors, **kwargs}
+    with pytest.raises(ParameterError, match=name):
+        tokenise_corpus(corpus_units, **options)
+
+
+def test_streaming_path_refuses_duplicate_unit_ids(actors):
+    with pytest.raises(ParameterError, match="unit_id"):
+        tokenise_corpus(units_of("a", "b", ids=["x", "x"]), dictionary=actors)

@@ -40,6 +40,13 @@ Mentions (:func:`find_mentions`)
     (or a name with ``'s``, or a metonym) followed by role words and a leader of
     the same target is merged into one ``leader`` mention.
 
+Corpora (:func:`tokenise_corpus`)
+    The same tables in one pass over chunks of units, in worker processes
+    when ``n_jobs`` is not 1, merged in input order (identical to the
+    table-by-table functions, whatever ``n_jobs`` and the chunk size). Use it
+    for large corpora, with ``keep_tokens=False`` when the tokens table would
+    not fit in memory.
+
 Missing values: the ``term`` column of the tokens table uses pandas' string
 dtype; tokens without a term (stopwords, punctuation, numbers, and the second
 and later tokens of a multiword expression) hold a missing value (NaN), so test
@@ -50,14 +57,20 @@ from __future__ import annotations
 
 import io
 import math
+import multiprocessing
+import os
 import re
 import zipfile
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 import yaml
 
@@ -114,7 +127,11 @@ _SENTENCE_OPENERS = frozenset(
 _INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\Z|[A-Z]\Z")
 _ENUMERATOR = re.compile(r"\(?(?:\d{1,3}|[ivxlcIVXLC]{1,6}|[A-Za-z])\)?\Z")
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
-_TERMINATOR = re.compile(r"(?:\.{2,}|\u2026|[.!?]+)[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
+# Same matches as ``(?:\.{2,}|\u2026|[.!?]+)`` + closers, written so that every
+# alternative starts with a literal: the regex engine then skips ahead to the
+# next ".", "!", "?" or "\u2026" instead of trying the pattern at every position
+# (twice as fast on long speeches).
+_TERMINATOR = re.compile(r"(?:\.\.+|\u2026|\.[.!?]*|![.!?]*|\?[.!?]*)[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
 _NEXT_WORD = re.compile(r"\s+[\"'\u201c\u2018\u00ab(\[]*(\w*)")
 _OPENING = "\"'\u201c\u2018\u00ab([{"
 
@@ -534,7 +551,7 @@ def _variants(form: str) -> list[str]:
 _SPACE = r"(?:[^\S\n]+\n?[^\S\n]*|\n[^\S\n]*)"
 
 
-def _trie_pattern(forms: Iterable[str]) -> str:
+def _trie_pattern(forms: Iterable[str], *, not_after_word: bool = False) -> str:
     """A regular expression matching any of ``forms``, the longest first.
 
     The forms are merged into a character trie, so the engine tests each
@@ -543,6 +560,12 @@ def _trie_pattern(forms: Iterable[str]) -> str:
     node the longer continuations are tried before the form that ends there,
     which makes the match at a position the longest form (with its word
     boundary) that fits.
+
+    ``not_after_word=True`` adds the condition "no word character before the
+    match" as a lookbehind *after* the first character of each branch rather
+    than in front of the whole pattern: a pattern whose branches all start
+    with a literal lets the engine jump to the next possible first character
+    (about twice as fast as trying every position).
     """
     root: dict = {}
     for form in forms:
@@ -554,15 +577,15 @@ def _trie_pattern(forms: Iterable[str]) -> str:
     def piece(char: str) -> str:
         return _SPACE if char == " " else re.escape(char)
 
-    def render(node: dict, last: str) -> str:
-        branches = [piece(c) + render(node[c], c) for c in sorted(k for k in node if k)]
+    def render(node: dict, last: str, lead: str = "") -> str:
+        branches = [piece(c) + lead + render(node[c], c) for c in sorted(k for k in node if k)]
         if "" in node:
             branches.append(_NOT_BEFORE_W if re.match(_W, last) else "")
         if len(branches) == 1:
             return branches[0]
         return "(?:" + "|".join(branches) + ")"
 
-    return render(root, "")
+    return render(root, "", rf"(?<!{_W}[\s\S])" if not_after_word else "")
 
 
 def _mention_matcher(dictionary: ActorDictionary):
@@ -574,7 +597,7 @@ def _mention_matcher(dictionary: ActorDictionary):
     for form in dictionary.ignore:
         for variant in _variants(form) + _variants("the " + form):
             lookup.setdefault(variant, (None, None))
-    pattern = _NOT_AFTER_W + _trie_pattern(lookup)
+    pattern = _trie_pattern(lookup, not_after_word=True)
     keyed = {re.sub(r"\s+", " ", f): v for f, v in lookup.items()}
     role = "(?:" + _trie_pattern(dictionary.role_words) + ")" if dictionary.role_words else "(?!)"
     after_demonym = re.compile(rf"(?:['\u2019]s)?(?:{_SPACE}{role})*{_SPACE}", re.IGNORECASE)
@@ -1021,13 +1044,7 @@ def build_dtm(tokens: pd.DataFrame, unit_ids, *, min_df=1, max_df=1.0) -> Dtm:
     ids = pd.Index([str(u) for u in unit_ids])
     if ids.has_duplicates:
         raise ParameterError(f"unit_ids holds duplicates, e.g. {ids[ids.duplicated()][0]!r}; one row per unit.")
-    n_units = len(ids)
-    low = _df_bound(min_df, "min_df", n_units, allow_int=True)
-    high = _df_bound(max_df, "max_df", n_units, allow_int=True)
-    if n_units and math.ceil(low - 1e-9) > math.floor(high + 1e-9):
-        raise ParameterError(f"min_df={min_df!r} keeps terms in at least {math.ceil(low - 1e-9)} units but "
-                             f"max_df={max_df!r} keeps them in at most {math.floor(high + 1e-9)}; "
-                             "lower min_df or raise max_df.")
+    low, high = _df_bounds(min_df, max_df, len(ids))
     has_term = tokens["term"].notna().to_numpy()
     rows = ids.get_indexer(tokens["unit_id"].astype(str).to_numpy()[has_term])
     terms = tokens["term"].to_numpy(dtype=object)[has_term][rows >= 0]
@@ -1035,8 +1052,24 @@ def build_dtm(tokens: pd.DataFrame, unit_ids, *, min_df=1, max_df=1.0) -> Dtm:
     codes, vocabulary = pd.factorize(pd.Series(terms, dtype=object), sort=True)
     vocabulary = np.asarray(vocabulary, dtype=str)
     matrix = sp.coo_matrix((np.ones(len(rows), dtype=np.int64), (rows, codes)),
-                           shape=(n_units, len(vocabulary))).tocsr()
+                           shape=(len(ids), len(vocabulary))).tocsr()
     matrix.sum_duplicates()
+    return _pruned_dtm(matrix, vocabulary, np.asarray(ids, dtype=str), low, high, min_df, max_df)
+
+
+def _df_bounds(min_df, max_df, n_units: int) -> tuple[float, float]:
+    low = _df_bound(min_df, "min_df", n_units, allow_int=True)
+    high = _df_bound(max_df, "max_df", n_units, allow_int=True)
+    if n_units and math.ceil(low - 1e-9) > math.floor(high + 1e-9):
+        raise ParameterError(f"min_df={min_df!r} keeps terms in at least {math.ceil(low - 1e-9)} units but "
+                             f"max_df={max_df!r} keeps them in at most {math.floor(high + 1e-9)}; "
+                             "lower min_df or raise max_df.")
+    return low, high
+
+
+def _pruned_dtm(matrix, vocabulary: np.ndarray, unit_ids: np.ndarray, low: float, high: float,
+                min_df, max_df) -> Dtm:
+    """Drop the columns outside the document-frequency bounds; int64 CSR with sorted indices."""
     if len(vocabulary):
         df = np.diff(matrix.tocsc().indptr)
         keep = (df >= low - 1e-9) & (df <= high + 1e-9)
@@ -1048,7 +1081,495 @@ def build_dtm(tokens: pd.DataFrame, unit_ids, *, min_df=1, max_df=1.0) -> Dtm:
             vocabulary = vocabulary[keep]
     matrix = sp.csr_matrix(matrix, dtype=np.int64)
     matrix.sort_indices()
-    return Dtm(matrix=matrix, terms=vocabulary, unit_ids=np.asarray(ids, dtype=str))
+    return Dtm(matrix=matrix, terms=vocabulary, unit_ids=unit_ids)
+
+
+# --------------------------------------------------------------------------
+# The streaming, parallel path: sentences, mentions, tokens and DTM at once
+# --------------------------------------------------------------------------
+
+_KINDS = ("word", "number", "punct")
+_KIND_CODE = {group: _KINDS.index(kind) for group, kind in _TOKEN_KIND.items()}
+# str.isspace (= the regex \s) for every code point up to U+3000, the last space.
+_IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001)] + [False], dtype=bool)
+# A whitespace-separated piece ending like "No." tokenises as "No." before a
+# number and as "No" "." otherwise (the only look-ahead that crosses a space).
+_ENDS_LIKE_NUMBER_ABBREVIATION = re.compile(rf"(?:{_NUMBER_ABBREVIATIONS})\.\Z")
+_DEFAULT_CHUNK_CHARS = 4_000_000
+# Words that a following "." can join into one token (Mr., No. 5); "peace." is "peace" + ".".
+_DOTTED_WORDS = frozenset(f"{_ABBREVIATIONS}|{_NUMBER_ABBREVIATIONS}".split("|"))
+_SIMPLE_CLOSERS = frozenset(".,;:!?)\"")
+
+
+@dataclass(frozen=True, eq=False)
+class TokeniseResult:
+    """Everything the tokenise stage produces for a corpus.
+
+    Attributes
+    ----------
+    sentences : pandas.DataFrame
+        As :func:`sentence_table`.
+    mentions : pandas.DataFrame
+        As :func:`find_mentions`.
+    tokens : pandas.DataFrame or None
+        As :func:`tokenise_units`; None when ``keep_tokens=False``.
+    dtm : Dtm
+        As :func:`build_dtm` of those tokens, one row per unit in input order.
+    """
+
+    sentences: pd.DataFrame
+    mentions: pd.DataFrame
+    tokens: pd.DataFrame | None
+    dtm: Dtm
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What a worker needs besides the texts (pickled once per chunk; small)."""
+
+    stopwords: frozenset
+    mwe_index: dict
+    matcher: re.Pattern
+    lookup: dict
+    after_demonym: re.Pattern
+    after_name: re.Pattern
+    groups: dict
+    keep_tokens: bool
+
+
+def _codepoints(text: str) -> np.ndarray:
+    # One uint32 per character, so numpy positions are str positions.
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _unit_mentions(text: str, spec: _Spec) -> list[tuple[int, int, str, str]]:
+    """The merged mentions of one text, exactly as :func:`find_mentions` finds them."""
+    raw = []
+    for match in spec.matcher.finditer(text):
+        target, kind = spec.lookup[re.sub(r"\s+", " ", match.group())]
+        if target is not None:
+            raw.append([match.start(), match.end(), target, kind])
+    merged = []
+    i = 0
+    while i < len(raw):
+        start, end, target, kind = raw[i]
+        gap = spec.after_demonym if kind == "demonym" else spec.after_name if kind in ("name", "metonym") else None
+        if gap is not None:
+            for j in range(i + 1, min(len(raw), i + 4)):
+                if raw[j][2] != target:
+                    break
+                if raw[j][3] == "leader" and gap.fullmatch(text, end, raw[j][0]):
+                    end, kind, i = raw[j][1], "leader", j
+                    break
+        merged.append((start, end, target, kind))
+        i += 1
+    return merged
+
+
+def _original_spans(starts: np.ndarray, ends: np.ndarray, owner: np.ndarray, breaks: list) -> tuple:
+    """Vectorised :func:`_to_original_spans` over many units (``owner`` = unit of each span)."""
+    orig_starts = np.empty_like(starts)
+    orig_ends = np.empty_like(ends)
+    shift = np.array([b[1] if len(b) == 2 else 0 for b in breaks], dtype=np.int64)
+    simple = np.array([len(b) == 2 and b[0] == 0 for b in breaks], dtype=bool)
+    plain = simple[owner]
+    orig_starts[plain] = starts[plain] + shift[owner[plain]]
+    orig_ends[plain] = ends[plain] + shift[owner[plain]]
+    for u in np.flatnonzero(~simple):
+        rows = np.flatnonzero(owner == u)
+        if rows.size:
+            orig_starts[rows], orig_ends[rows] = _to_original_spans(starts[rows], ends[rows], breaks[u])
+    return orig_starts, orig_ends
+
+
+def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list, np.ndarray]:
+    """Tokenise each distinct whitespace-free piece once.
+
+    Returns CSR-like arrays over the pieces: ``ptr`` (token range of piece k
+    is ``ptr[k]:ptr[k + 1]``), each token's offset in its piece, its surface
+    id and kind code, plus the surface strings.
+    """
+    surface_id: dict[str, int] = {}
+    ptr = [0]
+    rel: list[int] = []
+    sid: list[int] = []
+    kind: list[int] = []
+    word, punct = _KIND_CODE["word"], _KIND_CODE["punct"]
+    for piece in pieces:
+        # Fast paths, checked against the regex on every piece of the UN General Debates:
+        # a run of letters is one word; letters + one closing mark are a word and a mark.
+        if piece.isalpha():
+            rel.append(0)
+            sid.append(surface_id.setdefault(piece, len(surface_id)))
+            kind.append(word)
+            ptr.append(len(rel))
+            continue
+        head, last = piece[:-1], piece[-1:]
+        if last in _SIMPLE_CLOSERS and head.isalpha() and (last != "." or head not in _DOTTED_WORDS):
+            rel += (0, len(head))
+            sid += (surface_id.setdefault(head, len(surface_id)), surface_id.setdefault(last, len(surface_id)))
+            kind += (word, punct)
+            ptr.append(len(rel))
+            continue
+        for match in _TOKEN.finditer(piece):
+            surface = match.group()
+            rel.append(match.start())
+            sid.append(surface_id.setdefault(surface, len(surface_id)))
+            kind.append(_KIND_CODE[match.lastgroup])
+        ptr.append(len(rel))
+    return (np.asarray(ptr, dtype=np.int64), np.asarray(rel, dtype=np.int64), np.asarray(sid, dtype=np.int64),
+            list(surface_id), np.asarray(kind, dtype=np.int8))
+
+
+def _chunk_tables(unit_ids: list, texts: list, breaks: list, spec: _Spec) -> dict:
+    """Sentences, mentions, token arrays and DTM counts of one chunk of units (runs in workers)."""
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    n_units = len(texts)
+    # -- sentences and mentions, unit by unit ------------------------------
+    sent_spans = [split_sentences(t) for t in texts]
+    n_sent = np.fromiter((len(s) for s in sent_spans), dtype=np.int64, count=n_units)
+    sent_owner = np.repeat(np.arange(n_units), n_sent)
+    flat_spans = np.array([span for spans in sent_spans for span in spans], dtype=np.int64).reshape(-1, 2)
+    s_start, s_end = flat_spans[:, 0].copy(), flat_spans[:, 1].copy()
+    so_start, so_end = _original_spans(s_start, s_end, sent_owner, breaks)
+    sentences = _typed_frame({
+        "unit_id": np.repeat(np.asarray(unit_ids, dtype=object), n_sent),
+        "sentence": np.arange(len(s_start)) - np.repeat(np.cumsum(n_sent) - n_sent, n_sent) + 1,
+        "start": s_start, "end": s_end, "orig_start": so_start, "orig_end": so_end,
+        "text": [texts[u][a:b] for u, a, b in zip(sent_owner.tolist(), s_start.tolist(), s_end.tolist())],
+    }, ints=("sentence", "start", "end", "orig_start", "orig_end"))
+    # Global positions (units laid end to end) turn per-unit sentence numbering into one searchsorted.
+    # Offsets of the units in " ".join(texts).
+    base = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
+    sent_before = np.cumsum(n_sent) - n_sent
+    global_starts = s_start + base[sent_owner]
+
+    def sentence_numbers(positions: np.ndarray, owner: np.ndarray) -> np.ndarray:
+        found = np.searchsorted(global_starts, positions + base[owner], side="right")
+        return np.maximum(found - sent_before[owner], 1)
+
+    found = [_unit_mentions(t, spec) for t in texts]
+    n_found = np.fromiter((len(f) for f in found), dtype=np.int64, count=n_units)
+    m_owner = np.repeat(np.arange(n_units), n_found)
+    m_start = np.fromiter((m[0] for f in found for m in f), dtype=np.int64, count=int(n_found.sum()))
+    m_end = np.fromiter((m[1] for f in found for m in f), dtype=np.int64, count=int(n_found.sum()))
+    mo_start, mo_end = _original_spans(m_start, m_end, m_owner, breaks)
+    mentions = _typed_frame({
+        "unit_id": np.repeat(np.asarray(unit_ids, dtype=object), n_found),
+        "sentence": sentence_numbers(m_start, m_owner),
+        "start": m_start, "end": m_end, "orig_start": mo_start, "orig_end": mo_end,
+        "surface": [texts[u][a:b] for u, a, b in zip(m_owner.tolist(), m_start.tolist(), m_end.tolist())],
+        "target": [m[2] for f in found for m in f],
+        "kind": [m[3] for f in found for m in f],
+        "groups": [spec.groups[m[2]] for f in found for m in f],
+    }, ints=("sentence", "start", "end", "orig_start", "orig_end"))
+
+    # -- tokens: tokenise each distinct whitespace-separated piece once ----
+    # No token crosses whitespace, so the token sequence of a text is the concatenation of
+    # those of its pieces (see _piece_tokens for the one look-ahead that crosses a space).
+    # The pieces are cut and hashed by numpy and pyarrow, not one Python object each.
+    joined = " ".join(texts)
+    raw = joined.encode("utf-32-le", "surrogatepass")
+    cp = np.frombuffer(raw, dtype=np.uint32)
+    space = _IS_SPACE[np.minimum(cp, len(_IS_SPACE) - 1)]
+    boundary = np.ones(len(cp) + 1, dtype=bool)
+    boundary[1:-1] = space[1:] != space[:-1]
+    edges = np.flatnonzero(boundary)  # alternating starts and ends of runs
+    run_is_piece = ~space[edges[:-1]] if len(cp) else np.zeros(0, dtype=bool)
+    piece_start_joined = edges[:-1][run_is_piece]
+    piece_owner = np.searchsorted(base, piece_start_joined, side="right") - 1
+    piece_start = piece_start_joined - base[piece_owner]
+    if len(edges) > 1:
+        runs = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(edges) - 1, [
+            None, pa.py_buffer((edges * 4).astype(np.int64)), pa.py_buffer(raw)])
+        encoded = pc.dictionary_encode(runs)
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)[run_is_piece]
+        distinct = [b.decode("utf-32-le", "surrogatepass") for b in encoded.dictionary.to_pylist()]
+    else:
+        codes, distinct = np.zeros(0, dtype=np.int64), []
+    # Pieces such as "No." read differently before a number: add a variant for that context.
+    variant_of = {}
+    for k, piece in enumerate(distinct[:]):
+        if _ENDS_LIKE_NUMBER_ABBREVIATION.search(piece):
+            variant_of[k] = len(distinct)
+            distinct.append(piece + " 0")
+    if variant_of:
+        first_is_digit = np.array([p[:1].isdecimal() for p in distinct], dtype=bool)
+        next_is_digit = np.zeros(len(codes), dtype=bool)
+        next_is_digit[:-1] = first_is_digit[codes[1:]] & (piece_owner[1:] == piece_owner[:-1])
+        sensitive = np.zeros(len(distinct), dtype=bool)
+        sensitive[list(variant_of)] = True
+        swap = np.flatnonzero(sensitive[codes] & next_is_digit)
+        lookup_variant = np.arange(len(distinct))
+        lookup_variant[list(variant_of)] = list(variant_of.values())
+        codes = codes.copy()
+        codes[swap] = lookup_variant[codes[swap]]
+    ptr, rel, flat_sid, surfaces, flat_kind = _piece_tokens(distinct)
+    if variant_of:
+        # A variant's last token is the "0" appended above: drop it.
+        count = np.diff(ptr)
+        for k in variant_of.values():
+            count[k] -= 1
+    else:
+        count = np.diff(ptr)
+    per_piece = count[codes]
+    n_tokens = int(per_piece.sum())
+    token_piece = np.repeat(np.arange(len(codes)), per_piece)
+    flat = np.arange(n_tokens) - np.repeat(np.cumsum(per_piece) - per_piece, per_piece) + np.repeat(ptr[:-1][codes],
+                                                                                                     per_piece)
+    sid = flat_sid[flat]
+    kind = flat_kind[flat]
+    owner = piece_owner[token_piece]
+    t_start = piece_start[token_piece] + rel[flat]
+    surface_arr = np.array(surfaces, dtype=object)
+    t_end = t_start + np.fromiter((len(s) for s in surfaces), dtype=np.int64, count=len(surfaces))[sid]
+    t_sentence = sentence_numbers(t_start, owner)
+
+    # -- norms, stopwords and terms per distinct (surface, kind) -----------
+    norms = [fold_case(s) for s in surfaces]
+    norm_id: dict[str, int] = {}
+    surface_norm = np.fromiter((norm_id.setdefault(n, len(norm_id)) for n in norms), dtype=np.int64,
+                               count=len(norms))
+    term_id: dict[str, int] = {}
+    stop_table = np.zeros((len(surfaces), len(_KINDS)), dtype=bool)
+    term_table = np.full((len(surfaces), len(_KINDS)), -1, dtype=np.int64)
+    word = _KINDS.index("word")
+    for s, norm in enumerate(norms):
+        if norm in spec.stopwords or norm.rstrip(".") in spec.stopwords:
+            stop_table[s, word] = True
+        else:
+            term_table[s, word] = term_id.setdefault(norm, len(term_id))
+    is_stop = stop_table[sid, kind]
+    t_term = term_table[sid, kind]
+
+    # -- multiword expressions, vectorised per candidate first token -------
+    if spec.mwe_index and n_tokens:
+        surface_code = {s: i for i, s in enumerate(surfaces)}
+        by_family = {True: (sid, surface_code), False: (surface_norm[sid], norm_id)}
+        family_len = {}
+        for by_surface in (True, False):
+            seq, code_of = by_family[by_surface]
+            length_here = np.zeros(n_tokens, dtype=np.int64)
+            term_here = np.full(n_tokens, -1, dtype=np.int64)
+            for (family, first), entries in spec.mwe_index.items():
+                if family != by_surface or first not in code_of:
+                    continue
+                at = np.flatnonzero(seq == code_of[first])
+                for length, _, keys, term in entries:  # longest first
+                    ids = [code_of.get(k, -1) for k in keys]
+                    if min(ids) < 0:
+                        continue
+                    open_ = at[(length_here[at] == 0) & (at + length <= n_tokens)]
+                    if not open_.size:
+                        continue
+                    last = open_ + length - 1
+                    ok = (owner[last] == owner[open_]) & (t_sentence[last] == t_sentence[open_])
+                    for j in range(1, length):
+                        ok &= seq[open_ + j] == ids[j]
+                    hit = open_[ok]
+                    if hit.size:
+                        length_here[hit] = length
+                        term_here[hit] = term_id.setdefault(term, len(term_id))
+            family_len[by_surface] = (length_here, term_here)
+        surface_len, surface_term = family_len[True]
+        norm_len, norm_term = family_len[False]
+        # The surface match wins unless a norm match is strictly longer.
+        use_norm = norm_len > surface_len
+        best_len = np.where(use_norm, norm_len, surface_len)
+        best_term = np.where(use_norm, norm_term, surface_term)
+        candidates = np.flatnonzero(best_len)
+        next_free = 0
+        for i in candidates.tolist():  # greedy left to right, as tokenise_units scans
+            if i < next_free:
+                continue
+            length = int(best_len[i])
+            t_term[i] = best_term[i]
+            t_term[i + 1:i + length] = -1
+            is_stop[i:i + length] = False
+            next_free = i + length
+
+    # -- DTM counts of the chunk ---------------------------------------------
+    has = t_term >= 0
+    n_terms = len(term_id)
+    keys, counts = np.unique(owner[has] * max(n_terms, 1) + t_term[has], return_counts=True)
+    out = {
+        "sentences": sentences, "mentions": mentions, "terms": list(term_id),
+        "rows": (keys // max(n_terms, 1)).astype(np.int64), "cols": (keys % max(n_terms, 1)).astype(np.int64),
+        "counts": counts.astype(np.int64), "tokens": None,
+    }
+    if spec.keep_tokens:
+        to_start, to_end = _original_spans(t_start, t_end, owner, breaks)
+        n_tok_unit = np.bincount(owner, minlength=n_units)
+        term_arr = np.array(list(term_id) + [None], dtype=object)
+        out["tokens"] = _typed_frame({
+            "unit_id": np.repeat(np.asarray(unit_ids, dtype=object), n_tok_unit),
+            "sentence": t_sentence,
+            "token_index": np.arange(n_tokens) - np.repeat(np.cumsum(n_tok_unit) - n_tok_unit, n_tok_unit),
+            "start": t_start, "end": t_end, "orig_start": to_start, "orig_end": to_end,
+            "text": surface_arr[sid],
+            "norm": np.array(norms, dtype=object)[sid] if norms else np.zeros(0, dtype=object),
+            "kind": np.array(_KINDS, dtype=object)[kind],
+            "is_stop": is_stop,
+            "term": term_arr[t_term],
+        }, ints=("sentence", "token_index", "start", "end", "orig_start", "orig_end"), bools=("is_stop",))
+    return out
+
+
+def _chunks(units: pd.DataFrame, chunk_chars: int):
+    """Consecutive slices of the units table holding about ``chunk_chars`` characters each."""
+    lengths = np.fromiter((len(t) if isinstance(t, str) else 0 for t in units["text"]), dtype=np.int64,
+                          count=len(units))
+    start = 0
+    total = 0
+    for i, length in enumerate(lengths.tolist()):
+        total += length
+        if total >= chunk_chars:
+            yield start, i + 1
+            start, total = i + 1, 0
+    if start < len(units):
+        yield start, len(units)
+
+
+def _n_workers(n_jobs) -> int:
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
+        raise ParameterError(f"n_jobs must be a positive integer or -1 (all cores), got {n_jobs!r}.")
+    if n_jobs == -1:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return int(n_jobs)
+
+
+def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwords=None, mwes=(), n_jobs: int = 1,
+                    keep_tokens: bool = True, min_df=1, max_df=1.0,
+                    chunk_chars: int = _DEFAULT_CHUNK_CHARS) -> TokeniseResult:
+    """Sentences, mentions, tokens and the DTM of a corpus in one streaming pass.
+
+    The same tables as :func:`sentence_table`, :func:`find_mentions`,
+    :func:`tokenise_units` and :func:`build_dtm` (row for row, value for value),
+    computed chunk by chunk (consecutive units of about ``chunk_chars``
+    characters) and, with ``n_jobs`` other than 1, in worker processes. Chunks
+    are merged in input order, so the result does not depend on ``n_jobs`` or
+    ``chunk_chars``. Each distinct whitespace-separated piece of text is
+    tokenised once per chunk and the per-token work is done with numpy, which
+    makes this path many times faster than the table-by-table functions; with
+    ``keep_tokens=False`` the tokens table is never built, so memory grows with
+    the vocabulary, the DTM, the sentences and the mentions, not with the
+    number of tokens.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The units table (``unit_id``, ``text``, ``offset_breaks``); unit ids must
+        be unique (they are the DTM rows).
+    dictionary : ActorDictionary
+        Targets for the mentions; its multiword forms are also MWE terms, as in
+        :func:`tokenise_units`.
+    stopwords : set of str, optional
+        ``None`` uses :func:`load_stopwords`.
+    mwes : iterable of tuple of str, default ()
+        Extra multiword expressions, as in :func:`tokenise_units`.
+    n_jobs : int, default 1
+        Worker processes; 1 works in this process, -1 uses every core.
+    keep_tokens : bool, default True
+        Return the tokens table; False saves its memory (roughly 100 bytes
+        per token, several GB for the 10,952 UN General Debate speeches).
+    min_df, max_df : int or float
+        Document-frequency bounds of the DTM, as in :func:`build_dtm`.
+    chunk_chars : int, default 4_000_000
+        Characters per chunk: larger chunks mean fewer hand-overs between
+        processes, smaller ones less memory per worker.
+
+    Returns
+    -------
+    TokeniseResult
+        ``sentences``, ``mentions``, ``tokens`` (None when ``keep_tokens`` is
+        False) and ``dtm``.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"unit_id": ["a", "b"], "offset_breaks": [[0, 0], [0, 0]],
+    ...                       "text": ["North Korea met Russia.", "Moscow backs Pyongyang. Trade grew."]})
+    >>> result = tokenise_corpus(units, dictionary=load_actor_dictionary())
+    >>> result.dtm.terms.tolist(), len(result.sentences), result.mentions["target"].tolist()
+    (['backs', 'grew', 'met', 'moscow', 'north_korea', 'pyongyang', 'russia', 'trade'], 3, \
+['north_korea', 'russia', 'russia', 'north_korea'])
+    """
+    _unit_frame_check(units, ["unit_id", "text", "offset_breaks"])
+    if not isinstance(dictionary, ActorDictionary):
+        raise ParameterError("dictionary must be an ActorDictionary from load_actor_dictionary().")
+    workers = _n_workers(n_jobs)
+    chunk_chars = _positive_int(chunk_chars, "chunk_chars")
+    ids = pd.Index([str(u) for u in units["unit_id"]])
+    if ids.has_duplicates:
+        raise ParameterError(f"units has duplicate unit_id values, e.g. {ids[ids.duplicated()][0]!r}; "
+                             "one DTM row per unit needs unique ids.")
+    low, high = _df_bounds(min_df, max_df, len(ids))
+    matcher, lookup, after_demonym, after_name = _mention_matcher(dictionary)
+    spec = _Spec(
+        stopwords=load_stopwords() if stopwords is None else frozenset(stopwords),
+        mwe_index=_mwe_index(mwes, dictionary), matcher=matcher, lookup=lookup, after_demonym=after_demonym,
+        after_name=after_name, groups={t: ",".join(dictionary.groups_of(t)) for t in dictionary.targets},
+        keep_tokens=bool(keep_tokens),
+    )
+    unit_ids = ids.tolist()
+    # Python strings are made chunk by chunk: the whole corpus is never held twice.
+    jobs = ((unit_ids[a:b], units["text"].iloc[a:b].tolist(), [list(x) for x in units["offset_breaks"].iloc[a:b]], a)
+            for a, b in _chunks(units, chunk_chars))
+
+    vocabulary: dict[str, int] = {}
+    parts: dict[str, list] = {"sentences": [], "mentions": [], "tokens": [], "rows": [], "cols": [], "counts": []}
+
+    def merge(result: dict, first_row: int) -> None:
+        for name in ("sentences", "mentions", "tokens"):
+            if result[name] is not None and len(result[name]):
+                parts[name].append(result[name])
+        to_global = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in result["terms"]),
+                                dtype=np.int64, count=len(result["terms"]))
+        parts["rows"].append(result["rows"] + first_row)
+        parts["cols"].append(to_global[result["cols"]])
+        parts["counts"].append(result["counts"])
+
+    if workers == 1:
+        for chunk_ids, chunk_texts, chunk_breaks, first in jobs:
+            merge(_chunk_tables(chunk_ids, chunk_texts, chunk_breaks, spec), first)
+    else:
+        # fork (where there is one) starts workers at once and needs no `if __name__ == "__main__"`
+        # guard in a researcher's script; elsewhere the platform's default.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            pending: deque = deque()
+            for chunk_ids, chunk_texts, chunk_breaks, first in jobs:
+                # Bounded look-ahead: at most two chunks per worker in flight keeps memory flat.
+                if len(pending) >= 2 * workers:
+                    future, row = pending.popleft()
+                    merge(future.result(), row)
+                pending.append((pool.submit(_chunk_tables, chunk_ids, chunk_texts, chunk_breaks, spec), first))
+            while pending:
+                future, row = pending.popleft()
+                merge(future.result(), row)
+
+    def table(name: str, columns: list, ints: tuple, bools: tuple = ()) -> pd.DataFrame:
+        if parts[name]:
+            return pd.concat(parts[name], ignore_index=True)
+        return _typed_frame({c: [] for c in columns}, ints=ints, bools=bools)
+
+    positions = ("sentence", "start", "end", "orig_start", "orig_end")
+    sentences = table("sentences", SENTENCE_COLUMNS, positions)
+    mentions = table("mentions", MENTION_COLUMNS, positions)
+    tokens = table("tokens", TOKEN_COLUMNS, positions + ("token_index",), ("is_stop",)) if keep_tokens else None
+
+    terms = np.array(list(vocabulary), dtype=object)
+    order = np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.int64)
+    new_column = np.empty(len(order), dtype=np.int64)
+    new_column[order] = np.arange(len(order))
+    cols = np.concatenate(parts["cols"]) if parts["cols"] else np.zeros(0, dtype=np.int64)
+    matrix = sp.csr_matrix(
+        (np.concatenate(parts["counts"]) if parts["counts"] else np.zeros(0, dtype=np.int64),
+         (np.concatenate(parts["rows"]) if parts["rows"] else np.zeros(0, dtype=np.int64), new_column[cols])),
+        shape=(len(unit_ids), len(terms)), dtype=np.int64)
+    vocabulary_sorted = np.asarray(terms[order].tolist() if len(terms) else [], dtype=str)
+    dtm = _pruned_dtm(matrix, vocabulary_sorted, np.asarray(ids, dtype=str), low, high, min_df, max_df)
+    return TokeniseResult(sentences=sentences, mentions=mentions, tokens=tokens, dtm=dtm)
 
 
 _DTM_ARRAYS = ("data", "indices", "indptr", "shape", "terms", "unit_ids")
@@ -1322,6 +1843,44 @@ def mention_counts(mentions: pd.DataFrame, dictionary: ActorDictionary) -> pd.Da
     table["_order"] = [order.get(t, len(order)) for t in table["target"]]
     table = table.sort_values(["mentions", "_order"], ascending=[False, True], kind="stable")
     return table[columns].reset_index(drop=True)
+
+
+def keyness_group(unit_ids, mentions: pd.DataFrame, counts: pd.DataFrame, *, target: str = "") -> tuple[str, np.ndarray]:
+    """The units to contrast in a keyness figure: those that mention a target.
+
+    Parameters
+    ----------
+    unit_ids : array-like of str
+        All units, in DTM row order.
+    mentions : pandas.DataFrame
+        From :func:`find_mentions`.
+    counts : pandas.DataFrame
+        From :func:`mention_counts` (most mentioned first).
+    target : str
+        The target asked for; empty takes the most mentioned target whose
+        units are neither none nor all (a target every speech names, such as
+        the UN in the General Debate, contrasts nothing).
+
+    Returns
+    -------
+    (str, numpy.ndarray of bool)
+        The target and the mask of its units; ``("", all False)`` when no
+        target splits the corpus.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"unit_id": ["a", "b", "a"], "target": ["un", "un", "russia"]})
+    >>> c = pd.DataFrame({"target": ["un", "russia"]})
+    >>> keyness_group(["a", "b"], m, c)
+    ('russia', array([ True, False]))
+    """
+    unit_ids = np.asarray(unit_ids, dtype=str)
+    candidates = [target] if target else [str(t) for t in counts["target"]]
+    for candidate in candidates:
+        mask = np.isin(unit_ids, mentions.loc[mentions["target"] == candidate, "unit_id"].astype(str).to_numpy())
+        if mask.any() and not mask.all():
+            return candidate, mask
+    return "", np.zeros(len(unit_ids), dtype=bool)
 
 
 def plot_mentions(ax, mentions: pd.DataFrame, dictionary: ActorDictionary):

@@ -1,0 +1,469 @@
+"""Benchmark stancebook against the tools a researcher would pick instead.
+
+Run from the repository root (``make bench``)::
+
+    .venv/bin/python benchmarks/bench.py [--corpus PATH] [--quick]
+
+What is timed, on the UN General Debate corpus (UNGDC, 10,952 speeches):
+
+1. Tokenise + DTM of every speech: stancebook ``tokenise_corpus`` (sentences,
+   token offsets, actor mentions, DTM; ``n_jobs=2``, ``keep_tokens=False``)
+   against spaCy (``spacy.blank("en")`` + ``sentencizer`` through ``nlp.pipe``)
+   followed by scikit-learn's ``CountVectorizer`` on the same strings.
+2. Topics at k = 20 on the 2,903 speeches of 2010-2024, every tool on the
+   same DTM and vocabulary (stancebook's, pruned with ``min_df``/``max_df``):
+   stancebook NMF (the default model), stancebook LDA, gensim LdaMulticore,
+   tomotopy LDA. Quality: mean NPMI of each model's top-10 words against the
+   same reference (``stancebook.topics.npmi_coherence`` on the binary DTM) and
+   topic diversity.
+
+The speeches are decoded from the archive once, before any timing, and handed
+to every tool as the same list of strings. Each step runs in its own process;
+its peak memory is the largest sum of proportional set sizes (PSS: shared pages
+counted once) of the step's process tree, sampled every 50 ms, so worker
+processes are included. Results go to ``benchmarks/results/<date>.json`` and
+``benchmarks/results/latest.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import inspect
+import json
+import os
+import pickle
+import platform
+import resource
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "ungdc" / "UNGDC_1946-2024.tgz"
+SEED = 0
+N_TOPICS = 20
+TOPIC_YEARS = (2010, 2024)
+# Vocabulary of the topic DTM (the same for every topic tool): terms in at least
+# MIN_DF speeches and at most MAX_DF of them.
+MIN_DF = 5
+MAX_DF = 0.5
+# LDA priors for stancebook's LDA (tomotopy's defaults; sklearn's 1/k gives flat, less coherent topics).
+LDA_SETTINGS = {"doc_topic_prior": 0.1, "topic_word_prior": 0.01}
+# One fit per tool: stancebook's stability seeds and held-out perplexity are switched off
+# (when the topics module has them) so that every row is a single model fit.
+SINGLE_FIT = {"n_seeds": 1, "holdout": 0.0}
+GENSIM_PASSES = 10
+TOMOTOPY_ITERATIONS = 500
+SPACY_BATCH_SIZE = 64
+PACKAGES = ["numpy", "pandas", "scipy", "scikit-learn", "pyarrow", "spacy", "gensim", "tomotopy"]
+
+
+# --------------------------------------------------------------------------
+# Loading (outside every timing)
+# --------------------------------------------------------------------------
+
+def load_speeches(path: Path) -> list[tuple[str, int, str]]:
+    """``(doc_id, year, text)`` of every speech, sorted by id."""
+    try:
+        from stancebook import corpus
+
+        documents, _ = corpus.load_documents(path, format="ungdc", on_problem="skip")
+        return sorted((str(d), int(y), str(t)) for d, y, t in
+                      zip(documents["doc_id"], documents["year"], documents["text"]))
+    except Exception:  # the UNGDC loader is not there yet: read the archive directly
+        pass
+    speeches = []
+    with tarfile.open(path) as archive:
+        for member in archive:
+            name = member.name.rsplit("/", 1)[-1]
+            if member.isfile() and name.endswith(".txt") and not name.startswith("."):
+                text = archive.extractfile(member).read().decode("utf-8", errors="replace")
+                stem = name[:-4]
+                speeches.append((stem, int(stem.rsplit("_", 1)[-1]), text))
+    return sorted(speeches)
+
+
+# --------------------------------------------------------------------------
+# Steps (each runs in a child process: `bench.py --step NAME --data FILE`)
+# --------------------------------------------------------------------------
+
+def _texts(data: Path, years=None):
+    with open(data, "rb") as handle:
+        speeches = pickle.load(handle)
+    if years is not None:
+        speeches = [s for s in speeches if years[0] <= s[1] <= years[1]]
+    return [s[0] for s in speeches], [s[2] for s in speeches]
+
+
+def _rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def step_stancebook_tokenise(data: Path, work: Path) -> dict:
+    import pandas as pd
+
+    from stancebook import tokenise
+
+    ids, texts = _texts(data)
+    units = pd.DataFrame({"unit_id": ids, "text": texts, "offset_breaks": [[0, 0]] * len(ids)})
+    dictionary = tokenise.load_actor_dictionary()
+    stopwords = tokenise.load_stopwords()
+    before = _rss_mb()
+    start = time.perf_counter()
+    result = tokenise.tokenise_corpus(units, dictionary=dictionary, stopwords=stopwords, n_jobs=2,
+                                      keep_tokens=False)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rss_before_mb": before, "documents": len(ids),
+            "sentences": len(result.sentences), "mentions": len(result.mentions),
+            "terms": int(result.dtm.matrix.shape[1]), "tokens_counted": int(result.dtm.matrix.sum())}
+
+
+def step_spacy(data: Path, work: Path) -> dict:
+    import spacy
+
+    _, texts = _texts(data)
+    n_process = int(os.environ.get("BENCH_SPACY_PROCESSES", "1"))
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = max(nlp.max_length, max(len(t) for t in texts) + 1)
+    before = _rss_mb()
+    start = time.perf_counter()
+    sentences = tokens = 0
+    for doc in nlp.pipe(texts, batch_size=SPACY_BATCH_SIZE, n_process=n_process):
+        sentences += sum(1 for _ in doc.sents)
+        tokens += len(doc)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rss_before_mb": before, "documents": len(texts), "sentences": sentences,
+            "tokens": tokens, "n_process": n_process, "batch_size": SPACY_BATCH_SIZE}
+
+
+def step_countvectorizer(data: Path, work: Path) -> dict:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    _, texts = _texts(data)
+    before = _rss_mb()
+    start = time.perf_counter()
+    matrix = CountVectorizer().fit_transform(texts)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rss_before_mb": before, "documents": len(texts), "terms": int(matrix.shape[1])}
+
+
+def step_topic_dtm(data: Path, work: Path) -> dict:
+    import pandas as pd
+
+    from stancebook import tokenise
+
+    ids, texts = _texts(data, TOPIC_YEARS)
+    units = pd.DataFrame({"unit_id": ids, "text": texts, "offset_breaks": [[0, 0]] * len(ids)})
+    start = time.perf_counter()
+    result = tokenise.tokenise_corpus(units, dictionary=tokenise.load_actor_dictionary(), n_jobs=2,
+                                      keep_tokens=False, min_df=MIN_DF, max_df=MAX_DF)
+    seconds = time.perf_counter() - start
+    tokenise.save_dtm(result.dtm, work / "topic_dtm.npz")
+    return {"seconds": seconds, "documents": len(ids), "terms": int(result.dtm.matrix.shape[1]),
+            "nnz": int(result.dtm.matrix.nnz)}
+
+
+def _load_topic_dtm(work: Path):
+    from stancebook import tokenise
+
+    return tokenise.load_dtm(work / "topic_dtm.npz")
+
+
+def _quality(top: np.ndarray, dtm) -> dict:
+    from stancebook import topics
+
+    presence = (dtm.matrix > 0).astype(np.float64)
+    return {"npmi": float(topics.npmi_coherence(top, presence).mean()), "diversity": topics.topic_diversity(top),
+            "top_words": [[str(dtm.terms[i]) for i in row] for row in top]}
+
+
+def _stancebook_topics(work: Path, model: str) -> dict:
+    from stancebook import topics
+
+    dtm = _load_topic_dtm(work)
+    options = {"models": (model,), "n_topics": N_TOPICS, "random_state": SEED, "n_jobs": 1}
+    accepted = inspect.signature(topics.TopicModelSelection).parameters
+    used = {}
+    for name, value in {**SINGLE_FIT, **(LDA_SETTINGS if model == "lda" else {})}.items():
+        if name in accepted:  # the topics module gains parameters over time
+            options[name] = value
+            used[name] = value
+    before = _rss_mb()
+    start = time.perf_counter()
+    selection = topics.TopicModelSelection(**options).fit(dtm.matrix, dtm.terms, dtm.unit_ids)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rss_before_mb": before, "settings": used or "defaults",
+            **_quality(np.asarray(selection.top_indices_)[:, :10], dtm)}
+
+
+def step_stancebook_nmf(data: Path, work: Path) -> dict:
+    return _stancebook_topics(work, "nmf")
+
+
+def step_stancebook_lda(data: Path, work: Path) -> dict:
+    return _stancebook_topics(work, "lda")
+
+
+def step_gensim(data: Path, work: Path) -> dict:
+    from gensim.corpora import Dictionary
+    from gensim.matutils import Sparse2Corpus
+    from gensim.models import LdaMulticore
+
+    dtm = _load_topic_dtm(work)
+    corpus = list(Sparse2Corpus(dtm.matrix, documents_columns=False))
+    id2word = Dictionary.from_corpus(corpus, id2word={i: str(t) for i, t in enumerate(dtm.terms)})
+    before = _rss_mb()
+    start = time.perf_counter()
+    model = LdaMulticore(corpus, id2word=id2word, num_topics=N_TOPICS, workers=2, passes=GENSIM_PASSES,
+                         random_state=SEED)
+    seconds = time.perf_counter() - start
+    top = np.argsort(-model.get_topics(), axis=1, kind="stable")[:, :10]
+    return {"seconds": seconds, "rss_before_mb": before, "settings": {"passes": GENSIM_PASSES, "workers": 2},
+            **_quality(top, dtm)}
+
+
+def step_tomotopy(data: Path, work: Path) -> dict:
+    import tomotopy as tp
+
+    dtm = _load_topic_dtm(work)
+    terms = np.asarray(dtm.terms, dtype=object)
+    matrix = dtm.matrix.tocsr()
+    column = {str(t): i for i, t in enumerate(dtm.terms)}
+    before = _rss_mb()
+    start = time.perf_counter()
+    model = tp.LDAModel(k=N_TOPICS, seed=SEED)
+    for row in range(matrix.shape[0]):
+        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+        words = np.repeat(terms[matrix.indices[lo:hi]], matrix.data[lo:hi]).tolist()
+        if words:
+            model.add_doc(words)
+    model.train(TOMOTOPY_ITERATIONS, workers=2)
+    seconds = time.perf_counter() - start
+    top = np.array([[column[w] for w, _ in model.get_topic_words(k, top_n=10)] for k in range(N_TOPICS)])
+    return {"seconds": seconds, "rss_before_mb": before,
+            "settings": {"iterations": TOMOTOPY_ITERATIONS, "workers": 2, "alpha": 0.1, "eta": 0.01},
+            **_quality(top, dtm)}
+
+
+STEPS = {
+    "stancebook_tokenise": step_stancebook_tokenise,
+    "spacy_sentencizer": step_spacy,
+    "spacy_sentencizer_2proc": step_spacy,
+    "sklearn_countvectorizer": step_countvectorizer,
+    "topic_dtm": step_topic_dtm,
+    "stancebook_nmf": step_stancebook_nmf,
+    "stancebook_lda": step_stancebook_lda,
+    "gensim_ldamulticore": step_gensim,
+    "tomotopy_lda": step_tomotopy,
+}
+
+
+# --------------------------------------------------------------------------
+# The driver
+# --------------------------------------------------------------------------
+
+def _tree_pss_mb(process) -> float:
+    import psutil
+
+    total = 0
+    for p in [process, *process.children(recursive=True)]:
+        try:
+            total += p.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return total / 2**20
+
+
+def run_step(name: str, data: Path, work: Path, env: dict | None = None) -> dict:
+    """Run one step in a child process, sampling its tree's memory."""
+    import psutil
+
+    out = work / f"{name}.json"
+    command = [sys.executable, str(Path(__file__).resolve()), "--step", name, "--data", str(data),
+               "--work", str(work)]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child = subprocess.Popen(command, env={**os.environ, **(env or {})})
+    watcher = psutil.Process(child.pid)
+    peak = 0.0
+    started = time.perf_counter()
+    while child.poll() is None:
+        try:
+            peak = max(peak, _tree_pss_mb(watcher))
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    if child.returncode != 0:
+        raise SystemExit(f"step {name} failed with exit code {child.returncode}")
+    result = json.loads(out.read_text())
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of the step's whole process tree (loading included): less sensitive than wall
+    # time to other work on the machine.
+    result["cpu_seconds_tree"] = round(cpu_after.ru_utime + cpu_after.ru_stime
+                                       - cpu_before.ru_utime - cpu_before.ru_stime, 2)
+    result["peak_mb"] = round(peak, 1)
+    result["process_seconds"] = round(time.perf_counter() - started, 2)
+    print(f"  {name}: {result['seconds']:.2f} s, peak {peak:.0f} MB", flush=True)
+    return result
+
+
+def machine_info() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, check=False).stdout.strip()
+    except OSError:
+        commit = ""
+    import psutil
+
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpu": cpu,
+            "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "memory_gb": round(psutil.virtual_memory().total / 2**30, 1), "load_average": os.getloadavg(),
+            "stancebook_commit": commit, "versions": versions}
+
+
+def _row(label: str, result: dict, reference: float | None) -> str:
+    ratio = f"{result['seconds'] / reference:.1f}x" if reference else ""
+    npmi = f"{result['npmi']:.3f}" if "npmi" in result else ""
+    diversity = f"{result['diversity']:.2f}" if "diversity" in result else ""
+    return f"| {label} | {result['seconds']:.1f} | {ratio} | {npmi} | {diversity} | {result['peak_mb']:.0f} |"
+
+
+def write_markdown(report: dict, path: Path) -> None:
+    r = report["results"]
+    tok = r["stancebook_tokenise"]
+    spacy_runs = [r[name] for name in ("spacy_sentencizer", "spacy_sentencizer_2proc") if name in r]
+    spacy_best = min(spacy_runs, key=lambda x: x["seconds"])
+    baseline = spacy_best["seconds"] + r["sklearn_countvectorizer"]["seconds"]
+    nmf = r["stancebook_nmf"]["seconds"]
+    info = report["machine"]
+    lines = [
+        f"# stancebook benchmark, {report['date']}",
+        "",
+        f"Command: `{report['command']}`. Corpus: {report['corpus']} ({tok['documents']} speeches"
+        f"{', QUICK subset' if report['quick'] else ''}); topics on {r['topic_dtm']['documents']} speeches "
+        f"of {TOPIC_YEARS[0]}-{TOPIC_YEARS[1]}, one DTM for every tool ({r['topic_dtm']['terms']} terms, "
+        f"min_df={MIN_DF}, max_df={MAX_DF}), k = {N_TOPICS}, seed {SEED}.",
+        "",
+        "## Tokenise + DTM, every speech",
+        "",
+        "| tool | seconds | time vs stancebook | NPMI | diversity | peak MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        _row("stancebook tokenise_corpus (sentences, token offsets, mentions, DTM; n_jobs=2)", tok, tok["seconds"]),
+        *[_row(f"spaCy blank('en') + sentencizer, nlp.pipe (n_process={run['n_process']}, "
+               f"batch_size={SPACY_BATCH_SIZE})", run, tok["seconds"]) for run in spacy_runs],
+        _row("scikit-learn CountVectorizer", r["sklearn_countvectorizer"], tok["seconds"]),
+        f"| faster spaCy (n_process={spacy_best['n_process']}) + CountVectorizer | {baseline:.1f} | "
+        f"{baseline / tok['seconds']:.1f}x | | | |",
+        "",
+        f"stancebook: {tok['sentences']:,} sentences, {tok['mentions']:,} actor mentions, "
+        f"{tok['terms']:,} terms, {tok['tokens_counted']:,} term occurrences counted. spaCy: "
+        f"{spacy_best['sentences']:,} sentences, {spacy_best['tokens']:,} tokens.",
+        "",
+        f"## Topics, k = {N_TOPICS}",
+        "",
+        "| tool | seconds | time vs stancebook NMF | mean NPMI (top 10) | diversity | peak MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        _row(f"stancebook NMF (TopicModelSelection, the default model; settings: {r['stancebook_nmf']['settings']})",
+             r["stancebook_nmf"], nmf),
+        _row(f"stancebook LDA (TopicModelSelection, settings: {r['stancebook_lda']['settings']})",
+             r["stancebook_lda"], nmf),
+        _row(f"gensim LdaMulticore (workers=2, passes={GENSIM_PASSES})", r["gensim_ldamulticore"], nmf),
+        _row(f"tomotopy LDA ({TOMOTOPY_ITERATIONS} iterations, workers=2)", r["tomotopy_lda"], nmf),
+        "",
+        "Seconds: wall time of the tool's own work, after the texts are in memory (CPU seconds of each "
+        "step's process tree are in the JSON, `cpu_seconds_tree`). Peak MB: largest PSS sum of the step's "
+        "process tree (workers included), including the texts loaded before timing (`rss_before_mb` in "
+        "the JSON). Topic rows are single fits on one DTM; NPMI is "
+        "`stancebook.topics.npmi_coherence` of each model's top 10 words on the binary DTM.",
+        "",
+        "## Machine",
+        "",
+        f"{info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB, Python {info['python']}, "
+        f"{info['platform']}; load average at start {', '.join(f'{x:.2f}' for x in info['load_average'])} "
+        "(other work on the machine slows every tool alike and makes single runs noisy).",
+        "",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+        + f"; stancebook {info['stancebook_commit']}.",
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="UNGDC .tgz (or folder)")
+    parser.add_argument("--quick", action="store_true", help="every 10th speech: a smoke run of the bench")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--spacy-two-processes", action="store_true",
+                        help="also time nlp.pipe(n_process=2): 2.3x slower than one process on 2 cores "
+                             "(results/2026-11-25T0818.json), so left out by default to keep the run short")
+    parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.step:
+        result = STEPS[args.step](args.data, args.work)
+        (args.work / f"{args.step}.json").write_text(json.dumps(result), encoding="utf-8")
+        return 0
+
+    if not args.corpus.exists():
+        raise SystemExit(f"--corpus {args.corpus}: not found; give the path of UNGDC_1946-2024.tgz.")
+    info = machine_info()
+    print(f"loading {args.corpus} ...", flush=True)
+    start = time.perf_counter()
+    speeches = load_speeches(args.corpus)
+    if args.quick:
+        speeches = speeches[::10]
+    print(f"  {len(speeches)} speeches, {sum(len(s[2]) for s in speeches) / 1e6:.0f} M characters "
+          f"in {time.perf_counter() - start:.1f} s", flush=True)
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="stancebook-bench-") as folder:
+        work = Path(folder)
+        data = work / "speeches.pkl"
+        with open(data, "wb") as handle:
+            pickle.dump(speeches, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        del speeches
+        for name in STEPS:
+            if name == "spacy_sentencizer_2proc" and not args.spacy_two_processes:
+                continue
+            processes = "2" if name.endswith("2proc") else "1"
+            env = {"BENCH_SPACY_PROCESSES": processes} if name.startswith("spacy") else None
+            results[name] = run_step(name, data, work, env)
+    date = dt.datetime.now().strftime("%Y-%m-%dT%H%M")
+    report = {"date": date, "command": "python benchmarks/bench.py " + " ".join(sys.argv[1:] if argv is None
+                                                                                 else argv),
+              "corpus": args.corpus.name, "quick": args.quick, "machine": info, "results": results}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{date}{'-quick' if args.quick else ''}.json").write_text(json.dumps(report, indent=2),
+                                                                          encoding="utf-8")
+    write_markdown(report, args.out / ("latest-quick.md" if args.quick else "latest.md"))
+    print(f"wrote {args.out / ('latest-quick.md' if args.quick else 'latest.md')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
