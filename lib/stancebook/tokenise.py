@@ -667,25 +667,7 @@ def find_mentions(units: pd.DataFrame, dictionary: ActorDictionary) -> pd.DataFr
     columns: dict[str, list] = {c: [] for c in MENTION_COLUMNS}
     for unit_id, text, breaks in zip(units["unit_id"], units["text"], units["offset_breaks"]):
         text = text if isinstance(text, str) else ""
-        raw = []
-        for match in matcher.finditer(text):
-            target, kind = lookup[re.sub(r"\s+", " ", match.group())]
-            if target is not None:
-                raw.append([match.start(), match.end(), target, kind])
-        merged = []
-        i = 0
-        while i < len(raw):
-            start, end, target, kind = raw[i]
-            gap = after_demonym if kind == "demonym" else after_name if kind in ("name", "metonym") else None
-            if gap is not None:
-                for j in range(i + 1, min(len(raw), i + 4)):
-                    if raw[j][2] != target:
-                        break
-                    if raw[j][3] == "leader" and gap.fullmatch(text, end, raw[j][0]):
-                        end, kind, i = raw[j][1], "leader", j
-                        break
-            merged.append((start, end, target, kind))
-            i += 1
+        merged = _merged_mentions(text, matcher, lookup, after_demonym, after_name)
         if not merged:
             continue
         starts = np.array([m[0] for m in merged], dtype=np.int64)
@@ -1142,18 +1124,18 @@ def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def _unit_mentions(text: str, spec: _Spec) -> list[tuple[int, int, str, str]]:
-    """The merged mentions of one text, exactly as :func:`find_mentions` finds them."""
+def _merged_mentions(text: str, matcher, lookup, after_demonym, after_name) -> list[tuple[int, int, str, str]]:
+    """The mentions of one text, a demonym or name + role words + leader of one target merged into one."""
     raw = []
-    for match in spec.matcher.finditer(text):
-        target, kind = spec.lookup[re.sub(r"\s+", " ", match.group())]
+    for match in matcher.finditer(text):
+        target, kind = lookup[re.sub(r"\s+", " ", match.group())]
         if target is not None:
             raw.append([match.start(), match.end(), target, kind])
     merged = []
     i = 0
     while i < len(raw):
         start, end, target, kind = raw[i]
-        gap = spec.after_demonym if kind == "demonym" else spec.after_name if kind in ("name", "metonym") else None
+        gap = after_demonym if kind == "demonym" else after_name if kind in ("name", "metonym") else None
         if gap is not None:
             for j in range(i + 1, min(len(raw), i + 4)):
                 if raw[j][2] != target:
@@ -1164,6 +1146,11 @@ def _unit_mentions(text: str, spec: _Spec) -> list[tuple[int, int, str, str]]:
         merged.append((start, end, target, kind))
         i += 1
     return merged
+
+
+def _unit_mentions(text: str, spec: _Spec) -> list[tuple[int, int, str, str]]:
+    """The merged mentions of one text, exactly as :func:`find_mentions` finds them."""
+    return _merged_mentions(text, spec.matcher, spec.lookup, spec.after_demonym, spec.after_name)
 
 
 def _original_spans(starts: np.ndarray, ends: np.ndarray, owner: np.ndarray, breaks: list) -> tuple:
