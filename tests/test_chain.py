@@ -127,7 +127,9 @@ BLOC_TEXTS = {
 def test_table_corpus_with_holders_runs_and_clusters_the_holders(tmp_path):
     import pandas as pd
 
-    rows = [{"speech_id": f"{country[:3].upper()}-{i}", "country": country, "year": 2022 + i, "speech": text}
+    blocs = {"Aland": "east", "Borduria": "east", "Carpania": "west", "Dorlandia": "west"}
+    rows = [{"speech_id": f"{country[:3].upper()}-{i}", "country": country, "bloc": blocs[country],
+             "year": 2022 + i, "speech": text}
             for country, texts in BLOC_TEXTS.items() for i, text in enumerate(texts)]
     corpus = tmp_path / "speeches.csv"
     pd.DataFrame(rows).to_csv(corpus, index=False)
@@ -135,17 +137,20 @@ def test_table_corpus_with_holders_runs_and_clusters_the_holders(tmp_path):
     params = tmp_path / "blocs.yaml"
     params.write_text(
         f"run: blocs\ncorpus_path: {corpus}\ntext_column: speech\nid_column: speech_id\n"
-        "holder_column: country\nunit: document\nk_grid: [2]\n", encoding="utf-8")
+        "holder_column: country\nlabel_column: bloc\nunit: document\nk_grid: [2]\n", encoding="utf-8")
     run_dir = run_chain(params, runs_root=tmp_path / "runs", figures_root=tmp_path / "figures",
                         progress=lambda line: None)
     assert corpus.read_bytes() == before, "inputs are never modified"
     profiles = pd.read_csv(run_dir / "tables" / "stance_profiles.csv")
-    assert sorted(profiles["holder"].unique()) == sorted(BLOC_TEXTS)
-    russia = profiles[profiles["target"] == "russia"].set_index("holder")["polarity"]
+    assert sorted(profiles["holder"]) == sorted(BLOC_TEXTS)
+    russia = profiles.set_index("holder")["polarity_lexicon:russia"]
     assert russia["Aland"] > 0 and russia["Borduria"] > 0 and russia["Carpania"] < 0 and russia["Dorlandia"] < 0
-    holders = pd.read_csv(run_dir / "tables" / "holder_clusters.csv")
+    holders = pd.read_csv(run_dir / "tables" / "stance_clusters.csv")
     kmeans = holders[holders["algorithm"] == "kmeans"].set_index("holder")["cluster"]
     assert (tmp_path / "figures" / "blocs" / "03-holder-map.svg").is_file()
+    validation = pd.read_csv(run_dir / "tables" / "cluster_validation.csv").set_index("algorithm")
+    assert validation.loc["kmeans", "ari"] == 1.0 and validation.loc["kmeans", "purity"] == 1.0
+    assert (tmp_path / "figures" / "blocs" / "03-cluster-confusion.svg").is_file()
     assert kmeans["Aland"] == kmeans["Borduria"] != kmeans["Carpania"] == kmeans["Dorlandia"]
 
 
@@ -169,6 +174,6 @@ def test_unchanged_stages_are_reused_and_a_changed_parameter_reruns_only_what_it
                       "03_stance.ipynb": "executed", "04_report.ipynb": "executed"}
     import pandas as pd
 
-    clusters = pd.read_csv(run_dir / "tables" / "stance_clusters.csv")
-    assert clusters.groupby("algorithm")["cluster"].nunique().eq(2).all()
+    clusters = pd.read_csv(run_dir / "tables" / "unit_clusters.csv")
+    assert clusters[clusters["algorithm"] != "hdbscan"].groupby("algorithm")["cluster"].nunique().eq(2).all()
     assert (run_dir / "tables" / "topic_terms.csv").read_bytes() == (first / "topic_terms.csv").read_bytes()

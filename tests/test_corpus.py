@@ -531,7 +531,7 @@ def test_ungdc_tgz_and_folder_give_identical_documents_with_metadata(ungdc):
     from_folder, _ = load_documents(folder)
     assert problems.empty
     pd.testing.assert_frame_equal(from_tgz, from_folder)
-    assert from_tgz.columns.tolist() == ["doc_id", "source", "text", "iso3", "country", "region", "session", "year"]
+    assert from_tgz.columns.tolist() == ["doc_id", "source", "text", "iso3", "country", "short_name", "region", "session", "year"]
     assert from_tgz["doc_id"].tolist() == ["EU_77_2022", "PRK_76_2021", "PRK_77_2022", "RUS_77_2022", "YUG_01_1946"]
     record = from_tgz.set_index("doc_id").loc["PRK_77_2022"]
     assert record["source"] == "UNGDC_1946-2024/Session 77 - 2022/PRK_77_2022.txt"

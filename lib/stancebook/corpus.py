@@ -785,7 +785,7 @@ def _load_table(path: Path, kind: str, *, metadata_file, encoding, text_column, 
 # --------------------------------------------------------------------------
 
 UNGDC_DOI = "doi:10.7910/DVN/0TJX8Y"
-UNGDC_METADATA = ["iso3", "country", "region", "session", "year"]
+UNGDC_METADATA = ["iso3", "country", "short_name", "region", "session", "year"]
 _ARCHIVE_SUFFIXES = (".tgz", ".tar.gz", ".tar", ".tar.bz2", ".tar.xz")
 _SESSION_FOLDER = re.compile(r"Session (\d{1,2}) - (\d{4})")
 _SPEECH_FILE = re.compile(r"([A-Z]{2,3})_(\d{1,2})_(\d{4})\.txt")
@@ -912,6 +912,7 @@ def _load_ungdc(path: Path, kind: str, *, encoding, years=None, countries=None, 
         "text": _arrow_text([r[1] for r in rows]),
         "iso3": pd.array(iso3s, dtype="str"),
         "country": pd.array(table["name"].reindex(iso3s).tolist(), dtype="str"),
+        "short_name": pd.array(table["short_name"].reindex(iso3s).tolist(), dtype="str"),
         "region": pd.array(table["region"].reindex(iso3s).tolist(), dtype="str"),
         "session": np.array([r[3] for r in rows], dtype=np.int64),
         "year": np.array([r[4] for r in rows], dtype=np.int64),
@@ -1060,7 +1061,8 @@ def load_documents(path, *, format="auto", text_column="text", id_column="", met
         suffix. With "ungdc" every ``.txt`` file is a speech: ``doc_id`` is
         the file stem (``PRK_77_2022``), ``source`` the path inside the
         archive or folder, and the metadata columns are ``iso3``,
-        ``country`` (UN name from :mod:`stancebook.countries`), ``region``
+        ``country`` (UN name from :mod:`stancebook.countries`), ``short_name``
+        (for figure labels), ``region``
         (UN M49 region), ``session`` and ``year`` (int). A file whose name
         is outside the layout, whose ``Session NN - YYYY`` folder disagrees
         with its name, or whose code is not in the country table is a
@@ -1553,3 +1555,43 @@ def short_unit_labels(unit_ids) -> dict[str, str]:
         return {u: u.rsplit(":", 1)[1] for u in ids}
     return {u: u for u in ids}
 
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def add_paragraph_numbers(units: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Add ``paragraph``: the 1-based paragraph of its document each unit starts in.
+
+    Paragraphs are separated by blank lines in the original text, so sentence
+    units of one article can be grouped by paragraph (e.g. topic prevalence
+    through the article).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        From :func:`split_units` (needs ``doc_id`` and ``orig_start``).
+    documents : pandas.DataFrame
+        The documents the units came from (``doc_id``, ``text``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``units`` with an int ``paragraph`` column.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["d"], "text": ["Title\\n\\nOne. Two.\\n\\nThree."]})
+    >>> units = pd.DataFrame({"doc_id": ["d"] * 4, "orig_start": [0, 7, 12, 18]})
+    >>> add_paragraph_numbers(units, docs)["paragraph"].tolist()
+    [1, 2, 2, 3]
+    """
+    for frame, name, needed in ((units, "units", ("doc_id", "orig_start")), (documents, "documents", ("doc_id", "text"))):
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            raise CorpusError(f"{name} lack the column(s) {missing}; build them with load_documents/split_units.")
+    breaks = {str(doc): np.array([m.end() for m in _BLANK_LINE.finditer(str(text))], dtype=np.int64)
+              for doc, text in zip(documents["doc_id"], documents["text"])}
+    paragraph = [int(np.searchsorted(breaks.get(str(doc), np.zeros(0, dtype=np.int64)), start, side="right")) + 1
+                 for doc, start in zip(units["doc_id"], units["orig_start"])]
+    return units.assign(paragraph=np.asarray(paragraph, dtype=np.int64))

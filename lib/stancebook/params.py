@@ -44,7 +44,7 @@ PARAMETERS: tuple[Param, ...] = (
     Param("run", str, "seeds", "run name: artefacts go to runs/<run>/, figures to figures/<run>/", check=_run_name),
     # corpus
     Param("corpus_path", str, "seeds", "folder or table file of the corpus (relative paths: working directory, then repository root)"),
-    Param("corpus_format", str, "auto", "how to read corpus_path", choices=("auto", "folder", "csv", "tsv", "jsonl", "parquet")),
+    Param("corpus_format", str, "auto", "how to read corpus_path", choices=("auto", "folder", "csv", "tsv", "jsonl", "parquet", "ungdc")),
     Param("text_column", str, "text", "column holding the text (table corpora)"),
     Param("id_column", str, "", "column holding document ids (table corpora); empty = row numbers"),
     Param("metadata_file", str, "", "metadata table beside a folder corpus; empty = metadata.csv if present"),
@@ -54,6 +54,7 @@ PARAMETERS: tuple[Param, ...] = (
     Param("year_min", int, 0, "keep documents from this year on; 0 = no lower bound", minimum=0),
     Param("year_max", int, 0, "keep documents up to this year; 0 = no upper bound", minimum=0),
     Param("actors", list, [], "keep only documents whose holder_column is one of these; empty = all", item_kind=str),
+    Param("countries", list, [], "UN General Debate corpus: keep only these ISO3 country codes; empty = all", item_kind=str),
     Param("on_problem", str, "stop", "empty or undecodable documents: stop the run, or skip them and report", choices=("stop", "skip")),
     # tokenise
     Param("stopwords_extra", list, [], "additional stopwords (lower case)", item_kind=str),
@@ -62,6 +63,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("actor_dictionary_extend", str, "", "YAML actor dictionary whose targets add to the shipped ones"),
     Param("min_df", int, 1, "drop terms found in fewer units", minimum=1),
     Param("max_df", float, 1.0, "drop terms found in a larger share of units", minimum=0.0, maximum=1.0),
+    Param("keep_tokens", bool, True, "keep the table of every token (needed for collocations and window coherence; "
+          "several GB on a large corpus)"),
     Param("collocation_min_count", int, 2, "minimum count of a bigram to be proposed as a collocation", minimum=1),
     Param("collocations_as_terms", bool, False, "merge the top collocations into multiword terms of the DTM"),
     Param("keyness_target", str, "", "keyness figure: units mentioning this target against the rest; empty = the most mentioned target"),
@@ -70,12 +73,48 @@ PARAMETERS: tuple[Param, ...] = (
     Param("topic_models", list, ["lda", "nmf"], "topic model families compared", item_kind=str, item_choices=("lda", "nmf")),
     Param("k_grid", list, [], "numbers of topics compared; empty = sized to the corpus", item_kind=int),
     Param("n_topics", int, 0, "force this number of topics; 0 = choose by model selection", minimum=0),
+    Param("topic_seeds", int, 3, "fits per model and k with different seeds, for stability", minimum=1),
+    Param("topic_min_stability", float, 0.8, "mean matched cosine across seeds a fit needs to count as stable",
+          minimum=0.0, maximum=1.0),
+    Param("topic_coherence", str, "document", "NPMI reference: co-occurrence in the same unit, or in sliding windows",
+          choices=("document", "window")),
+    Param("topic_window", int, 10, "sliding window length for topic_coherence 'window'", minimum=2),
+    Param("topic_holdout", float, 0.2, "share of units held out for LDA perplexity", minimum=0.0, maximum=0.9),
+    Param("lda_alpha", float, 0.1, "LDA document-topic prior", minimum=0.0),
+    Param("lda_eta", float, 0.01, "LDA topic-word prior", minimum=0.0),
+    Param("relevance_lambda", float, 0.6, "weight of probability against distinctiveness in topic labels (LDAvis)",
+          minimum=0.0, maximum=1.0),
+    Param("prevalence_by", list, ["year"], "metadata columns to show topic prevalence by; absent ones are skipped",
+          item_kind=str),
     Param("n_top_words", int, 10, "top words per topic for coherence and labels", minimum=2, maximum=50),
     # stance
     Param("stance_context", str, "sentence", "context scored for polarity toward a target", choices=("sentence", "window")),
     Param("stance_window", int, 10, "words either side of a mention when stance_context is 'window'", minimum=1),
-    Param("cluster_algorithms", list, ["kmeans", "agglomerative"], "clustering algorithms compared", item_kind=str,
-          item_choices=("kmeans", "agglomerative")),
+    Param("reported_speech", bool, True, "attribute sentences reporting an actor's words or acts (Kim vowed ...) to that actor"),
+    Param("reporting_verbs", list, [], "verbs that report words or acts; empty = the shipped list", item_kind=str),
+    Param("reporting_verb_window", int, 6, "words allowed between a reported actor and its verb", minimum=1),
+    Param("lexicon_neutral", list, ["security", "united", "interests", "interest", "defence", "defense"],
+          "lexicon words that name a policy domain rather than evaluate; scored neutral", item_kind=str),
+    Param("stance_groups", bool, True, "also report stances toward target groups (the West = US, NATO, EU, ...)"),
+    Param("scaling_positive", list, [], "seed words of the positive stance pole (a trailing * matches any ending); empty = shipped",
+          item_kind=str),
+    Param("scaling_negative", list, [], "seed words of the negative stance pole; empty = shipped", item_kind=str),
+    Param("scaling_window", int, 5, "co-occurrence window of the corpus word vectors, in content words", minimum=1),
+    Param("scaling_dimensions", int, 200, "dimensions of the corpus word vectors (truncated SVD of PPMI)", minimum=2),
+    Param("scaling_min_count", int, 5, "words seen fewer times get no vector", minimum=1),
+    Param("scaling_min_tokens", int, 5000, "below this many content tokens, scaling falls back as scaling_fallback says",
+          minimum=0),
+    Param("scaling_fallback", str, "seeds", "too little text for word vectors: score seed words only, or give no score",
+          choices=("seeds", "nan")),
+    Param("cluster_source", str, "lexicon", "polarity source of the main clustering", choices=("lexicon", "scaling")),
+    Param("cluster_algorithms", list, ["kmeans", "agglomerative", "gmm", "hdbscan"], "clustering algorithms compared",
+          item_kind=str, item_choices=("kmeans", "agglomerative", "gmm", "hdbscan")),
+    Param("cluster_resamples", int, 20, "bootstrap resamples for the stability of each k", minimum=2),
+    Param("cluster_min_stability", float, 0.6, "mean ARI across resamples a k needs to count as stable",
+          minimum=0.0, maximum=1.0),
+    Param("hdbscan_min_cluster_size", int, 0, "HDBSCAN's smallest cluster; 0 = max(3, n/20)", minimum=0),
+    Param("region_column", str, "region", "metadata column grouping holders in figures (colours, row groups); ignored when absent"),
+    Param("label_column", str, "", "metadata column with known groups of holders, to validate the clusters"),
     Param("n_clusters", int, 0, "force this number of clusters; 0 = choose by silhouette", minimum=0),
     Param("n_boot", int, 1000, "bootstrap resamples for confidence intervals", minimum=100),
     # shared
@@ -200,6 +239,9 @@ def validate(values: dict[str, Any], *, source: str = "") -> dict[str, Any]:
     if result["actors"] and not result["holder_column"]:
         raise ParameterError(f"parameter 'actors'{suffix}: filtering by actors needs 'holder_column', "
                              "the metadata column that names them.")
+    if result["topic_coherence"] == "window" and not result["keep_tokens"]:
+        raise ParameterError(f"parameter 'topic_coherence'{suffix}: 'window' coherence needs the token table; "
+                             "set keep_tokens: true or topic_coherence: document.")
     if any(k < 2 for k in result["k_grid"]):
         raise ParameterError(f"parameter 'k_grid'{suffix}: every number of topics must be at least 2.")
     if not result["topic_models"]:

@@ -53,6 +53,7 @@ from collections.abc import Iterable, Sequence
 
 import matplotlib
 import matplotlib.colors as mcolors
+import matplotlib.lines
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch, Rectangle
@@ -2001,10 +2002,13 @@ def plot_profile_heatmap(ax, matrix: pd.DataFrame, *, target_labels=None, cluste
     if cluster is not None:
         cl = pd.Series(cluster)
         cl.index = cl.index.astype(str)
-        keys = [cl.get(r, np.inf) for r in row_names]
-        order = sorted(range(len(row_names)), key=lambda i: (keys[i], i))
+        keys = [cl.get(r, None) for r in row_names]
+        known = [k is not None and not (isinstance(k, float) and np.isnan(k)) for k in keys]
+        # Rows without a group go last; groups may be cluster numbers or names (regions).
+        order = sorted(range(len(row_names)), key=lambda i: (not known[i], str(type(keys[i])),
+                                                             keys[i] if known[i] else 0, i))
         m = m.iloc[order]
-        row_names = [f"[{keys[i]}] {display.get(row_names[i], row_names[i])}" if np.isfinite(keys[i])
+        row_names = [f"[{keys[i]}] {display.get(row_names[i], row_names[i])}" if known[i]
                      else display.get(row_names[i], row_names[i]) for i in order]
         sorted_keys = [keys[i] for i in order]
     values = m.to_numpy(dtype=float) if m.size else np.zeros((0, 0))
@@ -2050,8 +2054,8 @@ def plot_profile_heatmap(ax, matrix: pd.DataFrame, *, target_labels=None, cluste
     return ax
 
 
-def plot_stance_map(ax, coords, labels, names=None):
-    """Scatter the 2-D stance map coloured by cluster.
+def plot_stance_map(ax, coords, labels, names=None, *, groups=None, notable=()):
+    """Scatter the 2-D stance map coloured by cluster (or by group, with clusters as markers).
 
     Parameters
     ----------
@@ -2062,8 +2066,13 @@ def plot_stance_map(ax, coords, labels, names=None):
         Cluster of each point.
     names : sequence of str, optional
         Point names. All are written when there are at most 40 points;
-        otherwise, per cluster, the points farthest from the map's centre
-        (the most distinct stances), 40 in all.
+        otherwise the ``notable`` ones and, per cluster, the points farthest
+        from the map's centre (the most distinct stances), 40 in all.
+    groups : array-like of shape (n,), optional
+        A category of each point (a region): colours then show the group and
+        marker shapes the cluster.
+    notable : sequence of str
+        Names always written when present (e.g. the permanent members).
 
     Returns
     -------
@@ -2074,6 +2083,7 @@ def plot_stance_map(ax, coords, labels, names=None):
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> ax = plot_stance_map(ax, np.array([[0.0, 0.0], [1.0, 1.0]]), [1, 2], names=["a", "b"])
+    >>> ax = plot_stance_map(ax, np.array([[0.0, 0.0], [1.0, 1.0]]), [1, 2], groups=["Asia", "Europe"])
     """
     coords = np.asarray(coords, dtype=float).reshape(-1, 2)
     labels = np.asarray(list(labels))
@@ -2081,10 +2091,30 @@ def plot_stance_map(ax, coords, labels, names=None):
         raise ParameterError(f"`labels` has {len(labels)} entries for {len(coords)} points; pass one per point.")
     clusters = sorted(pd.unique(labels).tolist())
     colours = matplotlib.colormaps["tab10"]
-    for i, c in enumerate(clusters):
-        sel = labels == c
-        ax.scatter(coords[sel, 0], coords[sel, 1], s=36, color=colours(i % 10), label=f"cluster {c}",
-                   edgecolor="white", linewidth=0.5)
+    if groups is None:
+        for i, c in enumerate(clusters):
+            sel = labels == c
+            ax.scatter(coords[sel, 0], coords[sel, 1], s=36, color=colours(i % 10), label=f"cluster {c}",
+                       edgecolor="white", linewidth=0.5)
+    else:
+        groups = np.asarray([str(g) if pd.notna(g) else "unknown" for g in groups])
+        if len(groups) != len(coords):
+            raise ParameterError(f"`groups` has {len(groups)} entries for {len(coords)} points; pass one per point.")
+        markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
+        group_names = sorted(pd.unique(groups).tolist())
+        for gi, g in enumerate(group_names):
+            for ci, c in enumerate(clusters):
+                sel = (groups == g) & (labels == c)
+                if sel.any():
+                    ax.scatter(coords[sel, 0], coords[sel, 1], s=34, color=colours(gi % 10),
+                               marker=markers[ci % len(markers)], edgecolor="white", linewidth=0.5)
+        group_handles = [Patch(color=colours(gi % 10), label=g) for gi, g in enumerate(group_names)]
+        cluster_handles = [matplotlib.lines.Line2D([], [], marker=markers[ci % len(markers)], linestyle="",
+                                                   color="#555555", label=f"cluster {c}")
+                           for ci, c in enumerate(clusters)]
+        first = ax.legend(handles=group_handles, fontsize=7, loc="upper left", title="group", title_fontsize=8)
+        ax.add_artist(first)
+        ax.legend(handles=cluster_handles, fontsize=7, loc="lower left", title="cluster", title_fontsize=8)
     if names is not None:
         names = [str(x) for x in names]
         if len(names) != len(coords):
@@ -2092,20 +2122,22 @@ def plot_stance_map(ax, coords, labels, names=None):
         if len(coords) <= _MAX_NAMED_POINTS:
             shown = list(range(len(coords)))
         else:
+            wanted = set(notable)
+            shown = [i for i, name in enumerate(names) if name in wanted]
             spread = np.linalg.norm(coords - coords.mean(axis=0), axis=1)
-            quota = max(1, _MAX_NAMED_POINTS // max(1, len(clusters)))
-            shown = []
+            quota = max(1, (_MAX_NAMED_POINTS - len(shown)) // max(1, len(clusters)))
             for c in clusters:
-                members = np.flatnonzero(labels == c)
+                members = [m for m in np.flatnonzero(labels == c) if m not in shown]
+                members = np.asarray(members, dtype=int)
                 shown += members[np.argsort(-spread[members], kind="stable")][:quota].tolist()
-            shown = sorted(shown)
+            shown = sorted(set(shown))
         for i in shown:
             ax.annotate(names[i], coords[i], xytext=(3, 3), textcoords="offset points", fontsize=7)
     ax.set_xlabel("PC1")
     ax.set_ylabel("PC2")
     ax.axhline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
     ax.axvline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
-    if clusters:
+    if clusters and groups is None:
         ax.legend(title="cluster", fontsize=8, loc="best")
     return ax
 
