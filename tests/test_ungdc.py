@@ -46,3 +46,16 @@ def test_session_2022_profiles_cover_every_speaking_state(session_2022):
     assert profiles["holder"].nunique() >= 190
     mentions = pd.read_csv(run_dir / "tables" / "mention_counts.csv")
     assert {"russia", "ukraine", "united_states", "china", "un"} <= set(mentions["target"])
+
+
+@needs_corpus
+def test_session_2022_figures_and_report_show_topics_stances_and_quotes(session_2022):
+    run_dir, figures = session_2022
+    ids = {entry["id"] for entry in json.loads((figures / "index.json").read_text())}
+    assert {"02-model-selection", "02-topic-terms", "02-topic-map", "02-topic-prevalence-region",
+            "03-holder-map", "03-source-comparison", "03-profiles-by-region"} <= ids
+    report = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert "The quotes behind each stance cluster" in report and "Pearson r" in report
+    clusters = pd.read_csv(run_dir / "tables" / "stance_clusters.csv")
+    assert {"kmeans", "agglomerative", "gmm", "hdbscan"} <= set(clusters["algorithm"])
+    assert clusters["holder"].nunique() >= 190
