@@ -1196,25 +1196,36 @@ def load_documents(path, *, format="auto", text_column="text", id_column="", met
 # Units
 # --------------------------------------------------------------------------
 
+def strip_spans(text: str, spans) -> list[tuple[int, int]]:
+    """Shrink spans to exclude surrounding whitespace; drop spans that are only whitespace.
+
+    Examples
+    --------
+    >>> strip_spans(" ab  \\n ", [(0, 8), (5, 8)])
+    [(1, 3)]
+    """
+    out = []
+    for a, b in spans:
+        piece = text[a:b]
+        stripped = piece.strip()
+        if stripped:
+            a += len(piece) - len(piece.lstrip())
+            out.append((a, a + len(stripped)))
+    return out
+
+
 def _unit_spans(normalised: str, unit: str) -> list[tuple[int, int]]:
-    if unit == "document":
-        spans = [(0, len(normalised))]
-    elif unit == "paragraph":
+    if unit == "paragraph":
         from stancebook.tokenise import split_paragraphs
 
         spans = split_paragraphs(normalised)
-    else:
+    elif unit == "sentence":
         from stancebook.tokenise import split_sentences
 
         spans = [(int(a), int(b)) for a, b in split_sentences(normalised)]
-    trimmed = []
-    for start, end in spans:
-        piece = normalised[start:end]
-        stripped = piece.strip()
-        if stripped:
-            start += len(piece) - len(piece.lstrip())
-            trimmed.append((start, start + len(stripped)))
-    return trimmed
+    else:
+        spans = [(0, len(normalised))]
+    return strip_spans(normalised, spans)
 
 
 def _document_units(doc_id: str, text, unit: str, line_paragraphs: bool) -> list[tuple]:

@@ -521,6 +521,39 @@ def holder_aliases(units: pd.DataFrame, *, holder_column: str = "",
             for row in rows.itertuples(index=False, name=None)}
 
 
+def holder_attribute(units: pd.DataFrame, *, holder_column: str, column: str,
+                     required: bool = False) -> pd.Series | None:
+    """One metadata value per holder (its region, its known bloc), or None when unavailable.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The units, with ``holder_column`` and ``column``.
+    holder_column, column : str
+        The speaker column and the attribute column; either empty or absent
+        gives None.
+    required : bool
+        Raise instead, naming the column (for a ``label_column`` the user asked for).
+
+    Returns
+    -------
+    pandas.Series or None
+        Indexed by holder; the first unit of each holder gives its value.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"iso3": ["RUS", "RUS", "FRA"], "region": ["Europe", "Europe", "Europe"]})
+    >>> holder_attribute(units, holder_column="iso3", column="region").to_dict()
+    {'RUS': 'Europe', 'FRA': 'Europe'}
+    """
+    if required:
+        _require_columns(units, [holder_column, column], "units")
+    if not holder_column or not column or column not in units.columns:
+        return None
+    _require_columns(units, [holder_column], "units")
+    return units.drop_duplicates(holder_column).set_index(holder_column)[column]
+
+
 def match_holder_targets(names: dict, dictionary) -> dict[str, str]:
     """Map speakers to the targets they are, by their names (for ``holder_targets``).
 

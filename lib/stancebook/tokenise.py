@@ -75,6 +75,7 @@ import scipy.sparse as sp
 import yaml
 
 from stancebook.artefacts import atomic_write
+from stancebook.corpus import strip_spans
 from stancebook.errors import CorpusError, ParameterError
 from stancebook.stats import log_likelihood_g2
 
@@ -161,14 +162,8 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
-    out = []
-    for a, b in spans:
-        piece = text[a:b]
-        stripped = piece.strip()
-        if stripped:
-            a += len(piece) - len(piece.lstrip())
-            out.append((a, a + len(stripped)))
-    return out
+    return strip_spans(text, spans)
+
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
