@@ -23,6 +23,7 @@ from stancebook.tokenise import (  # noqa: E402
     find_mentions,
     fold_case,
     keyness,
+    keyness_group,
     load_actor_dictionary,
     load_dtm,
     load_stopwords,
@@ -408,6 +409,19 @@ def test_keyness_refuses_a_mask_selecting_everything():
     dtm = build_dtm(tokenise_units(units_of(*TINY)), ["u1", "u2", "u3", "u4"])
     with pytest.raises(ParameterError, match="mask"):
         keyness(dtm, [True, True, True, True])
+
+
+def test_keyness_group_skips_a_target_every_unit_mentions():
+    # Every unit names the UN, so the UN contrasts nothing; Russia, next most mentioned, splits them.
+    mentions = pd.DataFrame({"unit_id": pd.array(["u1", "u2", "u3", "u1"], dtype="string"),
+                             "target": ["un", "un", "un", "russia"]})
+    counts = pd.DataFrame({"target": ["un", "russia"]})
+    target, mask = keyness_group(["u1", "u2", "u3"], mentions, counts)
+    assert target == "russia"
+    assert mask.tolist() == [True, False, False]
+    assert keyness_group(["u1", "u2", "u3"], mentions, counts, target="un")[0] == ""
+    target, mask = keyness_group(["u1", "u2", "u3"], mentions, counts, target="china")
+    assert target == "" and not mask.any()
 
 
 # --------------------------------------------------------------------------

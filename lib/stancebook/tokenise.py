@@ -1856,10 +1856,12 @@ def keyness_group(unit_ids, mentions: pd.DataFrame, counts: pd.DataFrame, *, tar
     >>> keyness_group(["a", "b"], m, c)
     ('russia', array([ True, False]))
     """
-    unit_ids = np.asarray(unit_ids, dtype=str)
+    unit_ids = pd.Index([str(u) for u in unit_ids])
+    # One set of units per target; np.isin on pandas' string arrays (object dtype) is quadratic.
+    units_of = {str(t): set(map(str, ids)) for t, ids in mentions.groupby("target", sort=False)["unit_id"]}
     candidates = [target] if target else [str(t) for t in counts["target"]]
     for candidate in candidates:
-        mask = np.isin(unit_ids, mentions.loc[mentions["target"] == candidate, "unit_id"].astype(str).to_numpy())
+        mask = unit_ids.isin(units_of.get(candidate, set()))
         if mask.any() and not mask.all():
             return candidate, mask
     return "", np.zeros(len(unit_ids), dtype=bool)
