@@ -125,6 +125,19 @@ def test_stability_drops_when_k_splits_planted_topics(planted_grid_fit):
     assert table["stability"].between(0, 1).all()
 
 
+@pytest.mark.parametrize("sample", [0.8, 1.0])
+def test_nmf_stability_peaks_at_the_planted_k_with_subsamples_or_random_starts(planted, sample):
+    # 0.8: refits on 80% subsamples from the deterministic nndsvda start (Greene et al. 2014);
+    # 1.0: refits on every unit from random starts.
+    dtm, terms, unit_ids, _ = planted
+    selection = TopicModelSelection(k_grid=[2, 3, 4, 5], models=("nmf",), stability_sample=sample).fit(
+        dtm, terms, unit_ids)
+    stability = selection.table_.set_index("k")["stability"]
+    assert stability.idxmax() == N_PLANTED
+    assert stability[N_PLANTED] >= 0.99
+    assert stability.drop(N_PLANTED).max() < stability[N_PLANTED] - 0.02
+
+
 def test_planted_topics_are_more_coherent_and_diverse_at_the_planted_k(planted_grid_fit):
     table = planted_grid_fit.table_.set_index(["model", "k"])
     for model in ("lda", "nmf"):
@@ -379,6 +392,8 @@ def test_forced_model_and_k_are_respected(small_corpus):
         ({"max_iter": 0}, "max_iter"),
         ({"n_jobs": 0}, "n_jobs"),
         ({"n_seeds": 0}, "n_seeds"),
+        ({"stability_sample": 0}, "stability_sample"),
+        ({"stability_sample": 1.2}, "stability_sample"),
         ({"min_stability": 1.5}, "min_stability"),
         ({"coherence": "c_v"}, "coherence"),
         ({"coherence": "window"}, "coherence"),  # window coherence without tokens

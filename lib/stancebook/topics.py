@@ -9,8 +9,9 @@ What is measured for every (model, k)
 -------------------------------------
 Every (model, k) pair of the grid is fitted ``n_seeds`` times (seeds
 ``random_state``, ``random_state + 1``, ...), in parallel with joblib on the
-one shared matrix. The fit with seed ``random_state`` is the one kept and
-scored; the others measure stability. The table records
+one shared matrix. The fit with seed ``random_state`` on all units is the
+one kept and scored; the others, each on its own random subsample of
+``stability_sample`` of the units, measure stability. The table records
 
 * **mean NPMI coherence** of the top ``n_top_words`` words of each topic
   (gensim's ``c_npmi``, see :func:`npmi_coherence`), with co-occurrence
@@ -20,13 +21,19 @@ scored; the others measure stability. The table records
   window, the reference of Röder, Both and Hinneburg 2015);
 * **topic diversity**: the share of distinct words among all top words
   (Dieng, Ruiz and Blei 2020, see :func:`topic_diversity`);
-* **stability**: the topics of every pair of seeds are matched one to one
+* **stability**: the topics of every pair of fits are matched one to one
   (Hungarian matching on the cosine similarity of the topic-word
   distributions) and the matched similarities are averaged (see
-  :func:`topic_stability`). 1 means every seed finds the same topics;
-  topics that exist only by chance of the start do not come back. NMF's
-  usual ``nndsvda`` start is deterministic, so its other seeds start from
-  random factors (``init="random"``): otherwise NMF would score a trivial 1;
+  :func:`topic_stability`). 1 means every refit finds the same topics;
+  topics that exist only by chance of the start or of the sample do not
+  come back. The refits draw 80% of the units by default
+  (``stability_sample``), as in the stability analysis of Greene,
+  O'Callaghan and Cunningham (2014, "How many topics?"): LDA changes its
+  seed and its sample; NMF keeps its deterministic ``nndsvda`` start and
+  changes its sample, which converges in a fraction of the iterations a
+  random start needs. With ``stability_sample=1`` the refits use every
+  unit, and NMF then starts from random factors (``init="random"``),
+  since the same data and start would score a trivial 1;
 * for LDA, the **held-out perplexity**: the model is fitted again on a
   seeded ``1 - holdout`` share of the units and its perplexity measured on
   the units held out (lower is better). It is reported, not used by the
@@ -37,9 +44,9 @@ scored; the others measure stability. The table records
 How the model and k are chosen
 ------------------------------
 1. Fits whose stability is below ``min_stability`` are set aside: their
-   topics depend on the seed. (With ``n_seeds=1`` stability is unknown and
-   every fit is kept; if no fit is stable enough, all are kept and the
-   reason says so.)
+   topics depend on the seed or the sample. (With ``n_seeds=1`` stability
+   is unknown and every fit is kept; if no fit is stable enough, all are
+   kept and the reason says so.)
 2. Among the kept fits, every fit whose mean NPMI is within one standard
    error of the best mean NPMI (the spread of the best fit's per-topic NPMI
    over the square root of its number of topics) counts as "as coherent as
@@ -75,6 +82,7 @@ why it is not the default even on large corpora.
 
 from __future__ import annotations
 
+import textwrap
 import time
 import warnings
 from dataclasses import dataclass
@@ -617,7 +625,7 @@ def _make_estimator(model_name, k, seed, settings: _Settings, *, random_init: bo
     )
 
 
-def _fit_one(model_name, k, seed_index, role, seed, data, settings: _Settings) -> _Fit:
+def _fit_one(model_name, k, seed_index, role, seed, data, settings: _Settings, *, rows=None) -> _Fit:
     # One BLAS thread per fit: results must not depend on how many fits run
     # side by side (n_jobs), and the parallelism is across fits anyway.
     # Convergence warnings are caught here (they would be lost in joblib
@@ -627,7 +635,10 @@ def _fit_one(model_name, k, seed_index, role, seed, data, settings: _Settings) -
     result = _Fit(model_name=model_name, k=k, seed_index=seed_index, role=role)
     with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        estimator = _make_estimator(model_name, k, seed, settings, random_init=seed_index > 0)
+        # A refit on all units needs another start to be informative; a refit on a sample does not.
+        estimator = _make_estimator(model_name, k, seed, settings, random_init=seed_index > 0 and rows is None)
+        if rows is not None:
+            counts, tfidf = counts[rows], tfidf[rows]
         if role == "heldout":
             estimator.fit(counts[train])
             result.perplexity = float(estimator.perplexity(counts[test]))
@@ -698,6 +709,9 @@ class TopicModelSelection:
         "auto" = choose among ``models``; "lda" or "nmf" fixes the family.
     n_seeds : int, default 3
         Fits per (model, k) for the stability score; 1 = no stability.
+    stability_sample : float, default 0.8
+        Share of the units each stability refit draws (without replacement,
+        seeded); 1 = every unit, with a random start for NMF.
     min_stability : float, default 0.8
         Fits less stable than this are set aside by the rule (0 = keep all).
     coherence : {"document", "window"}, default "document"
@@ -769,6 +783,7 @@ class TopicModelSelection:
         n_topics: int = 0,
         model: str = "auto",
         n_seeds: int = 3,
+        stability_sample: float = 0.8,
         min_stability: float = 0.8,
         coherence: str = "document",
         window_size: int = 10,
@@ -786,6 +801,7 @@ class TopicModelSelection:
         self.n_topics = n_topics
         self.model = model
         self.n_seeds = n_seeds
+        self.stability_sample = stability_sample
         self.min_stability = min_stability
         self.coherence = coherence
         self.window_size = window_size
@@ -829,6 +845,11 @@ class TopicModelSelection:
         if not _is_int(self.n_seeds) or self.n_seeds < 1:
             raise ParameterError(
                 f"n_seeds: expected an integer >= 1 (fits per k; 1 = no stability score), got {self.n_seeds!r}."
+            )
+        if not _is_number(self.stability_sample) or not 0 < self.stability_sample <= 1:
+            raise ParameterError(
+                f"stability_sample: expected a share in (0, 1] of the units each stability refit "
+                f"draws (1 = all units), got {self.stability_sample!r}."
             )
         if not _is_number(self.min_stability) or not 0 <= self.min_stability <= 1:
             raise ParameterError(
@@ -915,6 +936,16 @@ class TopicModelSelection:
         remap[used_terms] = np.arange(used_terms.size)
         return WindowReference(remap[ref.ids], ref.offsets, ref.window_size, int(used_terms.size))
 
+    def _stability_rows(self, n_units: int, k: int, seed_index: int, role: str) -> np.ndarray | None:
+        """The units of a stability refit: None (all) for the other fits or a sample of 1."""
+        if role != "seed" or self.stability_sample >= 1:
+            return None
+        # The same permutation for every k and family of a seed, so refits are comparable across the grid;
+        # never fewer units than a k-topic fit needs.
+        permutation = np.random.default_rng(self.random_state + seed_index).permutation(n_units)
+        size = min(n_units, max(int(round(self.stability_sample * n_units)), k + 1))
+        return np.sort(permutation[:size])
+
     # -- fit ----------------------------------------------------------------
     def fit(self, dtm, terms, unit_ids=None, *, tokens=None) -> "TopicModelSelection":
         """Fit every model, k and seed, score them and keep the chosen fit.
@@ -992,7 +1023,8 @@ class TopicModelSelection:
         order = sorted(range(len(jobs)), key=lambda i: (-jobs[i][1], jobs[i][0] != "lda", i))
         data = (fit_counts, fit_tfidf, reference, train, test)
         results = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_one)(*jobs[i][:3], jobs[i][3], self.random_state + jobs[i][2], data, settings)
+            delayed(_fit_one)(*jobs[i][:3], jobs[i][3], self.random_state + jobs[i][2], data, settings,
+                              rows=self._stability_rows(n_units, jobs[i][1], jobs[i][2], jobs[i][3]))
             for i in order
         )
         fits = [None] * len(jobs)
@@ -1148,13 +1180,13 @@ def _select(table: pd.DataFrame, *, n_top: int, min_stability: float, coherence:
         stable = np.ones(len(table), dtype=bool)
         pool_note = (
             f" No fit reached the stability bar of {min_stability:.2f} (the best was "
-            f"{np.nanmax(stability):.3f}), so all fits were compared: the topics depend on the seed, "
-            "read them with care."
+            f"{np.nanmax(stability):.3f}), so all fits were compared: the topics depend on the seed and "
+            "the sample, read them with care."
         )
     elif not stable.all():
         pool_note = (
             f" {int((~stable).sum())} of {len(table)} fits were set aside as unstable (mean matched "
-            f"topic similarity across seeds below {min_stability:.2f})."
+            f"topic similarity across refits below {min_stability:.2f})."
         )
     pool = table[stable]
     best = int(pool["npmi"].idxmax())  # first maximum: stable
@@ -1743,7 +1775,7 @@ def topic_map(topic_word, unit_topic=None) -> pd.DataFrame:
 # --------------------------------------------------------------------------
 _SELECTION_PANELS = (
     ("npmi", "mean NPMI coherence (top words)"),
-    ("stability", "stability (matched cosine across seeds)"),
+    ("stability", "stability (matched cosine across refits)"),
     ("heldout_perplexity", "held-out perplexity (LDA)"),
     ("diversity", "topic diversity"),
 )
@@ -1921,7 +1953,8 @@ def plot_prevalence(axes, table: pd.DataFrame, *, labels=None, topics=None, max_
                         fmt="o", color=colour, capsize=2, label=name)
             ax.set_xticks(range(len(categories)), labels=[str(c) for c in categories], rotation=90)
         if not single:
-            ax.set_title(name, fontsize="medium", loc="left")
+            # Panels are about three inches wide: long labels wrap instead of running into the next title.
+            ax.set_title(textwrap.fill(name, 32), fontsize="medium", loc="left")
         ax.set_xlabel(group)
         ax.set_ylabel("mean topic share")
         ax.set_ylim(bottom=0)
