@@ -12,6 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from stancebook.errors import DataTooSmallWarning, ParameterError  # noqa: E402
+from stancebook import scaling  # noqa: E402
 from stancebook.scaling import LatentScaling, plot_word_polarity  # noqa: E402
 
 POSITIVE = ["support", "cooperation", "friendship", "partnership", "welcome"]
@@ -70,6 +71,15 @@ def test_same_random_state_gives_identical_vectors_and_scores():
     assert first.note_ == second.note_
 
 
+def test_chunks_and_worker_processes_change_nothing(fitted, monkeypatch):
+    monkeypatch.setattr(scaling, "_ANALYZE_CHUNK", 100)  # 9 chunks of the 900 sentences
+    texts = corpus_sentences()
+    chunked = LatentScaling(n_jobs=2).fit(texts)
+    pd.testing.assert_series_equal(fitted.polarity_, chunked.polarity_)
+    assert (chunked.n_tokens_, chunked.center_, chunked.scale_) == (fitted.n_tokens_, fitted.center_, fitted.scale_)
+    np.testing.assert_array_equal(fitted.score(texts), chunked.score(texts))
+
+
 def test_polarity_matches_a_dense_ppmi_svd_oracle():
     texts = ["aa bb cc", "aa bb dd", "cc dd ee", "ee aa bb", "bb cc ee", "dd ee aa"] * 3
     model = LatentScaling(positive=["aa"], negative=["ee"], min_seeds=1, min_count=1, min_tokens=0, window=2,
@@ -126,6 +136,7 @@ def test_seed_patterns_with_a_star_match_every_continuation():
     ({"positive": ["support", "threat"]}, "both"),
     ({"fallback": "zero"}, "fallback"),
     ({"window": 0}, "window"),
+    ({"n_jobs": 0}, "n_jobs"),
     ({"positive": ["sup*port"]}, "positive"),
 ])
 def test_bad_parameters_are_refused_with_their_name(kwargs, name):

@@ -29,11 +29,14 @@ from __future__ import annotations
 import re
 import warnings
 from collections import Counter
+from dataclasses import dataclass
+from itertools import chain
 from collections.abc import Iterable, Sequence
 
 import matplotlib
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from threadpoolctl import threadpool_limits
@@ -66,6 +69,41 @@ _DECIMALS = 6
 _CDS_ALPHA = 0.75
 # Leave-one-seed-out separation below this is reported as a warning.
 _MIN_SEED_AUC = 0.7
+# Texts analysed per chunk (and per hand-over to a worker process).
+_ANALYZE_CHUNK = 50_000
+
+
+def _analyze_chunk(texts: list, stop: frozenset[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Codes of the kept words of some texts into the chunk's own distinct words, the words, words per text."""
+    found = [_WORD.findall(t) if isinstance(t, str) else [] for t in texts]
+    lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+    if not lengths.sum():
+        return np.zeros(0, dtype=np.int64), [], lengths
+    # Words never contain a newline, so one join, lower() and split treat every word alike,
+    # and the per-word checks below run once per distinct word.
+    flat = "\n".join(chain.from_iterable(found)).lower().replace("’", "'").split("\n")
+    del found
+    codes, distinct = pd.factorize(np.array(flat, dtype=object))
+    del flat
+    content = np.fromiter((len(w) > 1 and w not in stop for w in distinct), dtype=bool, count=len(distinct))
+    kept = content[codes]
+    text_of = np.repeat(np.arange(len(lengths)), lengths)
+    renumber = np.cumsum(content) - 1
+    return (renumber[codes[kept]].astype(np.int64), np.asarray(distinct, dtype=object)[content].tolist(),
+            np.bincount(text_of[kept], minlength=len(lengths)).astype(np.int64))
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Analysed texts: ``codes`` (every kept token, text after text) index ``words``; ``lengths`` per text."""
+
+    codes: np.ndarray
+    words: np.ndarray
+    lengths: np.ndarray
+
+    def text_of(self) -> np.ndarray:
+        """The text each token belongs to."""
+        return np.repeat(np.arange(len(self.lengths)), self.lengths)
 
 
 def _check_int(value, name: str, minimum: int) -> int:
@@ -124,6 +162,9 @@ class LatentScaling:
         placeholder for masked target names (``entity``) is always ignored.
     random_state : int, default 0
         Seed of the randomised SVD.
+    n_jobs : int, default 1
+        Processes reading the texts' words (-1: every core); the result does
+        not depend on it.
 
     Attributes
     ----------
@@ -167,7 +208,8 @@ class LatentScaling:
     """
 
     def __init__(self, *, positive=DEFAULT_POSITIVE, negative=DEFAULT_NEGATIVE, window=5, n_components=200,
-                 min_count=5, min_tokens=5000, min_seeds=2, fallback="seeds", stopwords=None, random_state=0):
+                 min_count=5, min_tokens=5000, min_seeds=2, fallback="seeds", stopwords=None, random_state=0,
+                 n_jobs=1):
         self.positive = positive
         self.negative = negative
         self.window = window
@@ -178,6 +220,7 @@ class LatentScaling:
         self.fallback = fallback
         self.stopwords = stopwords
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     # -- helpers -------------------------------------------------------------
 
@@ -191,11 +234,29 @@ class LatentScaling:
             stop = frozenset(str(w) for w in self.stopwords)
         return frozenset(w.lower() for w in stop) | {"entity"}
 
-    def _analyze(self, text, stop: frozenset[str]) -> list[str]:
-        if not isinstance(text, str):
-            return []
-        words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
-        return [w for w in words if len(w) > 1 and w not in stop]
+    def _analyze(self, texts, stop: frozenset[str]) -> _Words:
+        """The content words of every text, as codes into one array of distinct words.
+
+        Lower case, typographic apostrophes made plain, one-letter words and
+        stopwords dropped. Texts are analysed in chunks (in worker processes
+        with ``n_jobs``), each handing back integer codes and its distinct
+        words only, so memory stays near that of the codes.
+        """
+        texts = texts.tolist() if isinstance(texts, pd.Series) else list(texts)
+        chunks = (texts[a:a + _ANALYZE_CHUNK] for a in range(0, len(texts), _ANALYZE_CHUNK))
+        if self.n_jobs != 1 and len(texts) > _ANALYZE_CHUNK:
+            parts = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+                delayed(_analyze_chunk)(chunk, stop) for chunk in chunks)
+        else:
+            parts = (_analyze_chunk(chunk, stop) for chunk in chunks)
+        index: dict[str, int] = {}
+        codes, lengths = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        for chunk_codes, words, chunk_lengths in parts:
+            to_global = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64,
+                                    count=len(words))
+            codes.append(to_global[chunk_codes])
+            lengths.append(chunk_lengths)
+        return _Words(np.concatenate(codes), np.array(list(index), dtype=object), np.concatenate(lengths))
 
     # -- fit -----------------------------------------------------------------
 
@@ -228,12 +289,15 @@ class LatentScaling:
         min_seeds = _check_int(self.min_seeds, "min_seeds", 1)
         if self.fallback not in FALLBACKS:
             raise ParameterError(f"`fallback` must be one of {list(FALLBACKS)}, got {self.fallback!r}.")
+        if isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, (int, np.integer)) or self.n_jobs == 0:
+            raise ParameterError(f"`n_jobs` must be a non-zero integer (-1 = every core), got {self.n_jobs!r}.")
         if isinstance(texts, str):
             raise ParameterError("`texts` must be a list of texts (e.g. sentences['text']), not one string.")
         stop = self._stop()
         self.seed_patterns_ = (positive, negative)
-        docs = [self._analyze(t, stop) for t in texts]
-        counts = Counter(w for doc in docs for w in doc)
+        docs = self._analyze(texts, stop)
+        frequency = np.bincount(docs.codes, minlength=len(docs.words))
+        counts = Counter({w: int(c) for w, c in zip(docs.words.tolist(), frequency.tolist()) if c})
         self.n_tokens_ = int(sum(counts.values()))
         vocabulary = np.array(sorted(w for w, c in counts.items() if c >= min_count), dtype=object)
         seeds = {"positive": _match_seeds(positive, vocabulary), "negative": _match_seeds(negative, vocabulary)}
@@ -280,14 +344,17 @@ class LatentScaling:
                       f"Seed words found: {len(pos)} positive, {len(neg)} negative.")
         warnings.warn(self.note_, DataTooSmallWarning, stacklevel=3)
 
-    def _fit_vectors(self, docs, vocabulary, counts, seeds, window: int, n_components: int) -> None:
+    def _fit_vectors(self, docs: _Words, vocabulary, counts, seeds, window: int, n_components: int) -> None:
         self.fallback_ = False
         index = {w: i for i, w in enumerate(vocabulary.tolist())}
         n_words = len(vocabulary)
-        ids = [np.fromiter((index[w] for w in doc if w in index), dtype=np.int64) for doc in docs]
-        lengths = np.array([len(a) for a in ids], dtype=np.int64)
-        tokens = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
-        doc_of = np.repeat(np.arange(len(ids)), lengths)
+        # Tokens as vocabulary indices, in text order; words below min_count are dropped.
+        index_of_word = np.fromiter((index.get(w, -1) for w in docs.words.tolist()), dtype=np.int64,
+                                    count=len(docs.words))
+        all_tokens = index_of_word[docs.codes]
+        known = all_tokens >= 0
+        tokens = all_tokens[known]
+        doc_of = docs.text_of()[known]
         cooc = sparse.csr_matrix((n_words, n_words), dtype=np.float64)
         for d in range(1, window + 1):
             same = doc_of[:-d] == doc_of[d:]
@@ -303,7 +370,10 @@ class LatentScaling:
         with np.errstate(divide="ignore"):
             pmi = (np.log(cooc.data) - np.log(rows[cooc.row]) - np.log(cols[cooc.col] / cols.sum()))
         keep = pmi > 0
-        ppmi = sparse.csr_matrix((pmi[keep], (cooc.row[keep], cooc.col[keep])), shape=(n_words, n_words))
+        # Single precision halves the memory traffic of the SVD's sparse products, its main cost on
+        # large corpora; the polarities are rounded to 6 decimals and ranks do not change.
+        ppmi = sparse.csr_matrix((pmi[keep].astype(np.float32), (cooc.row[keep], cooc.col[keep])),
+                                 shape=(n_words, n_words))
         k = min(n_components, n_words - 1)
         svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=5, random_state=self.random_state)
         # One BLAS thread: the randomised SVD's many small products were 5-10x slower with
@@ -366,24 +436,27 @@ class LatentScaling:
         if not hasattr(self, "polarity_"):
             raise ParameterError("This LatentScaling is not fitted yet: call .fit(texts) first.")
 
-    def _raw_scores(self, docs: list[list[str]]) -> np.ndarray:
+    def _raw_scores(self, docs: _Words) -> np.ndarray:
         lookup = self.polarity_.to_dict()
-        out = np.full(len(docs), np.nan)
+        n_texts = len(docs.lengths)
         if self.fallback_ and self.fallback == "nan":
-            return out
+            return np.full(n_texts, np.nan)
         if self.fallback_:
             # seed presence: any word matching a seed pattern counts, seen in the fitted corpus or not
             positive, negative = self.seed_patterns_
-            unseen = {w for doc in docs for w in doc} - set(lookup)
+            unseen = set(docs.words[np.unique(docs.codes)].tolist()) - set(lookup)
             lookup.update({w: 1.0 for w in _match_seeds(positive, unseen)})
             lookup.update({w: -1.0 for w in _match_seeds(negative, unseen)})
-        for i, doc in enumerate(docs):
-            values = [lookup[w] for w in doc if w in lookup]
-            if not values:
-                continue
-            # fallback: +1/-1 per seed token, so the mean is (pos - neg) / (pos + neg)
-            out[i] = sum(values) / len(values)
-        return out
+        word_value = np.fromiter((lookup.get(w, np.nan) for w in docs.words.tolist()), dtype=np.float64,
+                                 count=len(docs.words))
+        values = word_value[docs.codes]
+        scored = ~np.isnan(values)
+        text_of = docs.text_of()[scored]
+        # fallback: +1/-1 per seed token, so the mean is (pos - neg) / (pos + neg)
+        total = np.bincount(text_of, weights=values[scored], minlength=n_texts)
+        number = np.bincount(text_of, minlength=n_texts)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(number > 0, total / np.maximum(number, 1), np.nan)
 
     def score(self, texts) -> np.ndarray:
         """Score texts on the seed dimension.
@@ -416,7 +489,7 @@ class LatentScaling:
         if isinstance(texts, str):
             raise ParameterError("`texts` must be a list of texts, not one string.")
         stop = self._stop()
-        raw = self._raw_scores([self._analyze(t, stop) for t in texts])
+        raw = self._raw_scores(self._analyze(texts, stop))
         return np.round((raw - self.center_) / self.scale_, _DECIMALS)
 
     def word_table(self, *, n: int = 20) -> pd.DataFrame:
