@@ -370,6 +370,15 @@ def test_validation_scores_ari_nmi_and_purity_against_known_labels():
     assert table.loc["hdbscan", "n_clusters"] == 3 and table.loc["hdbscan", "ari"] < 1
 
 
+def test_parallel_lexicon_scoring_gives_the_same_triples(blocs, monkeypatch):
+    units, sentences, mentions, triples, _ = blocs
+    monkeypatch.setattr(stance, "_MIN_PARALLEL_CONTEXTS", 1)  # the blocs have a few dozen contexts
+    parallel = stance.stance_triples(units, sentences, mentions, holder_column="actor", n_jobs=2)
+    pd.testing.assert_frame_equal(triples, parallel)
+    with pytest.raises(ParameterError, match="`n_jobs`"):
+        stance.stance_triples(units, sentences, mentions, holder_column="actor", n_jobs=0)
+
+
 def test_same_inputs_give_identical_tables(blocs):
     units, sentences, mentions, triples, profiles = blocs
     before = [frame.copy() for frame in (units, sentences, mentions)]
@@ -382,7 +391,7 @@ def test_same_inputs_give_identical_tables(blocs):
         profiles, stance.stance_profiles(again, units, targets=TARGETS, holder_column="actor", n_boot=200))
     X, _, holders = stance.profile_features(profiles)
     first = stance.StanceClustering(n_resamples=5).fit(X, holders)
-    second = stance.StanceClustering(n_resamples=5).fit(X, holders)
+    second = stance.StanceClustering(n_resamples=5, n_jobs=2).fit(X, holders)  # workers change nothing
     for attribute in ("scores_", "labels_", "distance_"):
         pd.testing.assert_frame_equal(getattr(first, attribute), getattr(second, attribute))
     assert first.reason_ == second.reason_

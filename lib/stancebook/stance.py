@@ -47,6 +47,7 @@ Choices that matter for reading the numbers:
 from __future__ import annotations
 
 import bisect
+import os
 import re
 import warnings
 from collections.abc import Iterable, Sequence
@@ -57,6 +58,7 @@ import matplotlib.lines
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch, Rectangle
+from joblib import Parallel, delayed
 from scipy import sparse
 from scipy.stats import pearsonr, spearmanr
 from sklearn.cluster import HDBSCAN, AgglomerativeClustering, KMeans
@@ -461,11 +463,18 @@ def attribute_sentences(
         m = m.sort_values(["unit_id", "sentence", "start", "end"], kind="stable")
         starts = sentences["start"].to_numpy(dtype=np.int64)
         ends = sentences["end"].to_numpy(dtype=np.int64)
-        for (u, k), group in m.groupby(["unit_id", "sentence"], sort=False):
-            i = row_of.get((u, int(k)))
-            if i is None or u not in unit_text:
-                continue
-            spans = list(zip(group["start"].tolist(), group["end"].tolist(), group["target"].tolist()))
+        # Plain lists and group boundaries: a pandas groupby loop costs minutes at 10^5 sentences.
+        m_unit, m_sentence = m["unit_id"].tolist(), m["sentence"].astype(np.int64).tolist()
+        m_spans = list(zip(m["start"].astype(np.int64).tolist(), m["end"].astype(np.int64).tolist(),
+                           m["target"].tolist()))
+        bounds = [j for j in range(1, len(m_unit))
+                  if m_unit[j] != m_unit[j - 1] or m_sentence[j] != m_sentence[j - 1]]
+        for a, b in zip([0] + bounds, bounds + [len(m_unit)]):
+            u, k = m_unit[a], m_sentence[a]
+            i = row_of.get((u, k))
+            spans = m_spans[a:b]
+            if i is None or u not in unit_text or len({target for _, _, target in spans}) < 2:
+                continue  # with one target, nobody for a reported actor to hold a stance toward
             found = _reported_subject(unit_text[u][starts[i]:ends[i]], int(starts[i]), spans, verbs,
                                       subject_words, verb_window)
             if found is None:
@@ -604,6 +613,15 @@ def _lexicon_analyzer(neutral):
     return analyzer
 
 
+def _lexicon_scores(texts: list[str], neutral) -> list[float]:
+    analyzer = _lexicon_analyzer(neutral)
+    return [round(float(analyzer.polarity_scores(t)["compound"]), _DECIMALS) for t in texts]
+
+
+# Below this many distinct contexts, starting worker processes costs more than it saves.
+_MIN_PARALLEL_CONTEXTS = 5000
+
+
 def stance_triples(
     units: pd.DataFrame,
     sentences: pd.DataFrame,
@@ -618,6 +636,7 @@ def stance_triples(
     reporting_verbs=REPORTING_VERBS,
     verb_window: int = 6,
     holder_targets: dict | None = None,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Score the polarity toward each target in each sentence that mentions it, and who holds it.
 
@@ -647,6 +666,9 @@ def stance_triples(
         words such as "security"); ``[]`` keeps the lexicon as shipped.
     reported, reporting_verbs, verb_window, holder_targets
         Attribution of reported words and acts; see :func:`attribute_sentences`.
+    n_jobs : int, default 1
+        Processes scoring the contexts with VADER (-1: every core); the
+        scores do not depend on it.
 
     Returns
     -------
@@ -700,7 +722,9 @@ def stance_triples(
     if len(set(unit_ids)) != len(unit_ids):
         dup = pd.Series(unit_ids)[pd.Series(unit_ids).duplicated()].iloc[0]
         raise CorpusError(f"The units table has duplicate unit_id values (e.g. {dup!r}); unit ids must be unique.")
-    analyzer = _lexicon_analyzer(lexicon_neutral)
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
+        raise ParameterError(f"`n_jobs` must be a non-zero integer (-1 = every core), got {n_jobs!r}.")
+    _lexicon_analyzer(lexicon_neutral)  # validates the word list before any work
     resolve_holders(units, holder_column=holder_column)  # validates the column before any work
     if len(mentions) == 0:
         return _empty_triples()
@@ -791,7 +815,16 @@ def stance_triples(
 
     # Score each distinct masked context once (in sentence mode every target of a sentence shares one).
     distinct = list(dict.fromkeys(masked))
-    lexicon_of = {t: round(float(analyzer.polarity_scores(t)["compound"]), _DECIMALS) for t in distinct}
+    neutral = tuple(lexicon_neutral)
+    if n_jobs != 1 and len(distinct) >= _MIN_PARALLEL_CONTEXTS:
+        # VADER is pure Python: one process per core, a few chunks each so none waits long on the last.
+        n_chunks = 4 * (os.cpu_count() or 1)
+        bounds = np.linspace(0, len(distinct), n_chunks + 1).astype(int)
+        parts = Parallel(n_jobs=n_jobs)(delayed(_lexicon_scores)(distinct[a:b], neutral)
+                                        for a, b in zip(bounds[:-1], bounds[1:]))
+        lexicon_of = dict(zip(distinct, (score for part in parts for score in part)))
+    else:
+        lexicon_of = dict(zip(distinct, _lexicon_scores(distinct, neutral)))
     if scaling is not None:
         scaling_of = dict(zip(distinct, np.asarray(scaling.score(distinct), dtype=float).tolist()))
     else:
@@ -1358,6 +1391,13 @@ def _silhouette(X: np.ndarray, labels: np.ndarray, random_state: int) -> float:
                  _DECIMALS)
 
 
+def _fit_algorithm_single_threaded(clustering, algorithm, X, grid, n_clusters, sample):
+    # Hundreds of small fits: one thread each is ~15x faster than OpenMP/BLAS thread
+    # start-up and spinning on small matrices (and identical in result).
+    with threadpool_limits(limits=1):
+        return clustering._fit_algorithm(algorithm, X, grid, n_clusters, sample)
+
+
 class StanceClustering:
     """Cluster units or holders by their stance features; choose k by silhouette and stability.
 
@@ -1384,6 +1424,9 @@ class StanceClustering:
         HDBSCAN's smallest cluster; 0 = ``max(3, round(n / 20))``.
     random_state : int, default 0
         Seed of every random choice (k-means, GMM, resamples, silhouette sample).
+    n_jobs : int, default 1
+        Algorithms fitted side by side in worker processes (-1: every
+        core); the results do not depend on it.
 
     Attributes
     ----------
@@ -1426,7 +1469,7 @@ class StanceClustering:
     """
 
     def __init__(self, *, algorithms=CLUSTER_ALGORITHMS, n_clusters=0, k_grid=None, n_resamples=20, n_seeds=3,
-                 min_stability=0.6, min_cluster_size=0, random_state=0):
+                 min_stability=0.6, min_cluster_size=0, random_state=0, n_jobs=1):
         self.algorithms = algorithms
         self.n_clusters = n_clusters
         self.k_grid = k_grid
@@ -1435,6 +1478,7 @@ class StanceClustering:
         self.min_stability = min_stability
         self.min_cluster_size = min_cluster_size
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     def _validated(self) -> tuple[list[str], int, list[int] | None]:
         algorithms = [self.algorithms] if isinstance(self.algorithms, str) else list(self.algorithms)
@@ -1453,6 +1497,8 @@ class StanceClustering:
         _positive_int(self.n_resamples, "n_resamples", 0)
         _positive_int(self.n_seeds, "n_seeds", 0)
         _positive_int(self.min_cluster_size, "min_cluster_size", 0)
+        if isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, (int, np.integer)) or self.n_jobs == 0:
+            raise ParameterError(f"`n_jobs` must be a non-zero integer (-1 = every core), got {self.n_jobs!r}.")
         if isinstance(self.min_stability, bool) or not isinstance(self.min_stability, (int, float)) \
                 or not 0 <= self.min_stability <= 1:
             raise ParameterError(f"`min_stability` must be a number in [0, 1], got {self.min_stability!r}.")
@@ -1540,11 +1586,10 @@ class StanceClustering:
             sample = (np.arange(n) if n <= _STABILITY_SAMPLE
                       else np.sort(rng.choice(n, _STABILITY_SAMPLE, replace=False)))
             reasons = []
-            for algorithm in algorithms:
-                # Hundreds of small fits: one thread each is ~15x faster than OpenMP/BLAS thread
-                # start-up and spinning on small matrices (and identical in result).
-                with threadpool_limits(limits=1):
-                    rows, labels, why = self._fit_algorithm(algorithm, X, grid, n_clusters, sample)
+            fitted = Parallel(n_jobs=1 if len(algorithms) == 1 else self.n_jobs)(
+                delayed(_fit_algorithm_single_threaded)(self, algorithm, X, grid, n_clusters, sample)
+                for algorithm in algorithms)
+            for algorithm, (rows, labels, why) in zip(algorithms, fitted):
                 score_rows += rows
                 self.k_[algorithm] = next(r["k"] for r in rows if r["selected"])
                 label_cols[algorithm] = _canonical_labels(labels)
