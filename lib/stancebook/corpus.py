@@ -29,6 +29,7 @@ import pandas as pd
 
 from stancebook.artefacts import file_sha256
 from stancebook.errors import CorpusError, ParameterError
+from stancebook.workers import n_workers
 
 __all__ = [
     "PROBLEM_KINDS",
@@ -1304,7 +1305,7 @@ def split_units(documents, *, unit="document", line_paragraphs=None, n_jobs=1) -
         raise _missing_column(missing[0], "documents", "The documents table", list(documents.columns))
     if line_paragraphs is None:
         line_paragraphs = bool(documents.attrs.get("line_paragraphs", False))
-    n_jobs = _check_n_jobs(n_jobs)
+    n_jobs = n_workers(n_jobs)
     metadata_columns = [c for c in documents.columns if c not in DOCUMENT_COLUMNS]
     doc_ids = [str(d) for d in documents["doc_id"]]
     text_column = documents["text"]
@@ -1339,14 +1340,6 @@ def split_units(documents, *, unit="document", line_paragraphs=None, n_jobs=1) -
     units = pd.concat([units, metadata], axis=1)
     units.attrs = {}
     return units
-
-
-def _check_n_jobs(n_jobs) -> int:
-    import os
-
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
-        raise ParameterError(f"n_jobs={n_jobs!r}: expected a positive number of processes, or -1 for one per CPU.")
-    return (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
 
 
 # --------------------------------------------------------------------------

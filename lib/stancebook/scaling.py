@@ -29,9 +29,9 @@ from __future__ import annotations
 import re
 import warnings
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from collections.abc import Iterable, Sequence
 
 import matplotlib
 import numpy as np
@@ -42,6 +42,7 @@ from sklearn.decomposition import TruncatedSVD
 from threadpoolctl import threadpool_limits
 
 from stancebook.errors import DataTooSmallWarning, ParameterError
+from stancebook.workers import n_workers
 
 __all__ = [
     "DEFAULT_POSITIVE",
@@ -244,8 +245,9 @@ class LatentScaling:
         """
         texts = texts.tolist() if isinstance(texts, pd.Series) else list(texts)
         chunks = (texts[a:a + _ANALYZE_CHUNK] for a in range(0, len(texts), _ANALYZE_CHUNK))
-        if self.n_jobs != 1 and len(texts) > _ANALYZE_CHUNK:
-            parts = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+        workers = n_workers(self.n_jobs)
+        if workers > 1 and len(texts) > _ANALYZE_CHUNK:
+            parts = Parallel(n_jobs=workers, return_as="generator")(
                 delayed(_analyze_chunk)(chunk, stop) for chunk in chunks)
         else:
             parts = (_analyze_chunk(chunk, stop) for chunk in chunks)
@@ -289,8 +291,6 @@ class LatentScaling:
         min_seeds = _check_int(self.min_seeds, "min_seeds", 1)
         if self.fallback not in FALLBACKS:
             raise ParameterError(f"`fallback` must be one of {list(FALLBACKS)}, got {self.fallback!r}.")
-        if isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, (int, np.integer)) or self.n_jobs == 0:
-            raise ParameterError(f"`n_jobs` must be a non-zero integer (-1 = every core), got {self.n_jobs!r}.")
         if isinstance(texts, str):
             raise ParameterError("`texts` must be a list of texts (e.g. sentences['text']), not one string.")
         stop = self._stop()

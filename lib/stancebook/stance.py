@@ -47,7 +47,6 @@ Choices that matter for reading the numbers:
 from __future__ import annotations
 
 import bisect
-import os
 import re
 import warnings
 from collections.abc import Iterable, Sequence
@@ -57,8 +56,8 @@ import matplotlib.colors as mcolors
 import matplotlib.lines
 import numpy as np
 import pandas as pd
-from matplotlib.patches import Patch, Rectangle
 from joblib import Parallel, delayed
+from matplotlib.patches import Patch, Rectangle
 from scipy import sparse
 from scipy.stats import pearsonr, spearmanr
 from sklearn.cluster import HDBSCAN, AgglomerativeClustering, KMeans
@@ -69,6 +68,7 @@ from threadpoolctl import threadpool_limits
 
 from stancebook.errors import CorpusError, DataTooSmallWarning, ParameterError
 from stancebook.stats import log_likelihood_g2
+from stancebook.workers import n_workers
 
 __all__ = [
     "CONTEXTS",
@@ -722,8 +722,7 @@ def stance_triples(
     if len(set(unit_ids)) != len(unit_ids):
         dup = pd.Series(unit_ids)[pd.Series(unit_ids).duplicated()].iloc[0]
         raise CorpusError(f"The units table has duplicate unit_id values (e.g. {dup!r}); unit ids must be unique.")
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
-        raise ParameterError(f"`n_jobs` must be a non-zero integer (-1 = every core), got {n_jobs!r}.")
+    workers = n_workers(n_jobs)
     _lexicon_analyzer(lexicon_neutral)  # validates the word list before any work
     resolve_holders(units, holder_column=holder_column)  # validates the column before any work
     if len(mentions) == 0:
@@ -816,11 +815,10 @@ def stance_triples(
     # Score each distinct masked context once (in sentence mode every target of a sentence shares one).
     distinct = list(dict.fromkeys(masked))
     neutral = tuple(lexicon_neutral)
-    if n_jobs != 1 and len(distinct) >= _MIN_PARALLEL_CONTEXTS:
-        # VADER is pure Python: one process per core, a few chunks each so none waits long on the last.
-        n_chunks = 4 * (os.cpu_count() or 1)
-        bounds = np.linspace(0, len(distinct), n_chunks + 1).astype(int)
-        parts = Parallel(n_jobs=n_jobs)(delayed(_lexicon_scores)(distinct[a:b], neutral)
+    if workers > 1 and len(distinct) >= _MIN_PARALLEL_CONTEXTS:
+        # VADER is pure Python: a few chunks per worker, so none waits long on the last one.
+        bounds = np.linspace(0, len(distinct), 4 * workers + 1).astype(int)
+        parts = Parallel(n_jobs=workers)(delayed(_lexicon_scores)(distinct[a:b], neutral)
                                         for a, b in zip(bounds[:-1], bounds[1:]))
         lexicon_of = dict(zip(distinct, (score for part in parts for score in part)))
     else:
@@ -1497,8 +1495,7 @@ class StanceClustering:
         _positive_int(self.n_resamples, "n_resamples", 0)
         _positive_int(self.n_seeds, "n_seeds", 0)
         _positive_int(self.min_cluster_size, "min_cluster_size", 0)
-        if isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, (int, np.integer)) or self.n_jobs == 0:
-            raise ParameterError(f"`n_jobs` must be a non-zero integer (-1 = every core), got {self.n_jobs!r}.")
+        n_workers(self.n_jobs)
         if isinstance(self.min_stability, bool) or not isinstance(self.min_stability, (int, float)) \
                 or not 0 <= self.min_stability <= 1:
             raise ParameterError(f"`min_stability` must be a number in [0, 1], got {self.min_stability!r}.")
@@ -1586,7 +1583,7 @@ class StanceClustering:
             sample = (np.arange(n) if n <= _STABILITY_SAMPLE
                       else np.sort(rng.choice(n, _STABILITY_SAMPLE, replace=False)))
             reasons = []
-            fitted = Parallel(n_jobs=1 if len(algorithms) == 1 else self.n_jobs)(
+            fitted = Parallel(n_jobs=min(n_workers(self.n_jobs), len(algorithms)))(
                 delayed(_fit_algorithm_single_threaded)(self, algorithm, X, grid, n_clusters, sample)
                 for algorithm in algorithms)
             for algorithm, (rows, labels, why) in zip(algorithms, fitted):

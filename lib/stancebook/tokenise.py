@@ -58,7 +58,6 @@ from __future__ import annotations
 import io
 import math
 import multiprocessing
-import os
 import re
 import zipfile
 from collections import deque
@@ -78,6 +77,7 @@ from stancebook.artefacts import atomic_write
 from stancebook.corpus import strip_spans
 from stancebook.errors import CorpusError, ParameterError
 from stancebook.stats import log_likelihood_g2
+from stancebook.workers import n_workers
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -1412,14 +1412,6 @@ def _chunks(units: pd.DataFrame, chunk_chars: int):
         yield start, len(units)
 
 
-def _n_workers(n_jobs) -> int:
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or n_jobs < -1:
-        raise ParameterError(f"n_jobs must be a positive integer or -1 (all cores), got {n_jobs!r}.")
-    if n_jobs == -1:
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return int(n_jobs)
-
-
 def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwords=None, mwes=(), n_jobs: int = 1,
                     keep_tokens: bool = True, min_df=1, max_df=1.0,
                     chunk_chars: int = _DEFAULT_CHUNK_CHARS) -> TokeniseResult:
@@ -1478,7 +1470,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     _unit_frame_check(units, ["unit_id", "text", "offset_breaks"])
     if not isinstance(dictionary, ActorDictionary):
         raise ParameterError("dictionary must be an ActorDictionary from load_actor_dictionary().")
-    workers = _n_workers(n_jobs)
+    workers = n_workers(n_jobs)
     chunk_chars = _positive_int(chunk_chars, "chunk_chars")
     ids = pd.Index([str(u) for u in units["unit_id"]])
     if ids.has_duplicates:

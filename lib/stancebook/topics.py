@@ -98,6 +98,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from threadpoolctl import threadpool_limits
 
 from stancebook.errors import DataTooSmallWarning, ParameterError, StancebookError
+from stancebook.workers import n_workers
 
 __all__ = [
     "default_k_grid",
@@ -832,10 +833,7 @@ class TopicModelSelection:
             )
         if not _is_int(self.random_state):
             raise ParameterError(f"random_state: expected an integer seed, got {self.random_state!r}.")
-        if not _is_int(self.n_jobs) or self.n_jobs == 0:
-            raise ParameterError(
-                f"n_jobs: expected a non-zero integer (-1 = all cores), got {self.n_jobs!r}."
-            )
+        n_workers(self.n_jobs)
         if self.max_iter is not None and (not _is_int(self.max_iter) or self.max_iter < 1):
             raise ParameterError(f"max_iter: expected None or an integer >= 1, got {self.max_iter!r}.")
         if not _is_int(self.n_topics) or self.n_topics < 0 or self.n_topics == 1:
@@ -1264,17 +1262,19 @@ def topic_terms(topic_word, terms, *, n: int = 10) -> pd.DataFrame:
     _check_topic_word(weights, terms)
     if n < 1:
         raise ParameterError(f"n: expected a positive number of terms per topic, got {n!r}.")
-    n = min(n, weights.shape[1])
-    top = _top_indices(weights, n)
-    k = weights.shape[0]
-    return pd.DataFrame(
-        {
-            "topic": np.repeat(np.arange(1, k + 1), n).astype(np.int64),
-            "rank": np.tile(np.arange(1, n + 1), k).astype(np.int64),
-            "term": terms[top].ravel().astype(object),
-            "weight": np.take_along_axis(weights, top, axis=1).ravel().round(_DECIMALS),
-        }
-    )
+    return _ranked_terms(weights, terms, _top_indices(weights, min(n, weights.shape[1])))
+
+
+def _ranked_terms(weights: np.ndarray, terms: np.ndarray, top: np.ndarray, **scores: np.ndarray) -> pd.DataFrame:
+    """One row per topic and rank for the term columns ``top`` (k x n): its weight and any further scores."""
+    k, n = top.shape
+    columns = {"weight": weights, **scores}
+    return pd.DataFrame({
+        "topic": np.repeat(np.arange(1, k + 1), n).astype(np.int64),
+        "rank": np.tile(np.arange(1, n + 1), k).astype(np.int64),
+        "term": terms[top].ravel().astype(object),
+        **{name: np.take_along_axis(values, top, axis=1).ravel().round(_DECIMALS) for name, values in columns.items()},
+    })
 
 
 def _relevance(weights: np.ndarray, term_frequency, lambda_: float) -> np.ndarray:
@@ -1333,18 +1333,7 @@ def distinctive_terms(topic_word, terms, term_frequency, *, n: int = 10, lambda_
     if n < 1:
         raise ParameterError(f"n: expected a positive number of terms per topic, got {n!r}.")
     score = _relevance(weights, term_frequency, lambda_)
-    n = min(n, weights.shape[1])
-    top = _top_indices(score, n)
-    k = weights.shape[0]
-    return pd.DataFrame(
-        {
-            "topic": np.repeat(np.arange(1, k + 1), n).astype(np.int64),
-            "rank": np.tile(np.arange(1, n + 1), k).astype(np.int64),
-            "term": terms[top].ravel().astype(object),
-            "weight": np.take_along_axis(weights, top, axis=1).ravel().round(_DECIMALS),
-            "relevance": np.take_along_axis(score, top, axis=1).ravel().round(_DECIMALS),
-        }
-    )
+    return _ranked_terms(weights, terms, _top_indices(score, min(n, weights.shape[1])), relevance=score)
 
 
 def topic_labels(topic_word, terms, *, n: int = 3, term_frequency=None, lambda_: float = 0.6) -> list[str]:
