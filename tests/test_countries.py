@@ -5,7 +5,7 @@ import tarfile
 import pandas as pd
 import pytest
 
-from stancebook.countries import add_country_columns, check_codes, country_name, load_countries
+from stancebook.resources.countries import add_country_columns, check_codes, country_name, load_countries
 from stancebook.errors import CorpusError, ParameterError
 from stancebook.paths import repo_root
 

@@ -7,15 +7,20 @@ leaves a half-written file, and the same data always gives the same bytes.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
-from .errors import StancebookError
+from .errors import ParameterError, StancebookError
 
 FLOAT_FORMAT = "%.6g"
 
@@ -129,3 +134,104 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             sha.update(block)
     return sha.hexdigest()
+
+
+# --------------------------------------------------------------------------
+# Document-term matrix
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Dtm:
+    """A document-term matrix.
+
+    Attributes
+    ----------
+    matrix : scipy.sparse.csr_matrix
+        int64 counts, one row per unit (in ``unit_ids`` order), one column per term.
+    terms : numpy.ndarray of str
+        Column labels, sorted alphabetically (by code point).
+    unit_ids : numpy.ndarray of str
+        Row labels.
+    """
+
+    matrix: sp.csr_matrix
+    terms: np.ndarray
+    unit_ids: np.ndarray
+
+
+_DTM_ARRAYS = ("data", "indices", "indptr", "shape", "terms", "unit_ids")
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def save_dtm(dtm: Dtm, path) -> Path:
+    """Write a DTM to one ``.npz`` file, byte-identical for identical input.
+
+    Parameters
+    ----------
+    dtm : Dtm
+    path : str or pathlib.Path
+        The file to write (conventionally ``*.npz``); written to a temporary
+        file first and then moved, so a failure leaves an older file intact.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Examples
+    --------
+    >>> save_dtm(dtm, tmp_path / "dtm.npz")  # doctest: +SKIP
+    """
+    if not isinstance(dtm, Dtm):
+        raise ParameterError(f"dtm must be a Dtm from build_dtm(), got {type(dtm).__name__}.")
+    path = Path(path)
+    matrix = sp.csr_matrix(dtm.matrix)
+    matrix.sort_indices()
+    arrays = {
+        "data": np.asarray(matrix.data, dtype=np.int64),
+        "indices": np.asarray(matrix.indices, dtype=np.int64),
+        "indptr": np.asarray(matrix.indptr, dtype=np.int64),
+        "shape": np.asarray(matrix.shape, dtype=np.int64),
+        "terms": np.asarray(dtm.terms, dtype=str),
+        "unit_ids": np.asarray(dtm.unit_ids, dtype=str),
+    }
+    # np.savez stamps the current time into the zip; fixed dates keep the bytes reproducible.
+    def write(temporary: Path) -> None:
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in _DTM_ARRAYS:
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, arrays[name], allow_pickle=False)
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, buffer.getvalue())
+
+    return atomic_write(path, write)
+
+
+def load_dtm(path) -> Dtm:
+    """Read a DTM written by :func:`save_dtm`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+
+    Returns
+    -------
+    Dtm
+
+    Examples
+    --------
+    >>> dtm = load_dtm(tmp_path / "dtm.npz")  # doctest: +SKIP
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"path={str(path)!r}: no such DTM file; run the tokenise stage first.")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in _DTM_ARRAYS}
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
+        raise ParameterError(f"{path} is not a DTM file written by save_dtm ({error}).") from None
+    matrix = sp.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]),
+                           shape=tuple(int(x) for x in arrays["shape"]), dtype=np.int64)
+    return Dtm(matrix=matrix, terms=arrays["terms"].astype(str), unit_ids=arrays["unit_ids"].astype(str))

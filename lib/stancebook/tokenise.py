@@ -55,15 +55,12 @@ it with ``tokens["term"].isna()``.
 
 from __future__ import annotations
 
-import io
 import math
 import multiprocessing
 import re
-import zipfile
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -71,15 +68,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
-import yaml
 
-from stancebook.artefacts import atomic_write
-from stancebook.corpus import strip_spans
+from stancebook.artefacts import Dtm, load_dtm, save_dtm  # noqa: F401  (load_dtm, save_dtm: public here too)
 from stancebook.errors import CorpusError, ParameterError
+from stancebook.resources.actors import MENTION_KINDS, ActorDictionary, load_actor_dictionary  # noqa: F401
+from stancebook.resources.stopwords import load_stopwords
 from stancebook.stats import log_likelihood_g2
+from stancebook.text.normalise import to_original
+from stancebook.text.segment import split_paragraphs, split_sentences  # noqa: F401
+from stancebook.text.tokens import (ABBREVIATIONS, NOT_BEFORE_WORD, NUMBER_ABBREVIATIONS, TOKEN_KINDS, TOKEN_PATTERN, WORD_CHAR, fold_case, tokenize)
 from stancebook.workers import n_workers
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
 
 SENTENCE_COLUMNS = ["unit_id", "sentence", "start", "end", "orig_start", "orig_end", "text"]
 TOKEN_COLUMNS = [
@@ -89,447 +87,6 @@ TOKEN_COLUMNS = [
 MENTION_COLUMNS = [
     "unit_id", "sentence", "start", "end", "orig_start", "orig_end", "surface", "target", "kind", "groups",
 ]
-MENTION_KINDS = ("name", "demonym", "capital", "leader", "metonym")
-_FORM_KEYS = {"names": "name", "demonyms": "demonym", "capitals": "capital", "leaders": "leader",
-              "metonyms": "metonym"}
-_TARGET_KEYS = {"label", *_FORM_KEYS}
-_TOP_KEYS = {"targets", "groups", "role_words", "ignore"}
-_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
-
-# A "word character" is a letter or a digit (not "_"): the lookarounds below treat
-# hyphens, apostrophes and punctuation as boundaries.
-_W = r"[^\W_]"
-_NOT_AFTER_W = rf"(?<!{_W})"
-_NOT_BEFORE_W = rf"(?!{_W})"
-_HYPHENS = "-\u2010\u2011"
-_APOSTROPHES = "'\u2019"
-
-# --------------------------------------------------------------------------
-# Sentences
-# --------------------------------------------------------------------------
-
-_TITLES = frozenset(
-    "Mr Mrs Ms Mssrs Messrs Mme Mlle Dr Prof St Gen Col Lt Sen Rep Gov Capt Cmdr Sgt Maj Adm Brig "
-    "Rev Hon Amb Pres Supt Insp Fr e.g i.e vs v cf viz approx ca al".split()
-)
-_BEFORE_NUMBER = frozenset(
-    "No Nos no nos Art Arts art arts Para Paras para paras p pp Vol vol Ch ch Sec Sect sec sect Fig fig "
-    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
-)
-_AMBIGUOUS = frozenset("Inc Ltd Co Corp Bros Jr Sr Esq".split())
-_SENTENCE_OPENERS = frozenset(
-    "The A An It Its We He She They I You This That These Those There Here In On At By For From "
-    "With As If When While Whereas Although Though Since After Before During Until But And Or So "
-    "Yet Nor However Meanwhile Moreover Furthermore Therefore Thus Hence Indeed Instead Still Also "
-    "Then Now Today Yesterday Tomorrow Our My Your His Her Their What Why How Who Where Which Such "
-    "Many Most Some All Both Each Every Several Few No Not None Nothing One Two Three Let Last "
-    "Finally First Second Third Nevertheless Nonetheless Overall".split()
-)
-_INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\Z|[A-Z]\Z")
-_ENUMERATOR = re.compile(r"\(?(?:\d{1,3}|[ivxlcIVXLC]{1,6}|[A-Za-z])\)?\Z")
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
-# Same matches as ``(?:\.{2,}|\u2026|[.!?]+)`` + closers, written so that every
-# alternative starts with a literal: the regex engine then skips ahead to the
-# next ".", "!", "?" or "\u2026" instead of trying the pattern at every position
-# (twice as fast on long speeches).
-_TERMINATOR = re.compile(r"(?:\.\.+|\u2026|\.[.!?]*|![.!?]*|\?[.!?]*)[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
-_NEXT_WORD = re.compile(r"\s+[\"'\u201c\u2018\u00ab(\[]*(\w*)")
-_OPENING = "\"'\u201c\u2018\u00ab([{"
-
-
-def _period_ends_sentence(prev: str, following: str) -> bool:
-    """Decide a full stop after the token ``prev`` (without the stop)."""
-    if prev in _TITLES:
-        return False
-    if prev in _BEFORE_NUMBER and following[:1].isdigit():
-        return False
-    if prev in _AMBIGUOUS or _INITIALISM.match(prev):
-        return following in _SENTENCE_OPENERS
-    return True
-
-
-def split_paragraphs(text: str) -> list[tuple[int, int]]:
-    """Paragraph spans (start, end) of ``text``, split at blank lines and stripped.
-
-    Examples
-    --------
-    >>> split_paragraphs("Title\\n\\n  First para.\\n\\nSecond.")
-    [(0, 5), (9, 20), (22, 29)]
-    """
-    spans = []
-    start = 0
-    for match in _PARAGRAPH_BREAK.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    return strip_spans(text, spans)
-
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Split a text into sentence spans.
-
-    Parameters
-    ----------
-    text : str
-        A normalised unit or document text; paragraphs are separated by a
-        blank line (``"\\n\\n"``), single newlines count as spaces.
-
-    Returns
-    -------
-    list of (int, int)
-        ``(start, end)`` character spans into ``text``, in order, without
-        surrounding whitespace. A sentence never crosses a paragraph break, so
-        a title line is its own sentence. See the module docstring for the
-        abbreviation rules (``U.S.`` + ``The`` is a boundary, ``U.S.`` +
-        ``Congress`` is not).
-
-    Examples
-    --------
-    >>> text = 'Title\\n\\nThe U.S. Senate met Mr. Kim. He said "no." Then he left.'
-    >>> [text[a:b] for a, b in split_sentences(text)]
-    ['Title', 'The U.S. Senate met Mr. Kim.', 'He said "no."', 'Then he left.']
-    """
-    if not isinstance(text, str):
-        raise ParameterError(f"text must be a str, got {type(text).__name__}.")
-    spans: list[tuple[int, int]] = []
-    for p_start, p_end in split_paragraphs(text):
-        start = p_start
-        for match in _TERMINATOR.finditer(text, p_start, p_end):
-            end = match.end()
-            nxt = _NEXT_WORD.match(text, end, p_end)
-            if nxt is None or nxt.end() == end:
-                continue
-            following = nxt.group(1)
-            if following[:1].islower():
-                continue
-            marks = match.group(0).rstrip("\"'\u201d\u2019\u00bb)]")
-            if marks == ".":
-                window = text[max(start, match.start() - 40):match.start()].rsplit(None, 1)
-                prev = window[-1].lstrip(_OPENING) if window else ""
-                if match.start() - len(prev) <= start and _ENUMERATOR.match(prev):
-                    continue
-                if not _period_ends_sentence(prev, following):
-                    continue
-            spans.append((start, end))
-            start = end + len(nxt.group(0)) - len(nxt.group(0).lstrip())
-        spans.append((start, p_end))
-    return spans
-
-
-# --------------------------------------------------------------------------
-# Tokens and norms
-# --------------------------------------------------------------------------
-
-_ABBREVIATIONS = ("Mr|Mrs|Ms|Messrs|Mme|Dr|Prof|St|Gen|Col|Lt|Sen|Rep|Gov|Capt|Sgt|Maj|Adm|Rev|Hon|Amb|"
-                  "Jr|Sr|vs|etc|cf|viz|approx|Inc|Ltd|Co|Corp|Bros")
-_NUMBER_ABBREVIATIONS = ("No|Nos|no|nos|Art|art|para|paras|pp|p|Vol|vol|"
-                         "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
-_TOKEN = re.compile(
-    rf"""
-    (?P<abbr>{_NOT_AFTER_W}(?:
-        (?:[^\W\d_]\.){{2,}}                           # U.S.  e.g.  U.S.A.
-      | (?:{_ABBREVIATIONS})\.                         # Mr.  etc.
-      | (?:{_NUMBER_ABBREVIATIONS})\.(?=\s*\d)         # No. 5  Jan. 12
-    ){_NOT_BEFORE_W})
-  | (?P<number>{_NOT_AFTER_W}\d+(?:[.,]\d+)*(?!{_W}|[{_HYPHENS}][^\W\d_]))
-  | (?P<clitic>[{_APOSTROPHES}][sS]{_NOT_BEFORE_W})
-  | (?P<word>{_W}+(?:(?:[{_HYPHENS}]|[{_APOSTROPHES}](?![sS]{_NOT_BEFORE_W})){_W}+)*)
-  | (?P<punct>\.{{2,}}|-{{2,}}|\S)
-    """,
-    re.VERBOSE,
-)
-_TOKEN_KIND = {"abbr": "word", "number": "number", "clitic": "word", "word": "word", "punct": "punct"}
-_ACRONYM = re.compile(r"(?:[^\W\d_]\.?){2,}\Z")
-
-
-def tokenize(text: str) -> list[tuple[int, int, str, str]]:
-    """Split a text into word, number and punctuation tokens with offsets.
-
-    Parameters
-    ----------
-    text : str
-        Any text (a unit's normalised text).
-
-    Returns
-    -------
-    list of (int, int, str, str)
-        ``(start, end, surface, kind)`` with ``text[start:end] == surface`` and
-        ``kind`` one of ``"word"``, ``"number"``, ``"punct"``. Hyphenated
-        compounds are one word; a possessive ``'s``/``’s`` is its own word
-        token; ``U.S.``, ``Mr.`` and ``No.`` (before a number) are one token;
-        ``3.5`` and ``1,000`` are one number.
-
-    Examples
-    --------
-    >>> [t[2] for t in tokenize("Moscow’s anti-imperialist U.S. 3.5%")]
-    ['Moscow', '’s', 'anti-imperialist', 'U.S.', '3.5', '%']
-    """
-    return [(m.start(), m.end(), m.group(), _TOKEN_KIND[m.lastgroup]) for m in _TOKEN.finditer(text)]
-
-
-def fold_case(surface: str) -> str:
-    """Fold a token's case, keeping acronyms.
-
-    Parameters
-    ----------
-    surface : str
-        A token as written.
-
-    Returns
-    -------
-    str
-        The surface unchanged when it is all capitals with at least two
-        letters (optionally dotted: ``US``, ``DPRK``, ``U.S.``), otherwise
-        lower-cased. Curly apostrophes become straight ones. An all-capital
-        headline word (``RUSSIA``) therefore also keeps its case.
-
-    Examples
-    --------
-    >>> [fold_case(s) for s in ["US", "us", "The", "U.S.", "I", "Moscow’s"]]
-    ['US', 'us', 'the', 'U.S.', 'i', "moscow's"]
-    """
-    surface = surface.replace("\u2019", "'")
-    if surface.isupper() and _ACRONYM.match(surface):
-        return surface
-    return surface.lower()
-
-
-def _read_word_list(path: Path) -> list[str]:
-    words = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
-        if word:
-            words.append(word.replace("\u2019", "'"))
-    return words
-
-
-def load_stopwords(*, extra: Iterable[str] = (), domain: bool = True) -> frozenset[str]:
-    """Load the stopword set: English, optionally domain furniture, plus extras.
-
-    Parameters
-    ----------
-    extra : iterable of str, default ()
-        More stopwords. They are compared with token norms exactly, so write
-        ordinary words in lower case (``"also"``) and acronyms as folded
-        (``"UN"`` would drop the acronym).
-    domain : bool, default True
-        Also load ``data/stopwords_domain.txt`` (speech furniture such as
-        ``excellency``, ``distinguished``, ``delegation``).
-
-    Returns
-    -------
-    frozenset of str
-        The stopwords. A token is a stopword when its norm, or its norm
-        without a final dot (``mr.`` → ``mr``), is in the set.
-
-    Examples
-    --------
-    >>> stop = load_stopwords(extra=["moreover"])
-    >>> "the" in stop, "us" in stop, "US" in stop, "security" in stop
-    (True, True, False, False)
-    """
-    if isinstance(extra, str):
-        raise ParameterError(f"extra must be a list of words, not the string {extra!r}; write extra=[{extra!r}].")
-    words = set(_read_word_list(DATA_DIR / "stopwords_en.txt"))
-    if domain:
-        words.update(_read_word_list(DATA_DIR / "stopwords_domain.txt"))
-    for word in extra:
-        if not isinstance(word, str) or not word.strip():
-            raise ParameterError(f"extra must hold non-empty strings; got {word!r}.")
-        words.add(word.strip().replace("\u2019", "'"))
-    return frozenset(words)
-
-
-# --------------------------------------------------------------------------
-# Actor dictionary
-# --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ActorDictionary:
-    """The targets a text can be about, with their surface forms.
-
-    Attributes
-    ----------
-    targets : dict of str to dict
-        ``{target_id: {"label": str, "names": tuple, "demonyms": tuple,
-        "capitals": tuple, "leaders": tuple, "metonyms": tuple}}`` in file order.
-    groups : dict of str to tuple of str
-        ``{group_id: (target_id, ...)}``, e.g. ``{"west": ("united_states", ...)}``.
-    role_words : tuple of str
-        Titles allowed between a demonym and a leader ("President").
-    ignore : tuple of str
-        Phrases that contain a form but are not about a target ("West Bank").
-    source : str
-        The file(s) it was read from, for messages.
-    paths : tuple of pathlib.Path
-        The files it was read from, for input hashes.
-    """
-
-    targets: dict
-    groups: dict
-    role_words: tuple = ()
-    ignore: tuple = ()
-    source: str = ""
-    paths: tuple = ()
-
-    @property
-    def labels(self) -> dict[str, str]:
-        """``{target_id: label}``."""
-        return {t: spec["label"] for t, spec in self.targets.items()}
-
-    def groups_of(self, target: str) -> tuple[str, ...]:
-        """The sorted group ids that contain ``target``."""
-        return tuple(sorted(g for g, members in self.groups.items() if target in members))
-
-    def forms(self) -> list[tuple[str, str, str]]:
-        """Every ``(surface, target, kind)`` as listed, in file order."""
-        return [(form, target, kind)
-                for target, spec in self.targets.items()
-                for key, kind in _FORM_KEYS.items()
-                for form in spec[key]]
-
-
-def _dictionary_error(where: str, message: str) -> ParameterError:
-    return ParameterError(f"Actor dictionary {where}: {message}")
-
-
-def _read_yaml(path, parameter: str) -> dict:
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"{parameter}={str(path)!r}: no such actor dictionary file. "
-                             "Give the path of a YAML file (see stancebook/data/actors.yaml for the schema).")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise _dictionary_error(str(path), f"is not valid UTF-8 YAML ({error}).") from None
-    if not isinstance(data, dict):
-        raise _dictionary_error(str(path), "must be a mapping with the key 'targets' (see the schema in "
-                                           "stancebook/data/actors.yaml).")
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        raise _dictionary_error(str(path), f"unknown top-level key(s) {unknown}; allowed: {sorted(_TOP_KEYS)}.")
-    return data
-
-
-def _string_list(value, where: str, key: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str) or not isinstance(value, list):
-        raise _dictionary_error(where, f"'{key}' must be a list of strings, e.g. [{value!r}].")
-    out = []
-    for item in value:
-        if not isinstance(item, str) or not item.strip():
-            raise _dictionary_error(where, f"'{key}' holds {item!r}; expected non-empty strings.")
-        out.append(item.strip())
-    return tuple(dict.fromkeys(out))
-
-
-def _parse_targets(data: dict, path: str, *, required: bool) -> dict:
-    raw = data.get("targets")
-    if raw is None:
-        if required:
-            raise _dictionary_error(path, "has no 'targets' mapping.")
-        return {}
-    if not isinstance(raw, dict):
-        raise _dictionary_error(path, "'targets' must be a mapping of target ids to their forms.")
-    targets = {}
-    for target, spec in raw.items():
-        where = f"{path}, target {target!r}"
-        if not isinstance(target, str) or not _ID.match(target):
-            raise _dictionary_error(where, "target ids are lower-case letters, digits and '_' (e.g. north_korea).")
-        if not isinstance(spec, dict):
-            raise _dictionary_error(where, "expected a mapping with at least 'names'.")
-        unknown = sorted(set(spec) - _TARGET_KEYS)
-        if unknown:
-            raise _dictionary_error(where, f"unknown key(s) {unknown}; allowed: {sorted(_TARGET_KEYS)}.")
-        label = spec.get("label", target)
-        if not isinstance(label, str) or not label.strip():
-            raise _dictionary_error(where, "'label' must be a non-empty string.")
-        entry = {"label": label.strip()}
-        for key in _FORM_KEYS:
-            entry[key] = _string_list(spec.get(key), where, key)
-        if not entry["names"]:
-            raise _dictionary_error(where, "has no 'names'; every target needs at least one name.")
-        targets[target] = entry
-    return targets
-
-
-def _parse_groups(data: dict, path: str) -> dict:
-    raw = data.get("groups") or {}
-    if not isinstance(raw, dict):
-        raise _dictionary_error(path, "'groups' must be a mapping of group ids to lists of target ids.")
-    groups = {}
-    for group, members in raw.items():
-        if not isinstance(group, str) or not _ID.match(group):
-            raise _dictionary_error(f"{path}, group {group!r}", "group ids are lower-case letters, digits and '_'.")
-        groups[group] = _string_list(members, f"{path}, group {group!r}", "members")
-    return groups
-
-
-def load_actor_dictionary(path=None, *, extend=None) -> ActorDictionary:
-    """Load the actor dictionary (the shipped one, another file, or an extension).
-
-    Parameters
-    ----------
-    path : str or pathlib.Path, optional
-        A YAML file with the schema documented at the top of
-        ``stancebook/data/actors.yaml``. ``None`` loads that shipped file.
-    extend : str or pathlib.Path, optional
-        A second YAML file: each of its targets replaces the target with the
-        same id (or adds a new one), its groups replace groups of the same id,
-        its ``role_words`` and ``ignore`` forms are added.
-
-    Returns
-    -------
-    ActorDictionary
-
-    Raises
-    ------
-    stancebook.errors.ParameterError
-        Missing file, invalid YAML, unknown keys, a target without names, a
-        group naming an unknown target, or one surface form listed for two
-        targets; the message names the file and the target.
-
-    Examples
-    --------
-    >>> actors = load_actor_dictionary()
-    >>> actors.labels["north_korea"], actors.groups["west"][:2]
-    ('North Korea', ('united_states', 'the_west'))
-    """
-    path = DATA_DIR / "actors.yaml" if path is None else Path(path)
-    data = _read_yaml(path, "path")
-    targets = _parse_targets(data, str(path), required=True)
-    groups = _parse_groups(data, str(path))
-    role_words = _string_list(data.get("role_words"), str(path), "role_words")
-    ignore = _string_list(data.get("ignore"), str(path), "ignore")
-    source = str(path)
-    paths = (path,)
-    if extend is not None:
-        extend = Path(extend)
-        more = _read_yaml(extend, "extend")
-        targets.update(_parse_targets(more, str(extend), required=False))
-        groups.update(_parse_groups(more, str(extend)))
-        role_words = tuple(dict.fromkeys(role_words + _string_list(more.get("role_words"), str(extend), "role_words")))
-        ignore = tuple(dict.fromkeys(ignore + _string_list(more.get("ignore"), str(extend), "ignore")))
-        source = f"{path} extended by {extend}"
-        paths = (path, extend)
-    for group, members in groups.items():
-        unknown = [m for m in members if m not in targets]
-        if unknown:
-            raise _dictionary_error(f"{source}, group {group!r}",
-                                    f"names unknown target(s) {unknown}; known: {sorted(targets)}.")
-    owner: dict[str, str] = {}
-    for target, spec in targets.items():
-        for key in _FORM_KEYS:
-            for form in spec[key]:
-                previous = owner.setdefault(form, target)
-                if previous != target:
-                    raise _dictionary_error(f"{source}, target {target!r}",
-                                            f"the form {form!r} is also listed for {previous!r}; "
-                                            "a surface form may belong to one target only.")
-    return ActorDictionary(targets=targets, groups=groups, role_words=role_words, ignore=ignore, source=source,
-                           paths=paths)
 
 
 def _variants(form: str) -> list[str]:
@@ -575,12 +132,12 @@ def _trie_pattern(forms: Iterable[str], *, not_after_word: bool = False) -> str:
     def render(node: dict, last: str, lead: str = "") -> str:
         branches = [piece(c) + lead + render(node[c], c) for c in sorted(k for k in node if k)]
         if "" in node:
-            branches.append(_NOT_BEFORE_W if re.match(_W, last) else "")
+            branches.append(NOT_BEFORE_WORD if re.match(WORD_CHAR, last) else "")
         if len(branches) == 1:
             return branches[0]
         return "(?:" + "|".join(branches) + ")"
 
-    return render(root, "", rf"(?<!{_W}[\s\S])" if not_after_word else "")
+    return render(root, "", rf"(?<!{WORD_CHAR}[\s\S])" if not_after_word else "")
 
 
 def _mention_matcher(dictionary: ActorDictionary):
@@ -610,8 +167,6 @@ def _unit_frame_check(units, needed: Sequence[str]) -> None:
 
 
 def _to_original_spans(starts, ends, breaks) -> tuple[np.ndarray, np.ndarray]:
-    from stancebook.corpus import to_original
-
     starts = np.asarray(starts, dtype=np.int64)
     ends = np.asarray(ends, dtype=np.int64)
     if starts.size == 0:
@@ -958,25 +513,6 @@ def find_collocations(tokens: pd.DataFrame, *, min_count: int = 2, top: int = 30
 # Document-term matrix
 # --------------------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
-class Dtm:
-    """A document-term matrix.
-
-    Attributes
-    ----------
-    matrix : scipy.sparse.csr_matrix
-        int64 counts, one row per unit (in ``unit_ids`` order), one column per term.
-    terms : numpy.ndarray of str
-        Column labels, sorted alphabetically (by code point).
-    unit_ids : numpy.ndarray of str
-        Row labels.
-    """
-
-    matrix: sp.csr_matrix
-    terms: np.ndarray
-    unit_ids: np.ndarray
-
-
 def _df_bound(value, name: str, n_units: int, *, allow_int: bool) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ParameterError(f"{name} must be a number, got {value!r}.")
@@ -1066,15 +602,15 @@ def _pruned_dtm(matrix, vocabulary: np.ndarray, unit_ids: np.ndarray, low: float
 # --------------------------------------------------------------------------
 
 _KINDS = ("word", "number", "punct")
-_KIND_CODE = {group: _KINDS.index(kind) for group, kind in _TOKEN_KIND.items()}
+_KIND_CODE = {group: _KINDS.index(kind) for group, kind in TOKEN_KINDS.items()}
 # str.isspace (= the regex \s) for every code point up to U+3000, the last space.
 _IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001)] + [False], dtype=bool)
 # A whitespace-separated piece ending like "No." tokenises as "No." before a
 # number and as "No" "." otherwise (the only look-ahead that crosses a space).
-_ENDS_LIKE_NUMBER_ABBREVIATION = re.compile(rf"(?:{_NUMBER_ABBREVIATIONS})\.\Z")
+_ENDS_LIKE_NUMBER_ABBREVIATION = re.compile(rf"(?:{NUMBER_ABBREVIATIONS})\.\Z")
 _DEFAULT_CHUNK_CHARS = 4_000_000
 # Words that a following "." can join into one token (Mr., No. 5); "peace." is "peace" + ".".
-_DOTTED_WORDS = frozenset(f"{_ABBREVIATIONS}|{_NUMBER_ABBREVIATIONS}".split("|"))
+_DOTTED_WORDS = frozenset(f"{ABBREVIATIONS}|{NUMBER_ABBREVIATIONS}".split("|"))
 _SIMPLE_CLOSERS = frozenset(".,;:!?)\"")
 
 
@@ -1193,7 +729,7 @@ def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
             kind += (word, punct)
             ptr.append(len(rel))
             continue
-        for match in _TOKEN.finditer(piece):
+        for match in TOKEN_PATTERN.finditer(piece):
             surface = match.group()
             rel.append(match.start())
             sid.append(surface_id.setdefault(surface, len(surface_id)))
@@ -1544,84 +1080,6 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     vocabulary_sorted = np.asarray(terms[order].tolist() if len(terms) else [], dtype=str)
     dtm = _pruned_dtm(matrix, vocabulary_sorted, np.asarray(ids, dtype=str), low, high, min_df, max_df)
     return TokeniseResult(sentences=sentences, mentions=mentions, tokens=tokens, dtm=dtm)
-
-
-_DTM_ARRAYS = ("data", "indices", "indptr", "shape", "terms", "unit_ids")
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-def save_dtm(dtm: Dtm, path) -> Path:
-    """Write a DTM to one ``.npz`` file, byte-identical for identical input.
-
-    Parameters
-    ----------
-    dtm : Dtm
-    path : str or pathlib.Path
-        The file to write (conventionally ``*.npz``); written to a temporary
-        file first and then moved, so a failure leaves an older file intact.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-
-    Examples
-    --------
-    >>> save_dtm(dtm, tmp_path / "dtm.npz")  # doctest: +SKIP
-    """
-    if not isinstance(dtm, Dtm):
-        raise ParameterError(f"dtm must be a Dtm from build_dtm(), got {type(dtm).__name__}.")
-    path = Path(path)
-    matrix = sp.csr_matrix(dtm.matrix)
-    matrix.sort_indices()
-    arrays = {
-        "data": np.asarray(matrix.data, dtype=np.int64),
-        "indices": np.asarray(matrix.indices, dtype=np.int64),
-        "indptr": np.asarray(matrix.indptr, dtype=np.int64),
-        "shape": np.asarray(matrix.shape, dtype=np.int64),
-        "terms": np.asarray(dtm.terms, dtype=str),
-        "unit_ids": np.asarray(dtm.unit_ids, dtype=str),
-    }
-    # np.savez stamps the current time into the zip; fixed dates keep the bytes reproducible.
-    def write(temporary: Path) -> None:
-        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in _DTM_ARRAYS:
-                buffer = io.BytesIO()
-                np.lib.format.write_array(buffer, arrays[name], allow_pickle=False)
-                info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, buffer.getvalue())
-
-    return atomic_write(path, write)
-
-
-def load_dtm(path) -> Dtm:
-    """Read a DTM written by :func:`save_dtm`.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-
-    Returns
-    -------
-    Dtm
-
-    Examples
-    --------
-    >>> dtm = load_dtm(tmp_path / "dtm.npz")  # doctest: +SKIP
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"path={str(path)!r}: no such DTM file; run the tokenise stage first.")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in _DTM_ARRAYS}
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
-        raise ParameterError(f"{path} is not a DTM file written by save_dtm ({error}).") from None
-    matrix = sp.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]),
-                           shape=tuple(int(x) for x in arrays["shape"]), dtype=np.int64)
-    return Dtm(matrix=matrix, terms=arrays["terms"].astype(str), unit_ids=arrays["unit_ids"].astype(str))
 
 
 def top_terms(dtm: Dtm, *, n: int = 20) -> pd.DataFrame:

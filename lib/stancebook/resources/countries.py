@@ -3,7 +3,7 @@
 UN General Debate speeches are named by the speaker's country code
 (``PRK_77_2022.txt``). This module turns such codes into names for tables,
 short names for figure labels and UN M49 regions for grouping. The table
-(``stancebook/data/countries.csv``, written by hand) covers every code of the
+(``stancebook/resources/data/countries.csv``, written by hand) covers every code of the
 UNGDC 1946-2024 release, including historical states and non-member
 observers (``YUG``, ``CSK``, ``DDR``, ``YMD``, ``EU``, ``VAT``, ``PSE``),
 plus a few further historical codes (``SUN``, ``SCG``, ``ZAR``, ``BUR``,
@@ -106,7 +106,7 @@ def check_codes(codes, *, parameter="countries") -> list[str]:
         raise ParameterError(
             f"{parameter}: unknown country code(s) {', '.join(repr(c) for c in unknown)}. Use ISO 3166 "
             f"alpha-3 codes as in the UNGDC file names (e.g. 'RUS', 'PRK', 'USA'); the known codes are in "
-            f"{_TABLE.name} (stancebook.countries.load_countries())."
+            f"{_TABLE.name} (stancebook.resources.countries.load_countries())."
         )
     return normalised
 
@@ -193,7 +193,7 @@ def add_country_columns(frame, iso3_column="iso3", *, columns=("country", "short
         raise CorpusError(
             f"Column {iso3_column!r} holds {len(unknown)} unknown country code(s): {', '.join(unknown[:30])}. "
             f"Expected ISO 3166 alpha-3 codes as in the UNGDC file names; fix the codes or add rows to "
-            f"stancebook/data/countries.csv."
+            f"stancebook/resources/data/countries.csv."
         )
     added = {f"{prefix}{column}": table[allowed[column]].reindex(codes).to_numpy() for column in columns}
     return frame.assign(**added)

@@ -1,0 +1,220 @@
+"""The data contract: every artefact and table of a run, the stage that writes it, its columns.
+
+Notebooks, the report and tests name artefacts by their catalog name
+(``catalog.read(paths, "units")``), never by a file name. A later stage reads
+an earlier stage's output through :func:`read`, which says which notebook to
+run when the file is missing and which columns are wrong when its shape
+changed. Columns listed here are the ones a reader may rely on; tables may
+carry more (metadata columns, one column per target).
+
+Adding an artefact is one :class:`Artefact` line in :data:`CATALOG`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from stancebook.artefacts import Dtm, load_dtm, read_frame, read_json, save_dtm, write_frame, write_json, write_table
+from stancebook.checks import require_columns
+from stancebook.errors import ParameterError, StancebookError
+
+KINDS = ("table", "frame", "dtm", "json")
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """One file of a run.
+
+    Attributes
+    ----------
+    name : str
+        The catalog name, e.g. ``"units"``.
+    file : str
+        The file name; ``{field}`` placeholders are filled by keyword
+        arguments (``topic_prevalence_{by}.csv``).
+    stage : str
+        The notebook that writes it.
+    kind : str
+        ``"table"`` (citable CSV under ``tables/``), ``"frame"`` (Parquet
+        under ``artefacts/``), ``"dtm"`` (sparse ``.npz``) or ``"json"``.
+    columns : tuple of str
+        Columns every reader may rely on (tables and frames).
+    description : str
+        What a row is, for readers of the tables.
+    """
+
+    name: str
+    file: str
+    stage: str
+    kind: str
+    columns: tuple[str, ...] = ()
+    description: str = field(default="", compare=False)
+
+    @property
+    def folder(self) -> str:
+        """``"tables"`` for citable tables, ``"artefacts"`` for everything else."""
+        return "tables" if self.kind == "table" else "artefacts"
+
+    def path(self, paths, **fields: Any) -> Path:
+        """The file of this artefact in a run's folders (:class:`stancebook.paths.RunPaths`)."""
+        try:
+            name = self.file.format(**fields)
+        except KeyError as error:
+            raise ParameterError(f"Artefact {self.name!r} ({self.file}) needs the field {error.args[0]!r}.") from None
+        return Path(paths.run_dir) / self.folder / name
+
+
+def _a(name, file, stage, kind, columns=(), description=""):
+    return Artefact(name, file, stage, kind, tuple(columns), description)
+
+
+CATALOG: dict[str, Artefact] = {a.name: a for a in (
+    # 00_corpus
+    _a("documents", "documents.parquet", "00_corpus", "frame", ("doc_id", "source", "text"),
+       "one row per document, text exactly as read, with its metadata"),
+    _a("units", "units.parquet", "00_corpus", "frame",
+       ("unit_id", "doc_id", "unit_index", "text", "orig_start", "orig_end", "offset_breaks"),
+       "one row per unit of analysis, normalised text with the map back to the original"),
+    _a("corpus_summary", "corpus_summary.csv", "00_corpus", "table", (), "counts of documents, units and words"),
+    _a("corpus_problems", "corpus_problems.csv", "00_corpus", "table", ("source", "problem", "detail"),
+       "one row per problem found while reading"),
+    _a("units_table", "units.csv", "00_corpus", "table", ("unit_id", "doc_id"), "the units and their metadata"),
+    # 01_tokenise
+    _a("sentences", "sentences.parquet", "01_tokenise", "frame",
+       ("unit_id", "sentence", "start", "end", "orig_start", "orig_end", "text"), "one row per sentence"),
+    _a("tokens", "tokens.parquet", "01_tokenise", "frame",
+       ("unit_id", "sentence", "token_index", "start", "end", "orig_start", "orig_end", "text", "norm", "kind",
+        "is_stop", "term"), "one row per token (kept only with keep_tokens)"),
+    _a("mentions", "mentions.parquet", "01_tokenise", "frame",
+       ("unit_id", "sentence", "start", "end", "orig_start", "orig_end", "surface", "target", "kind", "groups"),
+       "one row per mention of a target of the actor dictionary"),
+    _a("dtm", "dtm.npz", "01_tokenise", "dtm", (), "the document-term matrix of the units"),
+    _a("actor_dictionary", "actor_dictionary.json", "01_tokenise", "json", (),
+       "the actor dictionary the mentions were found with"),
+    _a("stopwords", "stopwords.json", "01_tokenise", "json", (), "the stopword list the terms were built with"),
+    _a("mentions_table", "mentions.csv", "01_tokenise", "table", ("unit_id", "sentence", "surface", "target"),
+       "every mention, citable"),
+    _a("mention_counts", "mention_counts.csv", "01_tokenise", "table", ("target", "label", "mentions", "units"),
+       "mentions and units per target"),
+    _a("top_terms", "top_terms.csv", "01_tokenise", "table", (), "the most frequent terms"),
+    _a("keyness", "keyness.csv", "01_tokenise", "table", (), "terms distinctive of a group of units"),
+    _a("collocations", "collocations.csv", "01_tokenise", "table", (), "bigram collocations"),
+    # 02_topics
+    _a("model_selection", "model_selection.csv", "02_topics", "table", (), "one row per model and k compared"),
+    _a("topic_terms", "topic_terms.csv", "02_topics", "table", ("topic", "rank", "term", "weight"),
+       "top terms per topic"),
+    _a("topic_labels", "topic_labels.csv", "02_topics", "table", ("topic",), "one label per topic"),
+    _a("distinctive_terms", "distinctive_terms.csv", "02_topics", "table", ("topic", "rank", "term", "weight"),
+       "terms ranked by relevance per topic"),
+    _a("unit_topics", "unit_topics.csv", "02_topics", "table", ("unit_id",), "topic shares per unit"),
+    _a("representative_units", "representative_units.csv", "02_topics", "table", ("topic",),
+       "the units most typical of each topic"),
+    _a("topic_map", "topic_map.csv", "02_topics", "table", ("topic",), "topic positions in 2-D"),
+    _a("topic_prevalence", "topic_prevalence_{by}.csv", "02_topics", "table", (),
+       "topic shares by a metadata column, with bootstrap intervals"),
+    # 03_stance
+    _a("scaling_words", "scaling_words.csv", "03_stance", "table", (), "the most polar words of corpus scaling"),
+    _a("stance_triples", "stance_triples.csv", "03_stance", "table",
+       ("holder", "holder_source", "target", "level", "unit_id", "sentence", "context"),
+       "one row per (sentence, holder, target): the stance toward the target"),
+    _a("stance_profiles", "stance_profiles.csv", "03_stance", "table", ("holder",),
+       "holder x target profiles, wide"),
+    _a("stance_profiles_long", "stance_profiles_long.csv", "03_stance", "table",
+       ("holder", "target", "level", "n_sentences", "salience"), "holder x target profiles, long"),
+    _a("stance_clusters", "stance_clusters.csv", "03_stance", "table", ("holder",), "clusters of holders"),
+    _a("holder_cluster_scores", "holder_cluster_scores.csv", "03_stance", "table", ("algorithm", "k"),
+       "how each clustering of holders scored per k"),
+    _a("unit_clusters", "unit_clusters.csv", "03_stance", "table", ("unit_id",), "clusters of units"),
+    _a("cluster_scores", "cluster_scores.csv", "03_stance", "table", ("algorithm", "k"),
+       "how each clustering of units scored per k"),
+    _a("cluster_keywords", "cluster_keywords.csv", "03_stance", "table", ("cluster", "rank", "term"),
+       "keywords of each cluster"),
+    _a("typical_sentences", "typical_sentences.csv", "03_stance", "table", ("cluster", "rank", "unit_id"),
+       "the sentences most typical of each cluster"),
+    _a("cluster_validation", "cluster_validation.csv", "03_stance", "table", ("algorithm", "ari", "nmi", "purity"),
+       "clusters scored against a label column"),
+    # run records
+    _a("inputs", "inputs.json", "00_corpus", "json", (), "input files and their hashes, by stage"),
+)}
+
+
+def entry(name: str) -> Artefact:
+    """The catalog entry called ``name``.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name, with the nearest known one.
+
+    Examples
+    --------
+    >>> entry("units").stage
+    '00_corpus'
+    """
+    if name not in CATALOG:
+        near = difflib.get_close_matches(str(name), list(CATALOG), n=1)
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        raise ParameterError(f"No artefact called {name!r} in the catalog.{hint}")
+    return CATALOG[name]
+
+
+def path(paths, name: str, **fields: Any) -> Path:
+    """The file of artefact ``name`` in a run (see :meth:`Artefact.path`)."""
+    return entry(name).path(paths, **fields)
+
+
+def read(paths, name: str, **fields: Any):
+    """Read artefact ``name`` of a run, checking that it exists and has its columns.
+
+    Returns
+    -------
+    pandas.DataFrame, Dtm or object
+        A frame for tables and frames, a :class:`~stancebook.artefacts.Dtm`
+        for the DTM, the parsed JSON otherwise.
+
+    Raises
+    ------
+    StancebookError
+        The file is missing (naming the notebook that writes it) or lacks a
+        catalogued column.
+    """
+    art = entry(name)
+    file = art.path(paths, **fields)
+    if not file.is_file():
+        raise StancebookError(f"{file} does not exist: run {art.stage} first "
+                              "(or the whole chain with `python -m stancebook run`).")
+    if art.kind == "dtm":
+        return load_dtm(file)
+    if art.kind == "json":
+        return read_json(file)
+    frame = read_frame(file) if art.kind == "frame" else pd.read_csv(file)
+    require_columns(frame, art.columns, f"{name} ({file.name})",
+                    hint=f"Re-run {art.stage}: the file predates the current data contract.",
+                    error=StancebookError)
+    return frame
+
+
+def write(obj, paths, name: str, **fields: Any) -> Path:
+    """Write artefact ``name`` of a run atomically, checking its catalogued columns first.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    art = entry(name)
+    file = art.path(paths, **fields)
+    if art.kind == "dtm":
+        if not isinstance(obj, Dtm):
+            raise ParameterError(f"Artefact {name!r} is a Dtm, got {type(obj).__name__}.")
+        return save_dtm(obj, file)
+    if art.kind == "json":
+        return write_json(obj, file)
+    require_columns(obj, art.columns, name, hint="The stage's output no longer matches stancebook.catalog.",
+                    error=StancebookError)
+    return write_frame(obj, file) if art.kind == "frame" else write_table(obj, file)

@@ -1,0 +1,93 @@
+"""Word, number and punctuation tokens with offsets, and case folding that keeps acronyms."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["ABBREVIATIONS", "APOSTROPHES", "HYPHENS", "NUMBER_ABBREVIATIONS", "TOKEN_KINDS", "TOKEN_PATTERN", "NOT_AFTER_WORD", "NOT_BEFORE_WORD", "WORD_CHAR", "fold_case", "tokenize"]
+
+# A "word character" is a letter or a digit (not "_"): the lookarounds below treat
+# hyphens, apostrophes and punctuation as boundaries.
+WORD_CHAR = r"[^\W_]"
+NOT_AFTER_WORD = rf"(?<!{WORD_CHAR})"
+NOT_BEFORE_WORD = rf"(?!{WORD_CHAR})"
+HYPHENS = "-\u2010\u2011"
+APOSTROPHES = "'\u2019"
+
+
+# --------------------------------------------------------------------------
+# Tokens and norms
+# --------------------------------------------------------------------------
+
+ABBREVIATIONS = ("Mr|Mrs|Ms|Messrs|Mme|Dr|Prof|St|Gen|Col|Lt|Sen|Rep|Gov|Capt|Sgt|Maj|Adm|Rev|Hon|Amb|"
+                  "Jr|Sr|vs|etc|cf|viz|approx|Inc|Ltd|Co|Corp|Bros")
+NUMBER_ABBREVIATIONS = ("No|Nos|no|nos|Art|art|para|paras|pp|p|Vol|vol|"
+                         "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+TOKEN_PATTERN = re.compile(
+    rf"""
+    (?P<abbr>{NOT_AFTER_WORD}(?:
+        (?:[^\W\d_]\.){{2,}}                           # U.S.  e.g.  U.S.A.
+      | (?:{ABBREVIATIONS})\.                         # Mr.  etc.
+      | (?:{NUMBER_ABBREVIATIONS})\.(?=\s*\d)         # No. 5  Jan. 12
+    ){NOT_BEFORE_WORD})
+  | (?P<number>{NOT_AFTER_WORD}\d+(?:[.,]\d+)*(?!{WORD_CHAR}|[{HYPHENS}][^\W\d_]))
+  | (?P<clitic>[{APOSTROPHES}][sS]{NOT_BEFORE_WORD})
+  | (?P<word>{WORD_CHAR}+(?:(?:[{HYPHENS}]|[{APOSTROPHES}](?![sS]{NOT_BEFORE_WORD})){WORD_CHAR}+)*)
+  | (?P<punct>\.{{2,}}|-{{2,}}|\S)
+    """,
+    re.VERBOSE,
+)
+TOKEN_KINDS = {"abbr": "word", "number": "number", "clitic": "word", "word": "word", "punct": "punct"}
+_ACRONYM = re.compile(r"(?:[^\W\d_]\.?){2,}\Z")
+
+
+def tokenize(text: str) -> list[tuple[int, int, str, str]]:
+    """Split a text into word, number and punctuation tokens with offsets.
+
+    Parameters
+    ----------
+    text : str
+        Any text (a unit's normalised text).
+
+    Returns
+    -------
+    list of (int, int, str, str)
+        ``(start, end, surface, kind)`` with ``text[start:end] == surface`` and
+        ``kind`` one of ``"word"``, ``"number"``, ``"punct"``. Hyphenated
+        compounds are one word; a possessive ``'s``/``’s`` is its own word
+        token; ``U.S.``, ``Mr.`` and ``No.`` (before a number) are one token;
+        ``3.5`` and ``1,000`` are one number.
+
+    Examples
+    --------
+    >>> [t[2] for t in tokenize("Moscow’s anti-imperialist U.S. 3.5%")]
+    ['Moscow', '’s', 'anti-imperialist', 'U.S.', '3.5', '%']
+    """
+    return [(m.start(), m.end(), m.group(), TOKEN_KINDS[m.lastgroup]) for m in TOKEN_PATTERN.finditer(text)]
+
+
+def fold_case(surface: str) -> str:
+    """Fold a token's case, keeping acronyms.
+
+    Parameters
+    ----------
+    surface : str
+        A token as written.
+
+    Returns
+    -------
+    str
+        The surface unchanged when it is all capitals with at least two
+        letters (optionally dotted: ``US``, ``DPRK``, ``U.S.``), otherwise
+        lower-cased. Curly apostrophes become straight ones. An all-capital
+        headline word (``RUSSIA``) therefore also keeps its case.
+
+    Examples
+    --------
+    >>> [fold_case(s) for s in ["US", "us", "The", "U.S.", "I", "Moscow’s"]]
+    ['US', 'us', 'the', 'U.S.', 'i', "moscow's"]
+    """
+    surface = surface.replace("\u2019", "'")
+    if surface.isupper() and _ACRONYM.match(surface):
+        return surface
+    return surface.lower()
