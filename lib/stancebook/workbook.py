@@ -7,6 +7,9 @@ the run's paths and the figure saver, and fails loudly on bad input.
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +77,29 @@ class Stage:
         if text not in notes:
             write_json(notes + [text], path)
         return text
+
+    @contextlib.contextmanager
+    def notes_from_warnings(self, prefix: str) -> Iterator[list[str]]:
+        """Turn every ``UserWarning`` raised inside the block into a note ``"<prefix>: <message>"``.
+
+        The one way notebooks report what a method warned about (a corpus too
+        small, a fallback taken): the warning is not lost in the cell output
+        and reaches the report. Yields the list of notes recorded.
+
+        Examples
+        --------
+        >>> with stage.notes_from_warnings("Topics") as notes:  # doctest: +SKIP
+        ...     selection.fit(dtm.matrix)
+        """
+        recorded: list[str] = []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield recorded
+        for warning in caught:
+            if issubclass(warning.category, UserWarning):
+                recorded.append(self.note(f"{prefix}: {warning.message}"))
+            else:
+                warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
 
     def reset_notes(self) -> None:
         """Forget this stage's notes of an earlier execution."""
