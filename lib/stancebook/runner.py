@@ -172,6 +172,62 @@ def _replace_dir(staged: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
+def _chain_notebooks(notebooks_dir: Path) -> list[Path]:
+    notebooks = [notebooks_dir / f"{name}.ipynb" for name in NOTEBOOK_NAMES]
+    missing = [str(nb) for nb in notebooks if not nb.is_file()]
+    if missing:
+        raise StageError(f"notebooks missing: {', '.join(missing)}")
+    return notebooks
+
+
+def _reusable(old: dict | None, key: str, final: dict[str, Path]) -> bool:
+    """A stage of the last good run can be reused: same key, and every file it wrote still there."""
+    return old is not None and old["key"] == key and all(
+        (final[name.split("/", 1)[0]] / name.split("/", 1)[1]).is_file() for name in old["files"])
+
+
+def _execute_notebook(notebook: Path, params: dict, folders: dict[str, Path], *, kernel_name: str,
+                      staging: Path, failed: Path, final_run: Path) -> None:
+    """Execute one notebook into the staging run; on failure keep it in ``<run>.failed`` and say where."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(folders["run"] / notebook.name),
+            parameters=notebook_parameters(notebook, params, run_dir=folders["run"], figures_dir=folders["figures"]),
+            kernel_name=kernel_name,
+            progress_bar=False,
+            cwd=str(notebook.parent),
+        )
+    except PapermillExecutionError as exc:
+        if failed.exists():
+            shutil.rmtree(failed)
+        staging.rename(failed)
+        raise StageError(
+            f"run '{params['run']}' stopped: {notebook.name} failed in cell {exc.cell_index} "
+            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
+            f"The executed notebook is {failed / 'run' / notebook.name}; "
+            f"the results of the last good run in {final_run} are unchanged."
+        ) from None
+
+
+def _manifest(params: dict, run_dir: Path, stages: list[dict], started: float) -> dict:
+    """What a run records about itself: parameters, packages, platform, inputs, stages, times, command."""
+    return {
+        "run": params["run"],
+        "parameters": params,
+        "packages": package_versions(),
+        "platform": platform.platform(),
+        "inputs": read_json(run_dir / "artefacts" / "inputs.json", stage="00_corpus"),
+        "stages": stages,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "seconds": round(time.time() - started, 2),
+        "command": " ".join(["python", "-m", "stancebook", *sys.argv[1:]]),
+    }
+
+
 def run_chain(
     params_file: str | Path | None = None,
     overrides: list[str] | None = None,
@@ -215,97 +271,59 @@ def run_chain(
     StageError
         Naming the notebook, the cell and the error of the first failure.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     params = load_params(params_file, overrides)
     root = repo_root()
     runs_root = Path(runs_root) if runs_root else root / "runs"
     figures_root = Path(figures_root) if figures_root else root / "figures"
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
-    notebooks = [notebooks_dir / f"{name}.ipynb" for name in NOTEBOOK_NAMES]
-    missing = [str(nb) for nb in notebooks if not nb.is_file()]
-    if missing:
-        raise StageError(f"notebooks missing: {', '.join(missing)}")
+    notebooks = _chain_notebooks(notebooks_dir)
 
     run = params["run"]
     staging = runs_root / f".{run}.staging"
     if staging.exists():
         shutil.rmtree(staging)
-    run_dir, figures_dir = staging / "run", staging / "figures"
-    run_dir.mkdir(parents=True)
-    figures_dir.mkdir(parents=True)
-
-    write_json(params, run_dir / "params.json")
-    final_run, final_figures = runs_root / run, figures_root / run
+    folders = {"run": staging / "run", "figures": staging / "figures"}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+    write_json(params, folders["run"] / "params.json")
+    final = {"run": runs_root / run, "figures": figures_root / run}
     keys = stage_keys(notebooks, params)
-    cached = read_json(final_run / CACHE_FILE) if use_cache and (final_run / CACHE_FILE).is_file() else {}
+    cache_file = final["run"] / CACHE_FILE
+    cached = read_json(cache_file) if use_cache and cache_file.is_file() else {}
     old_stages = {entry["notebook"]: entry for entry in cached.get("stages", [])}
-    folders = {"run": run_dir, "figures": figures_dir}
-    old_folders = {"run": final_run, "figures": final_figures}
 
     stages, records = [], []
     reusing = True
     started = time.time()
     for number, (notebook, key) in enumerate(zip(notebooks, keys), start=1):
+        counter = f"[{number}/{len(notebooks)}] {notebook.stem}"
         old = old_stages.get(notebook.name)
-        reusing = reusing and old is not None and old["key"] == key and all(
-            (old_folders[f.split("/", 1)[0]] / f.split("/", 1)[1]).is_file() for f in old["files"])
+        reusing = reusing and _reusable(old, key, final)
         if reusing:
             for name in old["files"]:
                 prefix, relative = name.split("/", 1)
-                _link_or_copy(old_folders[prefix] / relative, folders[prefix] / relative)
+                _link_or_copy(final[prefix] / relative, folders[prefix] / relative)
             stages.append({"notebook": notebook.name, "seconds": 0.0, "status": "cached"})
             records.append({"notebook": notebook.name, "key": key, "files": old["files"]})
-            progress(f"[{number}/{len(notebooks)}] {notebook.stem}: unchanged, reused from the last run")
+            progress(f"{counter}: unchanged, reused from the last run")
             continue
-        progress(f"[{number}/{len(notebooks)}] {notebook.stem} ...")
+        progress(f"{counter} ...")
         before = _snapshot(folders)
         begin = time.perf_counter()
-        output = run_dir / notebook.name
-        try:
-            papermill.execute_notebook(
-                str(notebook),
-                str(output),
-                parameters=notebook_parameters(notebook, params, run_dir=run_dir, figures_dir=figures_dir),
-                kernel_name=kernel_name,
-                progress_bar=False,
-                cwd=str(notebooks_dir),
-            )
-        except PapermillExecutionError as exc:
-            failed = runs_root / f"{run}.failed"
-            if failed.exists():
-                shutil.rmtree(failed)
-            staging.rename(failed)
-            raise StageError(
-                f"run '{run}' stopped: {notebook.name} failed in cell {exc.cell_index} "
-                f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
-                f"The executed notebook is {failed / 'run' / notebook.name}; "
-                f"the results of the last good run in {final_run} are unchanged."
-            ) from None
+        _execute_notebook(notebook, params, folders, kernel_name=kernel_name, staging=staging,
+                          failed=runs_root / f"{run}.failed", final_run=final["run"])
         seconds = round(time.perf_counter() - begin, 2)
         after = _snapshot(folders)
         changed = sorted(name for name, state in after.items() if before.get(name) != state)
         stages.append({"notebook": notebook.name, "seconds": seconds, "status": "executed"})
         records.append({"notebook": notebook.name, "key": key, "files": changed})
-        progress(f"[{number}/{len(notebooks)}] {notebook.stem} done in {seconds:.1f} s")
+        progress(f"{counter} done in {seconds:.1f} s")
 
-    inputs = read_json(run_dir / "artefacts" / "inputs.json", stage="00_corpus")
-    manifest = {
-        "run": run,
-        "parameters": params,
-        "packages": package_versions(),
-        "platform": platform.platform(),
-        "inputs": inputs,
-        "stages": stages,
-        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "seconds": round(time.time() - started, 2),
-        "command": " ".join(["python", "-m", "stancebook", *sys.argv[1:]]),
-    }
-    write_json(manifest, run_dir / "manifest.json")
-    write_json({"stages": records}, run_dir / CACHE_FILE)
-    _replace_dir(figures_dir, final_figures)
-    _replace_dir(run_dir, final_run)
+    manifest = _manifest(params, folders["run"], stages, started)
+    write_json(manifest, folders["run"] / "manifest.json")
+    write_json({"stages": records}, folders["run"] / CACHE_FILE)
+    _replace_dir(folders["figures"], final["figures"])
+    _replace_dir(folders["run"], final["run"])
     shutil.rmtree(staging, ignore_errors=True)
-    progress(f"run '{run}' finished in {manifest['seconds']:.1f} s: {final_run} and {final_figures}")
-    return final_run
+    progress(f"run '{run}' finished in {manifest['seconds']:.1f} s: {final['run']} and {final['figures']}")
+    return final["run"]
