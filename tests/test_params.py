@@ -72,3 +72,33 @@ def test_bad_key_in_a_file_names_the_file(tmp_path):
 def test_missing_parameter_file_is_named(tmp_path):
     with pytest.raises(ParameterError, match="nothere.yaml"):
         load_params(tmp_path / "nothere.yaml")
+
+
+@pytest.mark.parametrize(("pair", "key", "expected"), [
+    ("title=Report #3 on Russia", "title", "Report #3 on Russia"),
+    ("run=010", "run", "010"),
+    ("corpus_path=2024-01-15", "corpus_path", "2024-01-15"),
+    ("holder_column=", "holder_column", ""),
+    ("stopwords_extra=[a, b]", "stopwords_extra", ["a", "b"]),
+    ("stopwords_extra=a,b", "stopwords_extra", ["a", "b"]),
+])
+def test_command_line_values_are_read_by_the_declared_type_not_as_yaml(pair, key, expected):
+    assert validate(parse_overrides([pair]))[key] == expected
+
+
+def test_unclosed_list_on_the_command_line_names_the_parameter():
+    with pytest.raises(ParameterError, match=r"parameter 'stopwords_extra'.*not a valid list"):
+        validate(parse_overrides(["stopwords_extra=[a, b"]))
+
+
+def test_duplicate_key_in_a_parameter_file_is_refused(tmp_path):
+    path = tmp_path / "run.yaml"
+    path.write_text("run: demo\nn_topics: 3\nn_topics: 4\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"run.yaml.*'n_topics' is written twice \(line 3\)"):
+        load_params(path)
+
+
+@pytest.mark.parametrize("values", [{"run": "seeds\n"}, {"n_jobs": 0}])
+def test_run_name_with_newline_and_zero_workers_are_refused(values):
+    with pytest.raises(ParameterError, match=next(iter(values))):
+        validate(values)

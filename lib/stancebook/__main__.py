@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import StancebookError
+from .errors import RunInterrupted, StancebookError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,12 +34,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{param.name:<26} {param.default!r:<28} {param.help}{choices}")
             return 0
         from .paths import repo_root
-        from .runner import run_chain
+        from .runner import run_chain, terminate_as_interrupt
 
         params_file = args.params or repo_root() / "notebooks" / "seeds.yaml"
-        run_chain(params_file, args.overrides, runs_root=args.runs_root, figures_root=args.figures_root,
-                  use_cache=not args.no_cache)
+        with terminate_as_interrupt():
+            run_chain(params_file, args.overrides, runs_root=args.runs_root, figures_root=args.figures_root,
+                      use_cache=not args.no_cache)
         return 0
+    except RunInterrupted as exc:
+        print(f"stancebook: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("stancebook: interrupted before any stage started; nothing was changed.", file=sys.stderr)
+        return 130
     except StancebookError as exc:
         print(f"stancebook: {exc}", file=sys.stderr)
         return 2 if type(exc).__name__ == "ParameterError" else 1

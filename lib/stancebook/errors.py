@@ -21,5 +21,20 @@ class StageError(StancebookError):
     """A notebook of the chain failed; the message names notebook, cell and error."""
 
 
+class RunLockedError(StancebookError):
+    """Another process is running a run of the same name; the message names its PID and start time."""
+
+
+class RunInterrupted(BaseException):
+    """The run was stopped by Ctrl-C or SIGTERM; the staging folder is gone, earlier results are intact.
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so that no ``except Exception`` swallows it.
+    """
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 class DataTooSmallWarning(UserWarning):
     """The corpus is too small for a method; the output says what was cut."""

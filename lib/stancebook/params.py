@@ -37,7 +37,11 @@ class Param:
 
 
 def _run_name(value: str) -> str:
-    return "" if _RUN_NAME.match(value) else "letters, digits, '-', '_' or '.', starting with a letter or digit"
+    return "" if _RUN_NAME.fullmatch(value) else "letters, digits, '-', '_' or '.', starting with a letter or digit"
+
+
+def _n_jobs(value: int) -> str:
+    return "" if value != 0 else "a positive number of worker processes, or -1 for every core (0 runs nothing)"
 
 
 PARAMETERS: tuple[Param, ...] = (
@@ -121,7 +125,7 @@ PARAMETERS: tuple[Param, ...] = (
     Param("n_boot", int, 1000, "bootstrap resamples for confidence intervals", minimum=100),
     # shared
     Param("random_state", int, 0, "seed of every random choice", minimum=0),
-    Param("n_jobs", int, 1, "parallel workers; -1 = all cores", minimum=-1),
+    Param("n_jobs", int, 1, "parallel workers; -1 = all cores", minimum=-1, check=_n_jobs),
     Param("title", str, "", "report title; empty = derived from the run name"),
 )
 
@@ -171,12 +175,29 @@ def _coerce(param: Param, value: Any, source: str) -> Any:
         return str(value)
     if param.kind is list:
         if isinstance(value, str):
-            value = yaml.safe_load(value) if value.strip().startswith("[") else [v for v in value.split(",") if v.strip()]
+            value = _parse_flow(value, where, "[") if value.strip().startswith("[") else [
+                v for v in value.split(",") if v.strip()]
         if not isinstance(value, (list, tuple)):
             raise ParameterError(f"{where}: expected a list, got {value!r}.")
         item = Param(f"{param.name} item", param.item_kind or str, None, "")
         return [_coerce(item, v.strip() if isinstance(v, str) else v, source) for v in value]
+    if param.kind is dict:
+        if isinstance(value, str):
+            value = _parse_flow(value, where, "{") if value.strip() else {}
+        if not isinstance(value, dict):
+            raise ParameterError(f"{where}: expected a mapping such as {{USA: 1, RUS: -1}}, got {value!r}.")
+        return dict(value)
     raise ParameterError(f"{where}: unsupported type.")  # pragma: no cover
+
+
+def _parse_flow(text: str, where: str, opener: str) -> Any:
+    """A YAML flow list or mapping typed on the command line, or an error naming the parameter."""
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        closer = "]" if opener == "[" else "}"
+        raise ParameterError(f"{where}: {text!r} is not a valid {'list' if opener == '[' else 'mapping'} "
+                             f"(write it as {opener}a, b{closer}; {str(exc).splitlines()[0]}).") from None
 
 
 def _check(param: Param, value: Any, source: str) -> None:
@@ -253,28 +274,39 @@ def validate(values: dict[str, Any], *, source: str = "") -> dict[str, Any]:
     return result
 
 
-def parse_overrides(pairs: list[str]) -> dict[str, Any]:
-    """Parse ``key=value`` strings from the command line.
+def parse_overrides(pairs: list[str]) -> dict[str, str]:
+    """Split ``key=value`` strings from the command line, keeping every value as typed.
 
-    Values are read as YAML scalars (``3`` is an int, ``true`` a bool,
-    ``[2, 3]`` a list); validation then coerces them to the declared type.
+    Values stay strings here; :func:`validate` reads each one by its
+    parameter's declared type, so ``title=Report #3`` keeps the whole title,
+    ``run=010`` stays ``"010"`` and ``k_grid=[2, 4]`` becomes a list.
 
     Examples
     --------
-    >>> parse_overrides(["n_topics=3", "unit=sentence"])
-    {'n_topics': 3, 'unit': 'sentence'}
+    >>> parse_overrides(["n_topics=3", "title=Report #3 on Russia"])
+    {'n_topics': '3', 'title': 'Report #3 on Russia'}
     """
-    result: dict[str, Any] = {}
+    result: dict[str, str] = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
             raise ParameterError(f"--set {pair!r}: expected key=value, e.g. --set n_topics=3.")
-        try:
-            value = yaml.safe_load(raw) if raw.strip() else ""
-        except yaml.YAMLError:
-            value = raw
-        result[key.strip()] = "" if value is None else value
+        result[key.strip()] = raw.strip()
     return result
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key written twice in one mapping (YAML itself keeps the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise ParameterError(f"the key {key!r} is written twice (line {key_node.start_mark.line + 1}); "
+                                     "keep one.")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def load_params(path: str | Path | None = None, overrides: list[str] | None = None) -> dict[str, Any]:
@@ -299,9 +331,11 @@ def load_params(path: str | Path | None = None, overrides: list[str] | None = No
         if not path.is_file():
             raise ParameterError(f"parameter file {path} does not exist.")
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+            loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
         except yaml.YAMLError as exc:
             raise ParameterError(f"parameter file {path} is not valid YAML: {exc}") from None
+        except ParameterError as exc:
+            raise ParameterError(f"parameter file {path}: {exc}") from None
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import contextlib
+import fcntl
 import platform
+import signal
 import shutil
 import sys
 import time
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .artefacts import digest, file_sha256, read_json, write_json
-from .errors import StageError
+from .errors import RunInterrupted, RunLockedError, StageError
 from .params import load_params
 from .paths import NOTEBOOK_NAMES, repo_root, resolve_input
 
@@ -172,6 +175,46 @@ def _replace_dir(staged: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
+LOCKS_DIR = ".locks"
+FAILED_DIR = ".failed"
+
+
+@contextlib.contextmanager
+def run_lock(runs_root: Path, run: str):
+    """Hold the lock of run name ``run`` for the duration of the block.
+
+    The lock is an ``flock`` on ``runs/.locks/<run>.lock``: the operating
+    system releases it when the holder exits, however it exits, so a crashed
+    run never leaves a stale lock. The file records the holder's PID and
+    start time for the message a second run receives.
+
+    Raises
+    ------
+    RunLockedError
+        Another process holds the lock; the message names it.
+    """
+    path = Path(runs_root) / LOCKS_DIR / f"{run}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise RunLockedError(f"run '{run}' is already being run by {holder}. Wait for it to finish, or give this "
+                             f"run another name (--set run=...). Lock file: {path}") from None
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"PID {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        handle.flush()
+        yield path
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
 def _chain_notebooks(notebooks_dir: Path) -> list[Path]:
     notebooks = [notebooks_dir / f"{name}.ipynb" for name in NOTEBOOK_NAMES]
     missing = [str(nb) for nb in notebooks if not nb.is_file()]
@@ -202,15 +245,47 @@ def _execute_notebook(notebook: Path, params: dict, folders: dict[str, Path], *,
             cwd=str(notebook.parent),
         )
     except PapermillExecutionError as exc:
+        failed.parent.mkdir(parents=True, exist_ok=True)
         if failed.exists():
             shutil.rmtree(failed)
         staging.rename(failed)
         raise StageError(
             f"run '{params['run']}' stopped: {notebook.name} failed in cell {exc.cell_index} "
             f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
-            f"The executed notebook is {failed / 'run' / notebook.name}; "
-            f"the results of the last good run in {final_run} are unchanged."
+            f"The executed notebook is {failed / 'run' / notebook.name}; {_last_good(final_run)}"
         ) from None
+
+
+def _last_good(final_run: Path) -> str:
+    if (final_run / "manifest.json").is_file():
+        return f"the results of the last good run in {final_run} are unchanged."
+    return "there was no earlier good run of this name, so nothing else was written."
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread by the handler of :func:`terminate_as_interrupt`."""
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    """While the block runs, Ctrl-C and SIGTERM stop the run between or inside stages, cleanly.
+
+    The command line installs this. Without it, the notebook executor turns
+    Ctrl-C into an interrupt of the kernel's current cell and carries on.
+    """
+    def on_term(signum, frame):
+        raise _Terminated()
+
+    def on_int(signum, frame):
+        raise KeyboardInterrupt()
+
+    previous = {sig: signal.signal(sig, handler)
+                for sig, handler in ((signal.SIGTERM, on_term), (signal.SIGINT, on_int))}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _manifest(params: dict, run_dir: Path, stages: list[dict], started: float) -> dict:
@@ -279,9 +354,31 @@ def run_chain(
     notebooks = _chain_notebooks(notebooks_dir)
 
     run = params["run"]
-    staging = runs_root / f".{run}.staging"
+    with run_lock(runs_root, run):
+        return _run_locked(params, notebooks, runs_root=runs_root, figures_root=figures_root,
+                           kernel_name=kernel_name, use_cache=use_cache, progress=progress)
+
+
+def _run_locked(params: dict, notebooks: list[Path], *, runs_root: Path, figures_root: Path, kernel_name: str,
+                use_cache: bool, progress: Callable[[str], None]) -> Path:
+    """Run the stages while the run's lock is held; an interrupt anywhere removes the staging folder."""
+    staging = runs_root / f".{params['run']}.staging"
+    current = {"stage": "the set-up of the run"}
+    try:
+        return _run_stages(params, notebooks, staging, current, runs_root=runs_root, figures_root=figures_root,
+                           kernel_name=kernel_name, use_cache=use_cache, progress=progress)
+    except (KeyboardInterrupt, _Terminated) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        code = 143 if isinstance(exc, _Terminated) else 130
+        raise RunInterrupted(f"interrupted during {current['stage']}; {_last_good(runs_root / params['run'])}",
+                             code) from None
+
+
+def _run_stages(params: dict, notebooks: list[Path], staging: Path, current: dict, *, runs_root: Path,
+                figures_root: Path, kernel_name: str, use_cache: bool, progress: Callable[[str], None]) -> Path:
+    run = params["run"]
     if staging.exists():
-        shutil.rmtree(staging)
+        shutil.rmtree(staging)  # left by a run that was killed hard; the lock says none is running
     folders = {"run": staging / "run", "figures": staging / "figures"}
     for folder in folders.values():
         folder.mkdir(parents=True)
@@ -296,6 +393,7 @@ def run_chain(
     reusing = True
     started = time.time()
     for number, (notebook, key) in enumerate(zip(notebooks, keys), start=1):
+        current["stage"] = notebook.stem
         counter = f"[{number}/{len(notebooks)}] {notebook.stem}"
         old = old_stages.get(notebook.name)
         reusing = reusing and _reusable(old, key, final)
@@ -311,7 +409,8 @@ def run_chain(
         before = _snapshot(folders)
         begin = time.perf_counter()
         _execute_notebook(notebook, params, folders, kernel_name=kernel_name, staging=staging,
-                          failed=runs_root / f"{run}.failed", final_run=final["run"])
+                          failed=runs_root / FAILED_DIR / f"{run}-{time.strftime('%Y%m%dT%H%M%S')}",
+                          final_run=final["run"])
         seconds = round(time.perf_counter() - begin, 2)
         after = _snapshot(folders)
         changed = sorted(name for name, state in after.items() if before.get(name) != state)
@@ -319,6 +418,7 @@ def run_chain(
         records.append({"notebook": notebook.name, "key": key, "files": changed})
         progress(f"{counter} done in {seconds:.1f} s")
 
+    current["stage"] = "the final move of the results"
     manifest = _manifest(params, folders["run"], stages, started)
     write_json(manifest, folders["run"] / "manifest.json")
     write_json({"stages": records}, folders["run"] / CACHE_FILE)

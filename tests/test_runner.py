@@ -1,0 +1,78 @@
+"""A run is safe to interrupt and to start twice: one lock per run name, clean exits, earlier results intact."""
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from stancebook.errors import RunLockedError
+from stancebook.paths import repo_root
+from stancebook.runner import run_lock
+
+SEEDS = repo_root() / "notebooks" / "seeds.yaml"
+
+
+def _start(tmp_path, *extra):
+    return subprocess.Popen(
+        [sys.executable, "-m", "stancebook", "run", str(SEEDS), "--no-cache", "--runs-root", str(tmp_path / "runs"),
+         "--figures-root", str(tmp_path / "figures"), *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+
+
+def _wait_for_line(process, fragment, timeout=120):
+    deadline = time.monotonic() + timeout
+    lines = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        lines.append(line)
+        if fragment in line:
+            return lines
+        if not line and process.poll() is not None:
+            break
+    raise AssertionError(f"never saw {fragment!r}: {lines}")
+
+
+def test_a_second_holder_of_the_same_run_name_is_refused_naming_the_first(tmp_path):
+    with run_lock(tmp_path, "seeds"):
+        with pytest.raises(RunLockedError, match=r"run 'seeds' is already being run by PID \d+ since"):
+            with run_lock(tmp_path, "seeds"):
+                pass
+        with run_lock(tmp_path, "other"):
+            pass
+    with run_lock(tmp_path, "seeds"):  # released on exit
+        pass
+
+
+@pytest.mark.slow
+def test_two_runs_of_the_same_name_one_completes_the_other_refuses(tmp_path):
+    first = _start(tmp_path)
+    _wait_for_line(first, "00_corpus ...")
+    second = subprocess.run(
+        [sys.executable, "-m", "stancebook", "run", str(SEEDS), "--runs-root", str(tmp_path / "runs"),
+         "--figures-root", str(tmp_path / "figures")], capture_output=True, text=True, cwd=tmp_path)
+    assert second.returncode == 1
+    assert "already being run by PID" in second.stderr and "--set run=" in second.stderr
+    out, err = first.communicate(timeout=600)
+    assert first.returncode == 0, err
+    run = tmp_path / "runs" / "seeds"
+    for name in ("params.json", "manifest.json", "report.html", "tables/stance_triples.csv"):
+        assert (run / name).is_file(), name
+    assert not (tmp_path / "runs" / ".seeds.staging").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_interrupt_during_a_stage_exits_with_one_line_and_leaves_no_staging(tmp_path, sig, code):
+    process = _start(tmp_path)
+    _wait_for_line(process, "01_tokenise ...")
+    process.send_signal(sig)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == code
+    ours = [line for line in err.splitlines() if line.startswith("stancebook:")]
+    assert ours == [f"stancebook: interrupted during 01_tokenise; there was no earlier good run of this name, "
+                    f"so nothing else was written."]
+    assert "Traceback" not in err.split("stancebook: interrupted")[0].split("[IPKernelApp]")[0]
+    assert not (tmp_path / "runs" / ".seeds.staging").exists()
+    assert not (tmp_path / "runs" / "seeds").exists()
