@@ -21,7 +21,9 @@ Where things are:
   :func:`add_paragraph_numbers`, :func:`short_unit_labels`;
 - :mod:`~stancebook.corpus.filters`, :mod:`~stancebook.corpus.summary`:
   :func:`filter_documents`, :func:`corpus_summary`;
-- :mod:`~stancebook.corpus.plots`: the stage's figures.
+- :mod:`~stancebook.corpus.plots`: the stage's figures;
+- :mod:`~stancebook.corpus.workflow`: :func:`prepare_corpus`, the stage as
+  the notebook runs it.
 """
 
 from stancebook.corpus.filters import filter_documents
@@ -38,6 +40,7 @@ from stancebook.corpus.schema import (
 )
 from stancebook.corpus.summary import corpus_summary
 from stancebook.corpus.units import add_paragraph_numbers, short_unit_labels, split_units
+from stancebook.corpus.workflow import CorpusTables, prepare_corpus
 from stancebook.text.normalise import normalise_text, to_original
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "UNGDC_METADATA",
     "UNITS",
     "UNIT_COLUMNS",
+    "CorpusTables",
     "ReadOptions",
     "Reader",
     "add_paragraph_numbers",
@@ -59,6 +63,7 @@ __all__ = [
     "load_documents",
     "normalise_text",
     "plot_unit_lengths",
+    "prepare_corpus",
     "short_unit_labels",
     "split_units",
     "to_original",
