@@ -70,6 +70,7 @@ def test_load_countries_returns_an_independent_copy():
     assert load_countries().loc[0, "name"] != "changed"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not UNGDC_TGZ.is_file(), reason="the UNGDC archive is not in ../shared/corpora/ungdc")
 def test_every_code_in_the_real_archive_resolves():
     codes = set()
