@@ -21,6 +21,8 @@ Where things are
     :func:`find_collocations`; :func:`top_terms`, :func:`keyness`, :func:`keyness_group`.
 ``plots``
     Every figure of the stage, and :func:`figure_size`.
+``workflow``
+    :func:`tokenise_and_write`, what notebook 01 runs.
 
 Decisions a researcher should know about
 ----------------------------------------
@@ -57,11 +59,13 @@ from stancebook.tokenise.mentions import MentionMatcher, mention_counts
 from stancebook.tokenise.pipeline import TokeniseResult, find_mentions, sentence_table, tokenise_corpus
 from stancebook.tokenise.plots import figure_size, plot_keyness, plot_mentions, plot_top_terms
 from stancebook.tokenise.tables import MENTION_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS
+from stancebook.tokenise.workflow import StageOutputs, stage_dictionary, tokenise_and_write
 
 __all__ = [
-    "MENTION_COLUMNS", "SENTENCE_COLUMNS", "TOKEN_COLUMNS", "MentionMatcher", "TokeniseResult",
+    "MENTION_COLUMNS", "SENTENCE_COLUMNS", "TOKEN_COLUMNS", "MentionMatcher", "StageOutputs", "TokeniseResult",
     "figure_size", "find_collocations", "find_mentions", "keyness", "keyness_group", "mention_counts",
-    "plot_keyness", "plot_mentions", "plot_top_terms", "sentence_table", "tokenise_corpus", "top_terms",
+    "plot_keyness", "plot_mentions", "plot_top_terms", "sentence_table", "stage_dictionary", "tokenise_and_write",
+    "tokenise_corpus", "top_terms",
     # shared layers
     "MENTION_KINDS", "ActorDictionary", "Dtm", "fold_case", "load_actor_dictionary", "load_dtm", "load_stopwords",
     "save_dtm", "split_paragraphs", "split_sentences", "tokenize",
