@@ -3,10 +3,11 @@
 This was the library's table-by-table path before the stage became a
 package; it now lives only here, so the tests can hold
 ``stancebook.tokenise.tokenise_corpus`` (numpy over chunks of units, worker
-processes) to it row for row. It shares with the library only the text
-layer, the mention matcher, the MWE index and the DTM pruning; sentence
-numbering, tokens, norms, stopwords, MWE matching and DTM counting are
-written here again, the straightforward way.
+processes) to it row for row. It shares with the library the text layer,
+the column lists, the mention matcher (patterns and merging), the MWE index
+and the DTM pruning; sentence numbering, offsets, tokens, norms, stopwords,
+MWE matching and DTM counting are written here again, unit by unit and
+token by token.
 """
 
 from __future__ import annotations

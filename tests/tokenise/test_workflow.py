@@ -71,9 +71,10 @@ def test_collocations_as_terms_make_the_top_bigrams_terms(tmp_path):
 
 def test_workflow_defaults_are_the_declared_run_parameters():
     for name, parameter in inspect.signature(tokenise_and_write).parameters.items():
-        if name != "paths":
-            assert list(parameter.default) == SPEC[name].default if name == "stopwords_extra" \
-                else parameter.default == SPEC[name].default, name
+        if name == "paths":
+            continue
+        default = list(parameter.default) if name == "stopwords_extra" else parameter.default
+        assert default == SPEC[name].default, name
 
 
 def test_stage_dictionary_extends_the_shipped_one(tmp_path):

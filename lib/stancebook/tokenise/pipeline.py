@@ -89,14 +89,19 @@ def chunk_bounds(units: pd.DataFrame, chunk_chars: int) -> Iterator[tuple[int, i
         yield start, len(units)
 
 
-def _chunk_jobs(units: pd.DataFrame, unit_ids: list, chunk_chars: int):
+def _unit_columns(units: pd.DataFrame, a: int, b: int) -> tuple[list, list, list]:
+    """Unit ids (as str), texts (missing ones as "") and offset breaks of rows ``a:b``."""
+    texts = [t if isinstance(t, str) else "" for t in units["text"].iloc[a:b]]
+    return ([str(u) for u in units["unit_id"].iloc[a:b]], texts, [list(x) for x in units["offset_breaks"].iloc[a:b]])
+
+
+def _chunk_jobs(units: pd.DataFrame, chunk_chars: int):
     """``(unit_ids, texts, offset_breaks, first_row)`` of each chunk.
 
     Python strings are made chunk by chunk: the whole corpus is never held twice.
     """
     for a, b in chunk_bounds(units, chunk_chars):
-        yield (unit_ids[a:b], units["text"].iloc[a:b].tolist(), [list(x) for x in units["offset_breaks"].iloc[a:b]],
-               a)
+        yield (*_unit_columns(units, a, b), a)
 
 
 def _chunk_results(jobs, spec: Spec, workers: int) -> Iterator[tuple[dict, int]]:
@@ -216,7 +221,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     spec = _spec(dictionary, stopwords, mwes, keep_tokens)
     parts: dict[str, list] = {"sentences": [], "mentions": [], "tokens": []}
     counts = TermCounts()
-    for result, first_row in _chunk_results(_chunk_jobs(units, ids.tolist(), chunk_chars), spec, workers):
+    for result, first_row in _chunk_results(_chunk_jobs(units, chunk_chars), spec, workers):
         for name in parts:
             parts[name].append(result[name])
         counts.add(result["terms"], rows=result["rows"], cols=result["cols"], counts=result["counts"],
@@ -228,11 +233,6 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
         else None,
         dtm=counts.to_dtm(np.asarray(ids, dtype=str), min_df=min_df, max_df=max_df),
     )
-
-
-def _unit_columns(units: pd.DataFrame, a: int, b: int) -> tuple[list, list, list]:
-    texts = [t if isinstance(t, str) else "" for t in units["text"].iloc[a:b]]
-    return ([str(u) for u in units["unit_id"].iloc[a:b]], texts, [list(x) for x in units["offset_breaks"].iloc[a:b]])
 
 
 def sentence_table(units: pd.DataFrame, *, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> pd.DataFrame:
