@@ -113,11 +113,13 @@ def step_stancebook_tokenise(data: Path, work: Path) -> dict:
     import pandas as pd
 
     from stancebook import tokenise
+    from stancebook.resources.actors import load_actor_dictionary
+    from stancebook.resources.stopwords import load_stopwords
 
     ids, texts = _texts(data)
     units = pd.DataFrame({"unit_id": ids, "text": texts, "offset_breaks": [[0, 0]] * len(ids)})
-    dictionary = tokenise.load_actor_dictionary()
-    stopwords = tokenise.load_stopwords()
+    dictionary = load_actor_dictionary()
+    stopwords = load_stopwords()
     before = _rss_mb()
     start = time.perf_counter()
     result = tokenise.tokenise_corpus(units, dictionary=dictionary, stopwords=stopwords, n_jobs=2,
@@ -162,22 +164,24 @@ def step_topic_dtm(data: Path, work: Path) -> dict:
     import pandas as pd
 
     from stancebook import tokenise
+    from stancebook.artefacts import save_dtm
+    from stancebook.resources.actors import load_actor_dictionary
 
     ids, texts = _texts(data, TOPIC_YEARS)
     units = pd.DataFrame({"unit_id": ids, "text": texts, "offset_breaks": [[0, 0]] * len(ids)})
     start = time.perf_counter()
-    result = tokenise.tokenise_corpus(units, dictionary=tokenise.load_actor_dictionary(), n_jobs=2,
+    result = tokenise.tokenise_corpus(units, dictionary=load_actor_dictionary(), n_jobs=2,
                                       keep_tokens=False, min_df=MIN_DF, max_df=MAX_DF)
     seconds = time.perf_counter() - start
-    tokenise.save_dtm(result.dtm, work / "topic_dtm.npz")
+    save_dtm(result.dtm, work / "topic_dtm.npz")
     return {"seconds": seconds, "documents": len(ids), "terms": int(result.dtm.matrix.shape[1]),
             "nnz": int(result.dtm.matrix.nnz)}
 
 
 def _load_topic_dtm(work: Path):
-    from stancebook import tokenise
+    from stancebook.artefacts import load_dtm
 
-    return tokenise.load_dtm(work / "topic_dtm.npz")
+    return load_dtm(work / "topic_dtm.npz")
 
 
 def _quality(top: np.ndarray, dtm) -> dict:

@@ -1,0 +1,408 @@
+"""One chunk of units: its sentences, mentions, tokens and DTM counts (the work of one worker process).
+
+The per-token work is done with numpy: each distinct whitespace-separated
+piece of text is tokenised once per chunk, and positions, sentence numbers,
+stopwords, terms and multiword expressions are looked up in arrays. The
+tables are the ones :func:`stancebook.text.split_sentences`,
+:func:`stancebook.text.tokenize` and :class:`MentionMatcher` give unit by
+unit, row for row (the tests compare them with a unit-by-unit oracle).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from stancebook.text.normalise import to_original
+from stancebook.text.segment import split_sentences
+from stancebook.text.tokens import ABBREVIATIONS, NUMBER_ABBREVIATIONS, TOKEN_KINDS, TOKEN_PATTERN, fold_case
+from stancebook.tokenise.mentions import MentionMatcher
+from stancebook.tokenise.tables import POSITIONS, TOKEN_BOOLS, TOKEN_INTS, typed_frame
+
+__all__ = ["Spec", "chunk_mentions", "chunk_sentences", "chunk_tables"]
+
+KINDS = ("word", "number", "punct")
+_KIND_CODE = {group: KINDS.index(kind) for group, kind in TOKEN_KINDS.items()}
+_WORD = KINDS.index("word")
+# str.isspace (= the regex \s) for every code point up to U+3000, the last space.
+_IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001)] + [False], dtype=bool)
+# A whitespace-separated piece ending like "No." tokenises as "No." before a
+# number and as "No" "." otherwise (the only look-ahead that crosses a space).
+_ENDS_LIKE_NUMBER_ABBREVIATION = re.compile(rf"(?:{NUMBER_ABBREVIATIONS})\.\Z")
+# Words that a following "." can join into one token (Mr., No. 5); "peace." is "peace" + ".".
+_DOTTED_WORDS = frozenset(f"{ABBREVIATIONS}|{NUMBER_ABBREVIATIONS}".split("|"))
+_SIMPLE_CLOSERS = frozenset(".,;:!?)\"")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a worker needs besides the texts (pickled once per chunk; small)."""
+
+    stopwords: frozenset
+    mwe_index: dict
+    mentions: MentionMatcher
+    keep_tokens: bool
+
+
+# --------------------------------------------------------------------------
+# Offsets and sentence numbers
+# --------------------------------------------------------------------------
+
+def unit_original_spans(starts, ends, breaks) -> tuple[np.ndarray, np.ndarray]:
+    """Spans of one unit's text as spans of its document's original text."""
+    starts = np.asarray(starts, dtype=np.int64)
+    ends = np.asarray(ends, dtype=np.int64)
+    if starts.size == 0:
+        return starts, ends
+    return to_original(starts, breaks), to_original(ends - 1, breaks) + 1
+
+
+def original_spans(starts: np.ndarray, ends: np.ndarray, owner: np.ndarray, breaks: list) -> tuple:
+    """Vectorised :func:`unit_original_spans` over many units (``owner`` = unit of each span)."""
+    orig_starts = np.empty_like(starts)
+    orig_ends = np.empty_like(ends)
+    shift = np.array([b[1] if len(b) == 2 else 0 for b in breaks], dtype=np.int64)
+    simple = np.array([len(b) == 2 and b[0] == 0 for b in breaks], dtype=bool)
+    plain = simple[owner]
+    orig_starts[plain] = starts[plain] + shift[owner[plain]]
+    orig_ends[plain] = ends[plain] + shift[owner[plain]]
+    for u in np.flatnonzero(~simple):
+        rows = np.flatnonzero(owner == u)
+        if rows.size:
+            orig_starts[rows], orig_ends[rows] = unit_original_spans(starts[rows], ends[rows], breaks[u])
+    return orig_starts, orig_ends
+
+
+class SentenceIndex:
+    """The 1-based sentence number of any position in a chunk's units, by one searchsorted.
+
+    The units are laid end to end as in ``" ".join(texts)``; ``base`` holds
+    where each unit starts there.
+    """
+
+    def __init__(self, texts: list[str], starts: np.ndarray, owner: np.ndarray, n_sent: np.ndarray) -> None:
+        self.base = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
+        self._before = np.cumsum(n_sent) - n_sent
+        self._starts = starts + self.base[owner]
+
+    def numbers(self, positions: np.ndarray, owner: np.ndarray) -> np.ndarray:
+        """Sentence numbers of ``positions`` in units ``owner`` (1 before the first sentence start)."""
+        found = np.searchsorted(self._starts, positions + self.base[owner], side="right")
+        return np.maximum(found - self._before[owner], 1)
+
+
+# --------------------------------------------------------------------------
+# Sentences and mentions
+# --------------------------------------------------------------------------
+
+def chunk_sentences(unit_ids: list, texts: list[str], breaks: list):
+    """The sentences table of a chunk, and its :class:`SentenceIndex`."""
+    sent_spans = [split_sentences(t) for t in texts]
+    n_sent = np.fromiter((len(s) for s in sent_spans), dtype=np.int64, count=len(texts))
+    owner = np.repeat(np.arange(len(texts)), n_sent)
+    flat_spans = np.array([span for spans in sent_spans for span in spans], dtype=np.int64).reshape(-1, 2)
+    starts, ends = flat_spans[:, 0].copy(), flat_spans[:, 1].copy()
+    orig_starts, orig_ends = original_spans(starts, ends, owner, breaks)
+    sentences = typed_frame({
+        "unit_id": np.repeat(np.asarray(unit_ids, dtype=object), n_sent),
+        "sentence": np.arange(len(starts)) - np.repeat(np.cumsum(n_sent) - n_sent, n_sent) + 1,
+        "start": starts, "end": ends, "orig_start": orig_starts, "orig_end": orig_ends,
+        "text": [texts[u][a:b] for u, a, b in zip(owner.tolist(), starts.tolist(), ends.tolist())],
+    }, ints=POSITIONS)
+    return sentences, SentenceIndex(texts, starts, owner, n_sent)
+
+
+def chunk_mentions(unit_ids: list, texts: list[str], breaks: list, matcher: MentionMatcher, index: SentenceIndex):
+    """The mentions table of a chunk, sentences numbered by ``index``."""
+    found = [matcher.find(t) for t in texts]
+    n_found = np.fromiter((len(f) for f in found), dtype=np.int64, count=len(texts))
+    owner = np.repeat(np.arange(len(texts)), n_found)
+    flat = [m for f in found for m in f]
+    starts = np.fromiter((m[0] for m in flat), dtype=np.int64, count=len(flat))
+    ends = np.fromiter((m[1] for m in flat), dtype=np.int64, count=len(flat))
+    orig_starts, orig_ends = original_spans(starts, ends, owner, breaks)
+    return typed_frame({
+        "unit_id": np.repeat(np.asarray(unit_ids, dtype=object), n_found),
+        "sentence": index.numbers(starts, owner),
+        "start": starts, "end": ends, "orig_start": orig_starts, "orig_end": orig_ends,
+        "surface": [texts[u][a:b] for u, a, b in zip(owner.tolist(), starts.tolist(), ends.tolist())],
+        "target": [m[2] for m in flat],
+        "kind": [m[3] for m in flat],
+        "groups": [matcher.groups[m[2]] for m in flat],
+    }, ints=POSITIONS)
+
+
+# --------------------------------------------------------------------------
+# Tokens: each distinct whitespace-separated piece is tokenised once
+# --------------------------------------------------------------------------
+
+@dataclass
+class TokenArrays:
+    """The tokens of a chunk as arrays: unit, offsets, sentence, surface id and kind code of each token."""
+
+    owner: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    sentence: np.ndarray
+    sid: np.ndarray
+    kind: np.ndarray
+    surfaces: list
+
+
+def _pieces(texts: list[str], base: np.ndarray):
+    """Cut the chunk at whitespace; the pieces as codes into their distinct strings.
+
+    The pieces are cut and hashed by numpy and pyarrow, not one Python object
+    each. Returns ``codes`` (one per piece, in text order), the ``distinct``
+    pieces, and the unit and start (in its unit) of each piece.
+    """
+    raw = " ".join(texts).encode("utf-32-le", "surrogatepass")
+    cp = np.frombuffer(raw, dtype=np.uint32)  # one uint32 per character: numpy positions are str positions
+    space = _IS_SPACE[np.minimum(cp, len(_IS_SPACE) - 1)]
+    boundary = np.ones(len(cp) + 1, dtype=bool)
+    boundary[1:-1] = space[1:] != space[:-1]
+    edges = np.flatnonzero(boundary)  # alternating starts and ends of runs
+    run_is_piece = ~space[edges[:-1]] if len(cp) else np.zeros(0, dtype=bool)
+    start_joined = edges[:-1][run_is_piece]
+    owner = np.searchsorted(base, start_joined, side="right") - 1
+    if len(edges) > 1:
+        runs = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(edges) - 1, [
+            None, pa.py_buffer((edges * 4).astype(np.int64)), pa.py_buffer(raw)])
+        encoded = pc.dictionary_encode(runs)
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)[run_is_piece]
+        distinct = [b.decode("utf-32-le", "surrogatepass") for b in encoded.dictionary.to_pylist()]
+    else:
+        codes, distinct = np.zeros(0, dtype=np.int64), []
+    return codes, distinct, owner, start_joined - base[owner]
+
+
+def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndarray):
+    """Give pieces such as "No." a variant "No. 0" and use it where the next piece of the unit is a number.
+
+    Appends the variants to ``distinct``; returns the codes (variants swapped
+    in) and ``{piece code: variant code}``.
+    """
+    variant_of = {}
+    for k, piece in enumerate(distinct[:]):
+        if _ENDS_LIKE_NUMBER_ABBREVIATION.search(piece):
+            variant_of[k] = len(distinct)
+            distinct.append(piece + " 0")
+    if not variant_of:
+        return codes, variant_of
+    first_is_digit = np.array([p[:1].isdecimal() for p in distinct], dtype=bool)
+    next_is_digit = np.zeros(len(codes), dtype=bool)
+    next_is_digit[:-1] = first_is_digit[codes[1:]] & (owner[1:] == owner[:-1])
+    sensitive = np.zeros(len(distinct), dtype=bool)
+    sensitive[list(variant_of)] = True
+    swap = np.flatnonzero(sensitive[codes] & next_is_digit)
+    lookup_variant = np.arange(len(distinct))
+    lookup_variant[list(variant_of)] = list(variant_of.values())
+    codes = codes.copy()
+    codes[swap] = lookup_variant[codes[swap]]
+    return codes, variant_of
+
+
+def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list, np.ndarray]:
+    """Tokenise each distinct whitespace-free piece once.
+
+    Returns CSR-like arrays over the pieces: ``ptr`` (token range of piece k
+    is ``ptr[k]:ptr[k + 1]``), each token's offset in its piece, its surface
+    id and kind code, plus the surface strings.
+    """
+    surface_id: dict[str, int] = {}
+    ptr = [0]
+    rel: list[int] = []
+    sid: list[int] = []
+    kind: list[int] = []
+    word, punct = _KIND_CODE["word"], _KIND_CODE["punct"]
+    for piece in pieces:
+        # Fast paths, checked against the regex on every piece of the UN General Debates:
+        # a run of letters is one word; letters + one closing mark are a word and a mark.
+        if piece.isalpha():
+            rel.append(0)
+            sid.append(surface_id.setdefault(piece, len(surface_id)))
+            kind.append(word)
+            ptr.append(len(rel))
+            continue
+        head, last = piece[:-1], piece[-1:]
+        if last in _SIMPLE_CLOSERS and head.isalpha() and (last != "." or head not in _DOTTED_WORDS):
+            rel += (0, len(head))
+            sid += (surface_id.setdefault(head, len(surface_id)), surface_id.setdefault(last, len(surface_id)))
+            kind += (word, punct)
+            ptr.append(len(rel))
+            continue
+        for match in TOKEN_PATTERN.finditer(piece):
+            surface = match.group()
+            rel.append(match.start())
+            sid.append(surface_id.setdefault(surface, len(surface_id)))
+            kind.append(_KIND_CODE[match.lastgroup])
+        ptr.append(len(rel))
+    return (np.asarray(ptr, dtype=np.int64), np.asarray(rel, dtype=np.int64), np.asarray(sid, dtype=np.int64),
+            list(surface_id), np.asarray(kind, dtype=np.int8))
+
+
+def chunk_tokens(texts: list[str], index: SentenceIndex) -> TokenArrays:
+    """Every token of a chunk, in text order.
+
+    No token crosses whitespace, so the token sequence of a text is the
+    concatenation of those of its pieces (:func:`_read_number_abbreviations`
+    handles the one look-ahead that crosses a space).
+    """
+    codes, distinct, piece_owner, piece_start = _pieces(texts, index.base)
+    codes, variant_of = _read_number_abbreviations(codes, distinct, piece_owner)
+    ptr, rel, flat_sid, surfaces, flat_kind = _piece_tokens(distinct)
+    count = np.diff(ptr)
+    for k in variant_of.values():
+        count[k] -= 1  # a variant's last token is the "0" appended to it
+    per_piece = count[codes]
+    n_tokens = int(per_piece.sum())
+    token_piece = np.repeat(np.arange(len(codes)), per_piece)
+    flat = (np.arange(n_tokens) - np.repeat(np.cumsum(per_piece) - per_piece, per_piece)
+            + np.repeat(ptr[:-1][codes], per_piece))
+    sid = flat_sid[flat]
+    owner = piece_owner[token_piece]
+    start = piece_start[token_piece] + rel[flat]
+    end = start + np.fromiter((len(s) for s in surfaces), dtype=np.int64, count=len(surfaces))[sid]
+    return TokenArrays(owner=owner, start=start, end=end, sentence=index.numbers(start, owner), sid=sid,
+                       kind=flat_kind[flat], surfaces=surfaces)
+
+
+# --------------------------------------------------------------------------
+# Norms, stopwords, terms and multiword expressions
+# --------------------------------------------------------------------------
+
+@dataclass
+class Terms:
+    """Norms of the distinct surfaces, the chunk's terms, and each token's stopword flag and term id (-1: none)."""
+
+    norms: list
+    surface_norm: np.ndarray
+    norm_id: dict
+    term_id: dict
+    is_stop: np.ndarray
+    term: np.ndarray
+
+
+def chunk_terms(tokens: TokenArrays, stopwords: frozenset) -> Terms:
+    """Fold, stop and name each distinct (surface, kind) once, then look every token up."""
+    norms = [fold_case(s) for s in tokens.surfaces]
+    norm_id: dict[str, int] = {}
+    surface_norm = np.fromiter((norm_id.setdefault(n, len(norm_id)) for n in norms), dtype=np.int64,
+                               count=len(norms))
+    term_id: dict[str, int] = {}
+    stop_table = np.zeros((len(norms), len(KINDS)), dtype=bool)
+    term_table = np.full((len(norms), len(KINDS)), -1, dtype=np.int64)
+    for s, norm in enumerate(norms):
+        if norm in stopwords or norm.rstrip(".") in stopwords:
+            stop_table[s, _WORD] = True
+        else:
+            term_table[s, _WORD] = term_id.setdefault(norm, len(term_id))
+    return Terms(norms=norms, surface_norm=surface_norm, norm_id=norm_id, term_id=term_id,
+                 is_stop=stop_table[tokens.sid, tokens.kind], term=term_table[tokens.sid, tokens.kind])
+
+
+def _mwe_matches(by_surface: bool, tokens: TokenArrays, terms: Terms, mwe_index: dict):
+    """Length and term id of the longest MWE of one family (surfaces or norms) starting at each token."""
+    seq, code_of = ((tokens.sid, {s: i for i, s in enumerate(tokens.surfaces)}) if by_surface
+                    else (terms.surface_norm[tokens.sid], terms.norm_id))
+    n_tokens = len(seq)
+    length_here = np.zeros(n_tokens, dtype=np.int64)
+    term_here = np.full(n_tokens, -1, dtype=np.int64)
+    for (family, first), entries in mwe_index.items():
+        if family != by_surface or first not in code_of:
+            continue
+        at = np.flatnonzero(seq == code_of[first])
+        for length, _, keys, term in entries:  # longest first
+            ids = [code_of.get(k, -1) for k in keys]
+            if min(ids) < 0:
+                continue
+            open_ = at[(length_here[at] == 0) & (at + length <= n_tokens)]
+            if not open_.size:
+                continue
+            last = open_ + length - 1
+            ok = (tokens.owner[last] == tokens.owner[open_]) & (tokens.sentence[last] == tokens.sentence[open_])
+            for j in range(1, length):
+                ok &= seq[open_ + j] == ids[j]
+            hit = open_[ok]
+            if hit.size:
+                length_here[hit] = length
+                term_here[hit] = terms.term_id.setdefault(term, len(terms.term_id))
+    return length_here, term_here
+
+
+def apply_mwes(tokens: TokenArrays, terms: Terms, mwe_index: dict) -> None:
+    """Give the first token of each MWE its term, clear the others' terms, unstop all (in place).
+
+    The surface match (dictionary forms) wins unless a norm match (the
+    researcher's MWEs) is strictly longer; MWEs are taken greedily left to
+    right, never overlapping, and never cross a sentence.
+    """
+    surface_len, surface_term = _mwe_matches(True, tokens, terms, mwe_index)
+    norm_len, norm_term = _mwe_matches(False, tokens, terms, mwe_index)
+    use_norm = norm_len > surface_len
+    best_len = np.where(use_norm, norm_len, surface_len)
+    best_term = np.where(use_norm, norm_term, surface_term)
+    next_free = 0
+    for i in np.flatnonzero(best_len).tolist():
+        if i < next_free:
+            continue
+        length = int(best_len[i])
+        terms.term[i] = best_term[i]
+        terms.term[i + 1:i + length] = -1
+        terms.is_stop[i:i + length] = False
+        next_free = i + length
+
+
+# --------------------------------------------------------------------------
+# The chunk's tables
+# --------------------------------------------------------------------------
+
+def _tokens_frame(unit_ids: list, breaks: list, tokens: TokenArrays, terms: Terms):
+    """The tokens table of a chunk."""
+    orig_starts, orig_ends = original_spans(tokens.start, tokens.end, tokens.owner, breaks)
+    n_tok_unit = np.bincount(tokens.owner, minlength=len(unit_ids))
+    n_tokens = len(tokens.sid)
+    term_names = np.array(list(terms.term_id) + [None], dtype=object)  # term id -1 reads None
+    return typed_frame({
+        "unit_id": np.repeat(np.asarray(unit_ids, dtype=object), n_tok_unit),
+        "sentence": tokens.sentence,
+        "token_index": np.arange(n_tokens) - np.repeat(np.cumsum(n_tok_unit) - n_tok_unit, n_tok_unit),
+        "start": tokens.start, "end": tokens.end, "orig_start": orig_starts, "orig_end": orig_ends,
+        "text": np.array(tokens.surfaces, dtype=object)[tokens.sid],
+        "norm": np.array(terms.norms, dtype=object)[tokens.sid] if terms.norms else np.zeros(0, dtype=object),
+        "kind": np.array(KINDS, dtype=object)[tokens.kind],
+        "is_stop": terms.is_stop,
+        "term": term_names[terms.term],
+    }, ints=TOKEN_INTS, bools=TOKEN_BOOLS)
+
+
+def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
+    """Sentences, mentions, DTM counts and (with ``spec.keep_tokens``) tokens of one chunk of units.
+
+    Returns
+    -------
+    dict
+        ``sentences``, ``mentions``, ``tokens`` (frames; tokens None unless
+        kept), ``terms`` (the chunk's vocabulary) and ``rows``, ``cols``,
+        ``counts`` (the DTM entries, rows numbered within the chunk).
+    """
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    sentences, index = chunk_sentences(unit_ids, texts, breaks)
+    mentions = chunk_mentions(unit_ids, texts, breaks, spec.mentions, index)
+    tokens = chunk_tokens(texts, index)
+    terms = chunk_terms(tokens, spec.stopwords)
+    if spec.mwe_index and len(tokens.sid):
+        apply_mwes(tokens, terms, spec.mwe_index)
+    has = terms.term >= 0
+    width = max(len(terms.term_id), 1)
+    keys, counts = np.unique(tokens.owner[has] * width + terms.term[has], return_counts=True)
+    return {
+        "sentences": sentences, "mentions": mentions, "terms": list(terms.term_id),
+        "rows": (keys // width).astype(np.int64), "cols": (keys % width).astype(np.int64),
+        "counts": counts.astype(np.int64),
+        "tokens": _tokens_frame(unit_ids, breaks, tokens, terms) if spec.keep_tokens else None,
+    }

@@ -1,0 +1,154 @@
+"""The document-term matrix: counts gathered chunk by chunk, then pruned by document frequency."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import scipy.sparse as sp
+
+from stancebook.artefacts import Dtm
+from stancebook.checks import is_int, is_number
+from stancebook.errors import ParameterError
+
+__all__ = ["TermCounts", "df_bounds", "prune_dtm"]
+
+# Document frequencies are whole numbers; the tolerance keeps a share such as 0.5 x 4 units = 2 exact.
+_EPS = 1e-9
+
+
+def _df_bound(value, name: str, n_units: int) -> float:
+    """A document-frequency bound as a number of units (a float is a share of ``n_units``)."""
+    if not is_number(value):
+        raise ParameterError(f"{name} must be a number, got {value!r}.")
+    if not is_int(value):
+        if not 0.0 < value <= 1.0:
+            raise ParameterError(f"{name}={value!r}: a float is a share of units and must be in (0, 1].")
+        return value * n_units
+    if value < 1:
+        raise ParameterError(f"{name}={value!r}: an integer is a number of units and must be >= 1.")
+    return float(value)
+
+
+def df_bounds(min_df, max_df, n_units: int) -> tuple[float, float]:
+    """Check ``min_df`` and ``max_df`` and return them as numbers of units.
+
+    Parameters
+    ----------
+    min_df, max_df : int or float
+        An int is a number of units (>= 1); a float is a share of units in (0, 1].
+    n_units : int
+        The number of rows of the DTM.
+
+    Returns
+    -------
+    (float, float)
+        The lowest and highest number of units a kept term may occur in.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``min_df`` or ``max_df`` when one is not a number, out of range,
+        or when together they can keep no term.
+
+    Examples
+    --------
+    >>> df_bounds(2, 0.5, 10)
+    (2.0, 5.0)
+    """
+    low = _df_bound(min_df, "min_df", n_units)
+    high = _df_bound(max_df, "max_df", n_units)
+    if n_units and math.ceil(low - _EPS) > math.floor(high + _EPS):
+        raise ParameterError(f"min_df={min_df!r} keeps terms in at least {math.ceil(low - _EPS)} units but "
+                             f"max_df={max_df!r} keeps them in at most {math.floor(high + _EPS)}; "
+                             "lower min_df or raise max_df.")
+    return low, high
+
+
+def prune_dtm(matrix, vocabulary: np.ndarray, unit_ids: np.ndarray, *, min_df=1, max_df=1.0) -> Dtm:
+    """Drop the columns outside the document-frequency bounds; an int64 CSR matrix with sorted indices.
+
+    Parameters
+    ----------
+    matrix : scipy.sparse matrix
+        Counts, one row per unit, one column per term of ``vocabulary``.
+    vocabulary : numpy.ndarray of str
+        The column labels, sorted.
+    unit_ids : numpy.ndarray of str
+        The row labels.
+    min_df, max_df : int or float
+        As in :func:`df_bounds`.
+
+    Returns
+    -------
+    Dtm
+
+    Raises
+    ------
+    ParameterError
+        The bounds remove every term.
+
+    Examples
+    --------
+    >>> matrix = sp.csr_matrix([[1, 2], [0, 1]])
+    >>> prune_dtm(matrix, np.array(["peace", "war"]), np.array(["a", "b"]), min_df=2).terms.tolist()
+    ['war']
+    """
+    low, high = df_bounds(min_df, max_df, len(unit_ids))
+    if len(vocabulary):
+        df = np.diff(matrix.tocsc().indptr)
+        keep = (df >= low - _EPS) & (df <= high + _EPS)
+        if not keep.any():
+            raise ParameterError(f"min_df={min_df!r} and max_df={max_df!r} remove every one of the "
+                                 f"{len(vocabulary)} terms; lower min_df or raise max_df.")
+        if not keep.all():
+            matrix = matrix[:, np.flatnonzero(keep)]
+            vocabulary = vocabulary[keep]
+    matrix = sp.csr_matrix(matrix, dtype=np.int64)
+    matrix.sort_indices()
+    return Dtm(matrix=matrix, terms=vocabulary, unit_ids=unit_ids)
+
+
+class TermCounts:
+    """(unit, term) counts gathered chunk by chunk into one growing vocabulary.
+
+    Each chunk numbers its own terms; :meth:`add` maps them to the corpus
+    vocabulary, and :meth:`to_dtm` sorts the vocabulary and prunes it.
+
+    Examples
+    --------
+    >>> counts = TermCounts()
+    >>> counts.add(["war", "peace"], rows=np.array([0, 0]), cols=np.array([0, 1]), counts=np.array([2, 1]))
+    >>> counts.add(["war"], rows=np.array([0]), cols=np.array([0]), counts=np.array([1]), first_row=1)
+    >>> counts.to_dtm(np.array(["a", "b"])).matrix.toarray().tolist()
+    [[1, 2], [0, 1]]
+    """
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}
+        self._rows: list[np.ndarray] = []
+        self._cols: list[np.ndarray] = []
+        self._counts: list[np.ndarray] = []
+
+    def add(self, terms: list, *, rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, first_row: int = 0) -> None:
+        """Add one chunk: ``counts[i]`` of chunk term ``terms[cols[i]]`` in row ``first_row + rows[i]``."""
+        to_global = np.fromiter((self.vocabulary.setdefault(t, len(self.vocabulary)) for t in terms),
+                                dtype=np.int64, count=len(terms))
+        self._rows.append(np.asarray(rows, dtype=np.int64) + first_row)
+        self._cols.append(to_global[np.asarray(cols, dtype=np.int64)])
+        self._counts.append(np.asarray(counts, dtype=np.int64))
+
+    def to_dtm(self, unit_ids: np.ndarray, *, min_df=1, max_df=1.0) -> Dtm:
+        """The DTM of every chunk added: one row per unit id, columns sorted by term, pruned by df."""
+        terms = np.array(list(self.vocabulary), dtype=object)
+        order = np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.int64)
+        new_column = np.empty(len(order), dtype=np.int64)
+        new_column[order] = np.arange(len(order))
+
+        def joined(parts: list) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+        matrix = sp.csr_matrix((joined(self._counts), (joined(self._rows), new_column[joined(self._cols)])),
+                               shape=(len(unit_ids), len(terms)), dtype=np.int64)
+        vocabulary = np.asarray(terms[order].tolist() if len(terms) else [], dtype=str)
+        return prune_dtm(matrix, vocabulary, unit_ids, min_df=min_df, max_df=max_df)

@@ -1,0 +1,312 @@
+"""The streaming, parallel pass over a corpus: sentences, mentions, tokens and the DTM at once.
+
+Units are cut into chunks of consecutive units (:func:`chunk_bounds`); each
+chunk is tokenised by :func:`stancebook.tokenise.chunk.chunk_tables`, in
+worker processes when ``n_jobs`` is not 1, and the chunks are merged in input
+order, so the tables do not depend on ``n_jobs`` or the chunk size.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from stancebook.artefacts import Dtm
+from stancebook.checks import check_int
+from stancebook.errors import ParameterError
+from stancebook.resources.actors import ActorDictionary
+from stancebook.resources.stopwords import load_stopwords
+from stancebook.tokenise.chunk import Spec, chunk_mentions, chunk_sentences, chunk_tables
+from stancebook.tokenise.dtm import TermCounts, df_bounds
+from stancebook.tokenise.mentions import MentionMatcher
+from stancebook.tokenise.mwes import mwe_index
+from stancebook.tokenise.tables import (MENTION_COLUMNS, POSITIONS, SENTENCE_COLUMNS, TOKEN_BOOLS, TOKEN_COLUMNS,
+                                        TOKEN_INTS, check_units, concat_frames)
+from stancebook.workers import n_workers
+
+__all__ = ["TokeniseResult", "find_mentions", "sentence_table", "tokenise_corpus"]
+
+DEFAULT_CHUNK_CHARS = 4_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class TokeniseResult:
+    """Everything the tokenise stage produces for a corpus.
+
+    Attributes
+    ----------
+    sentences : pandas.DataFrame
+        ``unit_id, sentence, start, end, orig_start, orig_end, text``:
+        ``sentence`` is 1-based within the unit, ``start``/``end`` index the
+        unit text, ``orig_*`` the document's original text.
+    mentions : pandas.DataFrame
+        ``unit_id, sentence, start, end, orig_start, orig_end, surface,
+        target, kind, groups``, sorted by unit order, then start; ``groups``
+        is a comma-separated list of group ids ("" for none).
+    tokens : pandas.DataFrame or None
+        ``unit_id, sentence, token_index, start, end, orig_start, orig_end,
+        text, norm, kind, is_stop, term``; None when ``keep_tokens=False``.
+        ``term`` is the norm of a content word, or the MWE term (norms
+        joined by ``_``, lower case: ``north_korea``) on the first token of a
+        multiword expression; it is missing (NaN, string dtype) for
+        stopwords, punctuation, numbers and the later tokens of an MWE.
+        Tokens inside an MWE are never stopwords (``is_stop`` False).
+    dtm : Dtm
+        The terms counted per unit, one row per unit in input order,
+        columns sorted by term.
+    """
+
+    sentences: pd.DataFrame
+    mentions: pd.DataFrame
+    tokens: pd.DataFrame | None
+    dtm: Dtm
+
+
+def chunk_bounds(units: pd.DataFrame, chunk_chars: int) -> Iterator[tuple[int, int]]:
+    """Consecutive ``(start, stop)`` row ranges of the units table holding about ``chunk_chars`` characters each.
+
+    Examples
+    --------
+    >>> list(chunk_bounds(pd.DataFrame({"text": ["abc", "de", "", "fgh"]}), 4))
+    [(0, 2), (2, 4)]
+    """
+    lengths = np.fromiter((len(t) if isinstance(t, str) else 0 for t in units["text"]), dtype=np.int64,
+                          count=len(units))
+    start = 0
+    total = 0
+    for i, length in enumerate(lengths.tolist()):
+        total += length
+        if total >= chunk_chars:
+            yield start, i + 1
+            start, total = i + 1, 0
+    if start < len(units):
+        yield start, len(units)
+
+
+def _unit_columns(units: pd.DataFrame, a: int, b: int) -> tuple[list, list, list]:
+    """Unit ids (as str), texts (missing ones as "") and offset breaks of rows ``a:b``."""
+    texts = [t if isinstance(t, str) else "" for t in units["text"].iloc[a:b]]
+    return ([str(u) for u in units["unit_id"].iloc[a:b]], texts, [list(x) for x in units["offset_breaks"].iloc[a:b]])
+
+
+def _chunk_jobs(units: pd.DataFrame, chunk_chars: int):
+    """``(unit_ids, texts, offset_breaks, first_row)`` of each chunk.
+
+    Python strings are made chunk by chunk: the whole corpus is never held twice.
+    """
+    for a, b in chunk_bounds(units, chunk_chars):
+        yield (*_unit_columns(units, a, b), a)
+
+
+def _chunk_results(jobs, spec: Spec, workers: int) -> Iterator[tuple[dict, int]]:
+    """``(chunk tables, first row)`` of every job, in input order, computed here or in ``workers`` processes."""
+    if workers == 1:
+        for chunk_ids, texts, breaks, first in jobs:
+            yield chunk_tables(chunk_ids, texts, breaks, spec), first
+        return
+    # fork (where there is one) starts workers at once and needs no `if __name__ == "__main__"`
+    # guard in a researcher's script; elsewhere the platform's default.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque = deque()
+        for chunk_ids, texts, breaks, first in jobs:
+            # Bounded look-ahead: at most two chunks per worker in flight keeps memory flat.
+            if len(pending) >= 2 * workers:
+                future, row = pending.popleft()
+                yield future.result(), row
+            pending.append((pool.submit(chunk_tables, chunk_ids, texts, breaks, spec), first))
+        while pending:
+            future, row = pending.popleft()
+            yield future.result(), row
+
+
+def _unique_unit_ids(units: pd.DataFrame) -> pd.Index:
+    ids = pd.Index([str(u) for u in units["unit_id"]])
+    if ids.has_duplicates:
+        raise ParameterError(f"units has duplicate unit_id values, e.g. {ids[ids.duplicated()][0]!r}; "
+                             "one DTM row per unit needs unique ids.")
+    return ids
+
+
+def _spec(dictionary: ActorDictionary, stopwords, mwes, keep_tokens: bool) -> Spec:
+    return Spec(stopwords=load_stopwords() if stopwords is None else frozenset(stopwords),
+                mwe_index=mwe_index(mwes, dictionary), mentions=MentionMatcher.from_dictionary(dictionary),
+                keep_tokens=bool(keep_tokens))
+
+
+def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwords=None, mwes=(), n_jobs: int = 1,
+                    keep_tokens: bool = True, min_df=1, max_df=1.0,
+                    chunk_chars: int = DEFAULT_CHUNK_CHARS) -> TokeniseResult:
+    """Sentences, mentions, tokens and the DTM of a corpus in one streaming pass.
+
+    The units are processed chunk by chunk (consecutive units of about
+    ``chunk_chars`` characters) and, with ``n_jobs`` other than 1, in worker
+    processes. Chunks are merged in input order, so the result does not
+    depend on ``n_jobs`` or ``chunk_chars``. Each distinct
+    whitespace-separated piece of text is tokenised once per chunk and the
+    per-token work is done with numpy; with ``keep_tokens=False`` the tokens
+    table is never built, so memory grows with the vocabulary, the DTM, the
+    sentences and the mentions, not with the number of tokens.
+
+    Sentences follow :func:`stancebook.text.split_sentences`, tokens
+    :func:`stancebook.text.tokenize` and norms :func:`stancebook.text.fold_case`.
+    Mentions are case-aware, on whole words (hyphens are boundaries, so
+    ``Putin-Kim`` gives two mentions), longest form first; a demonym, a name
+    with ``'s``, or a metonym, followed by role words and a leader of the same
+    target, becomes ONE ``leader`` mention ("North Korean leader Kim Jong Un").
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The units table (``unit_id``, ``text``, ``offset_breaks``); unit ids must
+        be unique (they are the DTM rows).
+    dictionary : ActorDictionary
+        Targets for the mentions; its multiword forms (``North Korea``, ``the
+        West``, ``Kim Jong Un``) are also multiword terms, matched case-aware
+        on the surfaces (so the lower-case direction "the west" is not the West).
+    stopwords : set of str, optional
+        Norms to drop; ``None`` uses :func:`stancebook.resources.stopwords.load_stopwords`.
+    mwes : iterable of tuple of str, default ()
+        Extra multiword expressions as tuples of norms, e.g. ``("security",
+        "council")``, matched on consecutive tokens' norms within a sentence.
+        The longest MWE wins, scanning left to right.
+    n_jobs : int, default 1
+        Worker processes; 1 works in this process, -1 uses every core.
+    keep_tokens : bool, default True
+        Return the tokens table; False saves its memory (roughly 100 bytes
+        per token, several GB for the 10,952 UN General Debate speeches).
+    min_df, max_df : int or float
+        Document-frequency bounds of the DTM: an int is a number of units, a
+        float a share of units in (0, 1] (see :func:`stancebook.tokenise.dtm.df_bounds`).
+    chunk_chars : int, default 4_000_000
+        Characters per chunk: larger chunks mean fewer hand-overs between
+        processes, smaller ones less memory per worker.
+
+    Returns
+    -------
+    TokeniseResult
+        ``sentences``, ``mentions``, ``tokens`` (None when ``keep_tokens`` is
+        False) and ``dtm``.
+
+    See Also
+    --------
+    find_collocations : multiword expressions to propose from the tokens.
+    top_terms, keyness : read the DTM.
+    mention_counts : the mentions per target.
+
+    Examples
+    --------
+    >>> from stancebook.resources.actors import load_actor_dictionary
+    >>> units = pd.DataFrame({"unit_id": ["a", "b"], "offset_breaks": [[0, 0], [0, 0]],
+    ...                       "text": ["North Korea met Russia.", "Moscow backs Pyongyang. Trade grew."]})
+    >>> result = tokenise_corpus(units, dictionary=load_actor_dictionary())
+    >>> result.dtm.terms.tolist(), len(result.sentences), result.mentions["target"].tolist()
+    (['backs', 'grew', 'met', 'moscow', 'north_korea', 'pyongyang', 'russia', 'trade'], 3, \
+['north_korea', 'russia', 'russia', 'north_korea'])
+    """
+    check_units(units)
+    if not isinstance(dictionary, ActorDictionary):
+        raise ParameterError("dictionary must be an ActorDictionary from load_actor_dictionary().")
+    workers = n_workers(n_jobs)
+    chunk_chars = check_int(chunk_chars, "chunk_chars")
+    ids = _unique_unit_ids(units)
+    df_bounds(min_df, max_df, len(ids))  # refuse bad bounds before the long pass
+    spec = _spec(dictionary, stopwords, mwes, keep_tokens)
+    parts: dict[str, list] = {"sentences": [], "mentions": [], "tokens": []}
+    counts = TermCounts()
+    for result, first_row in _chunk_results(_chunk_jobs(units, chunk_chars), spec, workers):
+        for name in parts:
+            parts[name].append(result[name])
+        counts.add(result["terms"], rows=result["rows"], cols=result["cols"], counts=result["counts"],
+                   first_row=first_row)
+    return TokeniseResult(
+        sentences=concat_frames(parts["sentences"], SENTENCE_COLUMNS, ints=POSITIONS),
+        mentions=concat_frames(parts["mentions"], MENTION_COLUMNS, ints=POSITIONS),
+        tokens=concat_frames(parts["tokens"], TOKEN_COLUMNS, ints=TOKEN_INTS, bools=TOKEN_BOOLS) if keep_tokens
+        else None,
+        dtm=counts.to_dtm(np.asarray(ids, dtype=str), min_df=min_df, max_df=max_df),
+    )
+
+
+def sentence_table(units: pd.DataFrame, *, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> pd.DataFrame:
+    """The sentences table of :func:`tokenise_corpus`, without tokens, mentions or DTM.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The units table (``unit_id``, ``text``, ``offset_breaks``).
+    chunk_chars : int, default 4_000_000
+        Characters per chunk, as in :func:`tokenise_corpus`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``unit_id, sentence, start, end, orig_start, orig_end, text``
+        (see :class:`TokeniseResult`).
+
+    See Also
+    --------
+    tokenise_corpus : every table of the stage in one pass.
+    stancebook.text.split_sentences : the sentences of one text.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"unit_id": ["u"], "text": ["Title\\n\\nMr. Kim came. He left."],
+    ...                       "offset_breaks": [[0, 0]]})
+    >>> sentence_table(units)["text"].tolist()
+    ['Title', 'Mr. Kim came.', 'He left.']
+    """
+    check_units(units)
+    chunk_chars = check_int(chunk_chars, "chunk_chars")
+    parts = [chunk_sentences(*_unit_columns(units, a, b))[0] for a, b in chunk_bounds(units, chunk_chars)]
+    return concat_frames(parts, SENTENCE_COLUMNS, ints=POSITIONS)
+
+
+def find_mentions(units: pd.DataFrame, dictionary: ActorDictionary, *,
+                  chunk_chars: int = DEFAULT_CHUNK_CHARS) -> pd.DataFrame:
+    """The mentions table of :func:`tokenise_corpus`, without tokens or DTM.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The units table (``unit_id``, ``text``, ``offset_breaks``).
+    dictionary : ActorDictionary
+        From :func:`stancebook.resources.actors.load_actor_dictionary`.
+    chunk_chars : int, default 4_000_000
+        Characters per chunk, as in :func:`tokenise_corpus`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``unit_id, sentence, start, end, orig_start, orig_end,
+        surface, target, kind, groups`` (see :class:`TokeniseResult`).
+
+    See Also
+    --------
+    tokenise_corpus : every table of the stage in one pass.
+    mention_counts : mentions per target.
+
+    Examples
+    --------
+    >>> from stancebook.resources.actors import load_actor_dictionary
+    >>> units = pd.DataFrame({"unit_id": ["u"], "text": ["Russian President Vladimir Putin met Kim."],
+    ...                       "offset_breaks": [[0, 0]]})
+    >>> find_mentions(units, load_actor_dictionary())[["surface", "target", "kind"]].values.tolist()
+    [['Russian President Vladimir Putin', 'russia', 'leader'], ['Kim', 'north_korea', 'leader']]
+    """
+    matcher = MentionMatcher.from_dictionary(dictionary)
+    check_units(units)
+    chunk_chars = check_int(chunk_chars, "chunk_chars")
+    parts = []
+    for a, b in chunk_bounds(units, chunk_chars):
+        unit_ids, texts, breaks = _unit_columns(units, a, b)
+        _, index = chunk_sentences(unit_ids, texts, breaks)
+        parts.append(chunk_mentions(unit_ids, texts, breaks, matcher, index))
+    return concat_frames(parts, MENTION_COLUMNS, ints=POSITIONS)

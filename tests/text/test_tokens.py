@@ -1,0 +1,45 @@
+"""Tokens with offsets and case folding that keeps acronyms (stancebook.text.tokenize, fold_case)."""
+
+from pathlib import Path
+
+import pytest
+
+from stancebook.text import fold_case, tokenize
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_e71531e8ba892e2d.txt"
+
+
+def test_token_offsets_slice_the_text_to_the_surface():
+    seed_text = SEED.read_text(encoding="utf-8")
+    for start, end, surface, kind in tokenize(seed_text):
+        assert seed_text[start:end] == surface
+        assert kind in {"word", "number", "punct"}
+
+
+@pytest.mark.parametrize("text, surfaces", [
+    ("Moscow’s and Moscow's", ["Moscow", "’s", "and", "Moscow", "'s"]),
+    ("anti-imperialist two-way high-level Putin-Kim", ["anti-imperialist", "two-way", "high-level", "Putin-Kim"]),
+    ("the U.S. and U.N. said", ["the", "U.S.", "and", "U.N.", "said"]),
+    ("3.5 per cent of 1,000,000", ["3.5", "per", "cent", "of", "1,000,000"]),
+    ("in 2023. Mr. Kim, No. 5", ["in", "2023", ".", "Mr.", "Kim", ",", "No.", "5"]),
+    ("don't stop", ["don't", "stop"]),
+])
+def test_tokenize_splits_possessives_and_keeps_compounds_abbreviations_numbers(text, surfaces):
+    assert [t[2] for t in tokenize(text)] == surfaces
+
+
+def test_tokenize_kinds():
+    kinds = {surface: kind for _, _, surface, kind in tokenize("Kim paid 3.5 dollars.")}
+    assert kinds == {"Kim": "word", "paid": "word", "3.5": "number", "dollars": "word", ".": "punct"}
+
+
+@pytest.mark.parametrize("surface, norm", [
+    ("US", "US"), ("us", "us"), ("Us", "us"), ("UN", "UN"), ("DPRK", "DPRK"), ("NATO", "NATO"),
+    ("U.S.", "U.S."), ("The", "the"), ("Russia", "russia"), ("I", "i"), ("’s", "'s"),
+])
+def test_fold_case_keeps_acronyms(surface, norm):
+    assert fold_case(surface) == norm
+
+
+def test_fold_case_keeps_us_distinct_from_us():
+    assert fold_case("US") != fold_case("us")

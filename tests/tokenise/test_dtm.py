@@ -1,0 +1,50 @@
+"""The document-term matrix: counts per unit, document-frequency bounds, saving."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stancebook.errors import ParameterError
+from stancebook.tokenise import load_dtm, save_dtm, tokenise_corpus
+from tests.tokenise.samples import NO_ACTORS, TINY, dtm_of, units_of
+
+
+def test_dtm_counts_terms_per_unit_in_the_units_order():
+    dtm = dtm_of(units_of(*reversed(TINY), ids=["u4", "u3", "u2", "u1"]))
+    assert dtm.unit_ids.tolist() == ["u4", "u3", "u2", "u1"]
+    assert dtm.terms.tolist() == sorted(dtm.terms.tolist())
+    counts = pd.DataFrame(dtm.matrix.toarray(), index=dtm.unit_ids, columns=dtm.terms)
+    assert counts.loc["u1", "nuclear"] == 2 and counts.loc["u2", "peace"] == 2 and counts.loc["u3"].sum() == 0
+    assert dtm.matrix.dtype == np.int64 and dtm.matrix.shape == (4, 9)
+
+
+def test_dtm_min_df_and_max_df_prune_terms():
+    units = units_of(*TINY)
+    assert dtm_of(units, min_df=2).terms.tolist() == ["nuclear", "peace", "weapons"]
+    assert dtm_of(units, min_df=0.5).terms.tolist() == ["nuclear", "peace", "weapons"]
+    assert "nuclear" not in dtm_of(units, max_df=0.25).terms
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"min_df": 0}, "min_df"), ({"min_df": 1.5}, "min_df"), ({"max_df": 0.0}, "max_df"),
+    ({"min_df": "2"}, "min_df"), ({"min_df": 3, "max_df": 0.5}, "max_df"),
+])
+def test_dtm_bad_df_values_are_refused_by_name(kwargs, name):
+    with pytest.raises(ParameterError, match=name):
+        tokenise_corpus(units_of(*TINY), dictionary=NO_ACTORS, **kwargs)
+
+
+def test_dtm_bounds_that_remove_every_term_are_refused():
+    with pytest.raises(ParameterError, match="remove every one"):
+        dtm_of(units_of("Peace now.", "War now.", "Trade now."), min_df=2, max_df=2)
+
+
+def test_save_and_load_dtm_round_trip_with_identical_bytes(tmp_path):
+    dtm = dtm_of(units_of(*TINY))
+    first = save_dtm(dtm, tmp_path / "a.npz")
+    second = save_dtm(dtm, tmp_path / "b.npz")
+    assert first.read_bytes() == second.read_bytes()
+    loaded = load_dtm(first)
+    assert (loaded.matrix != dtm.matrix).nnz == 0 and loaded.matrix.dtype == np.int64
+    assert loaded.terms.tolist() == dtm.terms.tolist() and loaded.unit_ids.tolist() == dtm.unit_ids.tolist()
+    assert not list(tmp_path.glob("*.tmp"))
