@@ -122,7 +122,8 @@ def test_prevalence_figure_shows_at_most_eight_topics_four_a_row(n_topics, grid,
         np.testing.assert_allclose(fig.get_size_inches(), inches)
     finally:
         plt.close(fig)
-    assert prevalence_caption("year", n_topics, 1000).startswith(f"Mean topic share per year of the {min(8, n_topics)} ")
+    shown = min(8, n_topics)
+    assert prevalence_caption("year", n_topics, 1000).startswith(f"Mean topic share per year of the {shown} ")
 
 
 def test_fixed_size_figures_and_the_prevalence_figure_id():

@@ -317,6 +317,7 @@ def score_table(fits: list[Fit], models, k_values):
 
 
 def standard_error(values: np.ndarray) -> float:
+    """Standard error of the mean of the per-topic scores (0 for a single topic)."""
     if values.size < 2:
         return 0.0
     return float(values.std(ddof=1) / np.sqrt(values.size))

@@ -150,9 +150,9 @@ class TopicModelSelection:
     topic-word weights are therefore tf-idf weights, rescaled to sum 1, not
     word probabilities.
 
-    What is measured and the rule that chooses are described in the module
-    docstring; ``table_`` holds the measures, ``reason_`` the choice in plain
-    words, ``notes_`` what was cut or not computed.
+    What is measured and the rule that chooses are described in the docstring
+    of :mod:`stancebook.topics.selection`; ``table_`` holds the measures,
+    ``reason_`` the choice in plain words, ``notes_`` what was cut or not computed.
 
     Units without any term are left out of the fits (and of the coherence
     reference) and get a uniform row in ``unit_topic_`` (every share
