@@ -1,0 +1,93 @@
+"""Topic models: fit LDA and NMF over a grid of k, score, choose, label, describe.
+
+The stage takes a document-term matrix (units x terms, counts), the term
+strings and the unit ids (and, for sliding-window coherence, the tokens
+table). It reads them through :mod:`stancebook.catalog` and never imports
+another stage, so any sparse count matrix will do.
+
+One module per job:
+
+* :mod:`~stancebook.topics.quality` -- NPMI coherence (gensim's ``c_npmi``),
+  topic diversity, stability across refits;
+* :mod:`~stancebook.topics.selection` -- :class:`TopicModelSelection`, the
+  k grid and the rule that keeps one fit (what is measured and how the
+  choice is made is told there);
+* :mod:`~stancebook.topics.fitting` -- one (model, k, seed) fit, all fits in
+  parallel, LDA's and NMF's settings;
+* :mod:`~stancebook.topics.describe` -- top and distinctive terms, labels,
+  unit shares, representative units;
+* :mod:`~stancebook.topics.prevalence` -- prevalence by metadata with
+  bootstrap intervals;
+* :mod:`~stancebook.topics.mapping` -- the topic map (Jensen-Shannon
+  distances, classical scaling);
+* :mod:`~stancebook.topics.plots` -- every figure, its size and caption;
+* :mod:`~stancebook.topics.workflow` -- the stage of a run: fit, describe and
+  write every table (what notebook ``02_topics`` calls).
+"""
+
+from stancebook.topics.describe import (
+    distinctive_terms,
+    representative_units,
+    topic_label_table,
+    topic_labels,
+    topic_terms,
+    unit_topic_table,
+)
+from stancebook.topics.mapping import topic_map
+from stancebook.topics.plots import (
+    model_selection_caption,
+    model_selection_figure,
+    plot_model_selection,
+    plot_prevalence,
+    plot_topic_map,
+    plot_topic_terms,
+    prevalence_caption,
+    prevalence_figure,
+    prevalence_figure_id,
+    topic_map_figure,
+    topic_terms_figure,
+)
+from stancebook.topics.prevalence import topic_prevalence
+from stancebook.topics.quality import (
+    WindowReference,
+    npmi_coherence,
+    term_sequences,
+    topic_diversity,
+    topic_stability,
+    window_reference,
+)
+from stancebook.topics.selection import TopicModelSelection, default_k_grid
+from stancebook.topics.workflow import TopicsResult, fit_and_describe, selection_from_params
+
+__all__ = [
+    "default_k_grid",
+    "WindowReference",
+    "term_sequences",
+    "window_reference",
+    "npmi_coherence",
+    "topic_diversity",
+    "topic_stability",
+    "TopicModelSelection",
+    "topic_terms",
+    "distinctive_terms",
+    "topic_labels",
+    "topic_label_table",
+    "unit_topic_table",
+    "representative_units",
+    "topic_prevalence",
+    "topic_map",
+    "plot_model_selection",
+    "plot_topic_terms",
+    "plot_prevalence",
+    "plot_topic_map",
+    "model_selection_figure",
+    "topic_terms_figure",
+    "topic_map_figure",
+    "prevalence_figure",
+    "prevalence_figure_id",
+    "model_selection_caption",
+    "prevalence_caption",
+    "TopicsResult",
+    "selection_from_params",
+    "fit_and_describe",
+]

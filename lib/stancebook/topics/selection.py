@@ -1,0 +1,664 @@
+"""Choosing the topic model: LDA and NMF over a grid of k, scored, one kept by a documented rule.
+
+What is measured for every (model, k)
+-------------------------------------
+Every (model, k) pair of the grid is fitted ``n_seeds`` times (seeds
+``random_state``, ``random_state + 1``, ...), in parallel with joblib on the
+one shared matrix. The fit with seed ``random_state`` on all units is the
+one kept and scored; the others, each on its own random subsample of
+``stability_sample`` of the units, measure stability. The table records
+
+* **mean NPMI coherence** of the top ``n_top_words`` words of each topic
+  (gensim's ``c_npmi``, see :func:`~stancebook.topics.npmi_coherence`), with co-occurrence
+  counted in the units themselves: either "the two words occur in the same
+  unit" (``coherence="document"``) or "... within ``window_size``
+  consecutive terms" (``coherence="window"``, gensim's boolean sliding
+  window, the reference of Röder, Both and Hinneburg 2015);
+* **topic diversity**: the share of distinct words among all top words
+  (Dieng, Ruiz and Blei 2020, see :func:`~stancebook.topics.topic_diversity`);
+* **stability**: the topics of every pair of fits are matched one to one
+  (Hungarian matching on the cosine similarity of the topic-word
+  distributions) and the matched similarities are averaged (see
+  :func:`~stancebook.topics.topic_stability`). 1 means every refit finds the same topics;
+  topics that exist only by chance of the start or of the sample do not
+  come back. The refits draw 80% of the units by default
+  (``stability_sample``), as in the stability analysis of Greene,
+  O'Callaghan and Cunningham (2014, "How many topics?"): LDA changes its
+  seed and its sample; NMF keeps its deterministic ``nndsvda`` start and
+  changes its sample, which converges in a fraction of the iterations a
+  random start needs. With ``stability_sample=1`` the refits use every
+  unit, and NMF then starts from random factors (``init="random"``),
+  since the same data and start would score a trivial 1;
+* for LDA, the **held-out perplexity**: the model is fitted again on a
+  seeded ``1 - holdout`` share of the units and its perplexity measured on
+  the units held out (lower is better). It is reported, not used by the
+  rule: perplexity and human judgements of topics often disagree (Chang et
+  al. 2009) and NMF has none. Fewer than 20 units: not computed (NaN), and
+  the notes say so.
+
+How the model and k are chosen
+------------------------------
+1. Fits whose stability is below ``min_stability`` are set aside: their
+   topics depend on the seed or the sample. (With ``n_seeds=1`` stability
+   is unknown and every fit is kept; if no fit is stable enough, all are
+   kept and the reason says so.)
+2. Among the kept fits, every fit whose mean NPMI is within one standard
+   error of the best mean NPMI (the spread of the best fit's per-topic NPMI
+   over the square root of its number of topics) counts as "as coherent as
+   the best" (the one-standard-error rule; Hastie, Tibshirani and Friedman
+   2009, sec. 7.10). Coherence tends to stay flat when a real topic is split
+   into near copies, so the plain maximum would often pick too large a k.
+3. Among those, the smallest k wins (the simplest model the data cannot
+   tell apart from the best), then the higher stability, then the higher
+   diversity, then LDA before NMF (LDA gives proper unit-topic
+   proportions).
+
+``reason_`` says in plain words which fit was chosen and why; ``notes_``
+lists everything that was cut or could not be computed. ``n_topics`` (and
+``model``) override the choice.
+
+On a tiny corpus the grid is cut to what the units and terms support, the
+standard error is large and the rule picks a small k: that is the honest
+answer when the data cannot support more topics.
+
+How the fits are made (LDA's priors, NMF on tf-idf) is in :mod:`stancebook.topics.fitting`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from stancebook.checks import check_fraction, check_int, is_int, is_number
+from stancebook.errors import DataTooSmallWarning, ParameterError, StancebookError
+from stancebook.topics._common import DECIMALS, MODEL_NAMES
+from stancebook.topics.fitting import (
+    DEFAULT_MAX_ITER,
+    Fit,
+    FitData,
+    Settings,
+    coherence_reference,
+    fit_grid,
+    heldout_split,
+    plan_jobs,
+    report_unconverged,
+    score_table,
+)
+from stancebook.workers import n_workers
+
+__all__ = ["default_k_grid", "TopicModelSelection"]
+
+_MODELS = ("lda", "nmf")
+_COHERENCE = ("document", "window")
+_MIN_UNITS_PER_TOPIC = 4
+_MIN_TERMS_PER_TOPIC = 5
+_MAX_K = 30
+
+
+def default_k_grid(n_units: int, n_terms: int) -> list[int]:
+    """Return a grid of numbers of topics sized to the corpus.
+
+    The largest k is ``min(30, n_units // 4, n_terms // 5)``: every topic
+    should be able to dominate at least about four units and own about five
+    top terms. If that is below 2 the grid is empty (the corpus is too small
+    for a choice of k; :class:`TopicModelSelection` then falls back to k = 2
+    with a warning). Up to k = 10 every k from 2 is tried; above that the grid
+    is 2, 4, 6, 8, 10 and then steps of 5.
+
+    Parameters
+    ----------
+    n_units : int
+        Number of units (rows of the document-term matrix) that contain terms.
+    n_terms : int
+        Number of terms (columns).
+
+    Returns
+    -------
+    list of int
+        Increasing k values; empty when the corpus is too small.
+
+    Examples
+    --------
+    >>> default_k_grid(20, 200)
+    [2, 3, 4, 5]
+    >>> default_k_grid(500, 5000)
+    [2, 4, 6, 8, 10, 15, 20, 25, 30]
+    >>> default_k_grid(6, 100)
+    []
+    """
+    upper = min(_MAX_K, int(n_units) // _MIN_UNITS_PER_TOPIC, int(n_terms) // _MIN_TERMS_PER_TOPIC)
+    if upper < 2:
+        return []
+    if upper <= 10:
+        return list(range(2, upper + 1))
+    return [2, 4, 6, 8, 10] + list(range(15, upper + 1, 5))
+
+
+class TopicModelSelection:
+    """Fit LDA and NMF over a grid of k, score them, and keep one by a documented rule.
+
+    LDA is scikit-learn's ``LatentDirichletAllocation`` (variational Bayes,
+    priors ``doc_topic_prior`` and ``topic_word_prior``) on the raw counts.
+    NMF is scikit-learn's ``NMF`` (Frobenius loss, ``init="nndsvda"``) on the
+    tf-idf weighted, L2 row-normalised matrix: on raw counts the Frobenius
+    loss is dominated by long units and the most frequent words. The NMF
+    topic-word weights are therefore tf-idf weights, rescaled to sum 1, not
+    word probabilities.
+
+    What is measured and the rule that chooses are described in the docstring
+    of :mod:`stancebook.topics.selection`; ``table_`` holds the measures,
+    ``reason_`` the choice in plain words, ``notes_`` what was cut or not computed.
+
+    Units without any term are left out of the fits (and of the coherence
+    reference) and get a uniform row in ``unit_topic_`` (every share
+    ``1/k``; ``unit_topic_table`` marks them with dominant topic 0).
+
+    Parameters
+    ----------
+    models : tuple of str, default ("lda", "nmf")
+        Model families to try: "lda" and/or "nmf".
+    k_grid : list of int or None, default None
+        Numbers of topics to try; None = :func:`default_k_grid`. Values too
+        large for the corpus are dropped with a :class:`DataTooSmallWarning`.
+    n_top_words : int, default 10
+        Top words per topic used for NPMI and diversity (at least 2; capped at
+        the number of terms).
+    random_state : int, default 0
+        Seed of the kept fit; the stability fits use the next seeds.
+    n_jobs : int, default 1
+        Parallel fits (joblib processes); the results do not depend on it.
+    max_iter : int or None, default None
+        Iterations per fit; None = 50 for batch LDA, 10 passes for online
+        LDA, 500 for NMF.
+    n_topics : int, default 0
+        0 = choose k; a positive value fixes k (the grid is ignored).
+    model : str, default "auto"
+        "auto" = choose among ``models``; "lda" or "nmf" fixes the family.
+    n_seeds : int, default 3
+        Fits per (model, k) for the stability score; 1 = no stability.
+    stability_sample : float, default 0.8
+        Share of the units each stability refit draws (without replacement,
+        seeded); 1 = every unit, with a random start for NMF.
+    min_stability : float, default 0.8
+        Fits less stable than this are set aside by the rule (0 = keep all).
+    coherence : {"document", "window"}, default "document"
+        Co-occurrence reference of NPMI: the same unit, or a sliding window
+        of ``window_size`` terms (needs ``tokens`` in :meth:`fit`).
+    window_size : int, default 10
+        Sliding-window length (gensim's default for ``c_npmi``).
+    holdout : float, default 0.2
+        Share of units held out (seeded) for LDA's held-out perplexity;
+        0 = not computed.
+    lda_learning_method : {"batch", "online"}, default "batch"
+        Online variational Bayes (mini-batches of 256 units) is faster per
+        pass but reached clearly lower coherence on the UN speeches.
+    doc_topic_prior, topic_word_prior : float or None, default 0.1 and 0.01
+        LDA's alpha and eta; None = scikit-learn's ``1/k``.
+
+    Attributes
+    ----------
+    table_ : pandas.DataFrame
+        One row per (model, k): ``model, k, npmi, npmi_se, diversity,
+        stability, heldout_perplexity, stable, selected`` (floats rounded to 6
+        decimals; ``heldout_perplexity`` NaN for NMF and when not computed,
+        ``stability`` NaN with one seed; ``stable``: passed the stability bar).
+    timings_ : pandas.DataFrame
+        Seconds of every single fit (``model, k, seed, role, seconds``); not
+        reproducible, so kept out of ``table_``.
+    model_ : sklearn estimator
+        The chosen fitted model (seed ``random_state``).
+    model_name_ : str
+    k_ : int
+    reason_ : str
+        Why this model and k were chosen, in plain words.
+    notes_ : list of str
+        Plain-words notes: grid cuts, held-out or stability not computed, fits
+        that did not converge.
+    topic_word_ : numpy.ndarray, shape (k, n_terms)
+        Rows sum to 1.
+    unit_topic_ : numpy.ndarray, shape (n_units, k)
+        Rows sum to 1, in the order of ``unit_ids_``.
+    top_indices_ : numpy.ndarray, shape (k, n_top)
+        Column indices (into ``terms_``) of each topic's top words.
+    npmi_per_topic_ : numpy.ndarray, shape (k,)
+        Mean NPMI of each chosen topic.
+    topic_stability_ : numpy.ndarray, shape (k,)
+        Each chosen topic's mean matched cosine in the other seeds' fits.
+    term_frequency_ : numpy.ndarray of int64, shape (n_terms,)
+        Corpus count of every term (for :func:`distinctive_terms`).
+    terms_, unit_ids_ : numpy.ndarray of str
+    used_terms_ : numpy.ndarray of int
+        Columns that occur at least once (the models are fitted on these).
+    heldout_unit_ids_ : numpy.ndarray of str
+        Units held out for the perplexity (empty when not computed).
+
+    See Also
+    --------
+    default_k_grid : The grid tried when ``k_grid`` is None.
+    npmi_coherence, topic_diversity, topic_stability : The measures in ``table_``.
+    topic_label_table, topic_prevalence, topic_map : Describe the chosen topics.
+
+    References
+    ----------
+    .. [1] Blei, D. M., Ng, A. Y. and Jordan, M. I. (2003). Latent Dirichlet
+       allocation. *Journal of Machine Learning Research*, 3, 993-1022.
+    .. [2] Lee, D. D. and Seung, H. S. (1999). Learning the parts of objects by
+       non-negative matrix factorization. *Nature*, 401, 788-791.
+    .. [3] Greene, D., O'Callaghan, D. and Cunningham, P. (2014). How many
+       topics? Stability analysis for topic models. *ECML PKDD*, LNCS 8724, 498-513.
+    .. [4] Hastie, T., Tibshirani, R. and Friedman, J. (2009). *The Elements of
+       Statistical Learning*, 2nd ed., Springer, section 7.10 (the
+       one-standard-error rule).
+    .. [5] Chang, J., Boyd-Graber, J., Gerrish, S., Wang, C. and Blei, D. M.
+       (2009). Reading tea leaves: how humans interpret topic models.
+       *Advances in Neural Information Processing Systems*, 22.
+
+    Examples
+    --------
+    >>> sel = TopicModelSelection(k_grid=[2, 3]).fit(dtm, terms)  # doctest: +SKIP
+    >>> sel.table_  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        *,
+        models=("lda", "nmf"),
+        k_grid=None,
+        n_top_words: int = 10,
+        random_state: int = 0,
+        n_jobs: int = 1,
+        max_iter=None,
+        n_topics: int = 0,
+        model: str = "auto",
+        n_seeds: int = 3,
+        stability_sample: float = 0.8,
+        min_stability: float = 0.8,
+        coherence: str = "document",
+        window_size: int = 10,
+        holdout: float = 0.2,
+        lda_learning_method: str = "batch",
+        doc_topic_prior: float | None = 0.1,
+        topic_word_prior: float | None = 0.01,
+    ):
+        self.models = models
+        self.k_grid = k_grid
+        self.n_top_words = n_top_words
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.max_iter = max_iter
+        self.n_topics = n_topics
+        self.model = model
+        self.n_seeds = n_seeds
+        self.stability_sample = stability_sample
+        self.min_stability = min_stability
+        self.coherence = coherence
+        self.window_size = window_size
+        self.holdout = holdout
+        self.lda_learning_method = lda_learning_method
+        self.doc_topic_prior = doc_topic_prior
+        self.topic_word_prior = topic_word_prior
+
+    def fit(self, dtm, terms, unit_ids=None, *, tokens=None) -> "TopicModelSelection":
+        """Fit every model, k and seed, score them and keep the chosen fit.
+
+        The steps: check the parameters and data, prepare the shared matrices
+        and the grid (:meth:`_prepare`), fit every job in parallel
+        (:func:`~stancebook.topics.fitting.fit_grid`), score each (model, k)
+        (:func:`~stancebook.topics.fitting.score_table`), choose one by the rule (:func:`_select`) and
+        store it (:meth:`_store`).
+
+        Parameters
+        ----------
+        dtm : scipy.sparse matrix, shape (n_units, n_terms)
+            Term counts (not modified).
+        terms : array-like of str, shape (n_terms,)
+        unit_ids : array-like of str, shape (n_units,), optional
+            Defaults to ``row-00001``, ``row-00002``, ...
+        tokens : pandas.DataFrame or WindowReference, optional
+            Needed for ``coherence="window"``: the tokens table (``unit_id``,
+            ``token_index``, ``term``) or a prepared :class:`WindowReference`
+            over the same units and terms.
+
+        Returns
+        -------
+        TopicModelSelection
+            self, fitted.
+
+        Raises
+        ------
+        ParameterError
+            A parameter or input has the wrong type, shape or value.
+        StancebookError
+            The corpus is too small for any topic model.
+        """
+        models, grid = self._check_params()
+        counts, terms, unit_ids = _check_data(dtm, terms, unit_ids)
+        prepared = self._prepare(counts, terms, unit_ids, models, grid, tokens)
+        jobs = plan_jobs(models, prepared.k_values, self.n_seeds, heldout=prepared.data.test.size > 0)
+        fits = fit_grid(jobs, prepared.data, prepared.settings, random_state=self.random_state,
+                        stability_sample=self.stability_sample, n_jobs=self.n_jobs)
+        report_unconverged(fits, prepared.notes)
+        table, mains, per_topic_stability = score_table(fits, models, prepared.k_values)
+        best, reason = _select(table, n_top=prepared.settings.n_top, min_stability=float(self.min_stability),
+                               coherence=self._coherence_words())
+        table["selected"] = np.arange(len(table)) == best
+        self._store(prepared, table, mains[best], per_topic_stability[best], reason)
+        self.timings_ = pd.DataFrame(
+            [(f.model_name, f.k, f.seed_index, f.role, round(f.seconds, 2)) for f in fits],
+            columns=["model", "k", "seed", "role", "seconds"],
+        )
+        return self
+
+    # -- parameter checks ---------------------------------------------------
+    def _check_params(self) -> tuple[list[str], list[int] | None]:
+        """Refuse bad parameters, naming them; return the model families (in fixed order) and the k grid."""
+        models = self._check_models()
+        self._check_numbers()
+        self._check_choices()
+        return models, self._check_grid()
+
+    def _check_models(self) -> list[str]:
+        if self.model not in ("auto",) + _MODELS:
+            raise ParameterError(
+                f"model: expected 'auto', 'lda' or 'nmf', got {self.model!r}."
+            )
+        models = [self.models] if isinstance(self.models, str) else list(self.models or [])
+        if not models or any(m not in _MODELS for m in models) or len(set(models)) != len(models):
+            raise ParameterError(
+                f"models: expected a non-empty list of distinct names from {list(_MODELS)}, "
+                f"got {self.models!r}."
+            )
+        if self.model != "auto":
+            return [self.model]
+        return [m for m in _MODELS if m in models]  # fixed order: lda, nmf
+
+    def _check_numbers(self) -> None:
+        if not is_int(self.n_top_words) or self.n_top_words < 2:
+            raise ParameterError(
+                f"n_top_words: expected an integer >= 2 (NPMI needs word pairs), got {self.n_top_words!r}."
+            )
+        if not is_int(self.random_state):
+            raise ParameterError(f"random_state: expected an integer seed, got {self.random_state!r}.")
+        n_workers(self.n_jobs)
+        if self.max_iter is not None:
+            check_int(self.max_iter, "max_iter")
+        if not is_int(self.n_topics) or self.n_topics < 0 or self.n_topics == 1:
+            raise ParameterError(
+                f"n_topics: expected 0 (choose k) or an integer >= 2, got {self.n_topics!r}."
+            )
+        if not is_int(self.n_seeds) or self.n_seeds < 1:
+            raise ParameterError(
+                f"n_seeds: expected an integer >= 1 (fits per k; 1 = no stability score), got {self.n_seeds!r}."
+            )
+        check_fraction(self.stability_sample, "stability_sample", low_open=True)
+        check_fraction(self.min_stability, "min_stability")
+        check_int(self.window_size, "window_size", minimum=2)
+        if not is_number(self.holdout) or not 0 <= self.holdout < 1:
+            raise ParameterError(
+                f"holdout: expected a share in [0, 1) of units held out (0 = no held-out "
+                f"perplexity), got {self.holdout!r}."
+            )
+        for name in ("doc_topic_prior", "topic_word_prior"):
+            value = getattr(self, name)
+            if value is not None and (not is_number(value) or value <= 0):
+                raise ParameterError(f"{name}: expected None (1/k) or a positive number, got {value!r}.")
+
+    def _check_choices(self) -> None:
+        if self.coherence not in _COHERENCE:
+            raise ParameterError(
+                f"coherence: expected 'document' or 'window', got {self.coherence!r}."
+            )
+        if self.lda_learning_method not in ("batch", "online"):
+            raise ParameterError(
+                f"lda_learning_method: expected 'batch' or 'online', got {self.lda_learning_method!r}."
+            )
+
+    def _check_grid(self) -> list[int] | None:
+        if self.k_grid is None:
+            return None
+        values = list(np.atleast_1d(np.asarray(self.k_grid, dtype=object)))
+        if not values or any(not is_int(v) or v < 2 for v in values):
+            raise ParameterError(
+                f"k_grid: expected a non-empty list of integers >= 2, got {self.k_grid!r}. "
+                "Leave it empty (None) to size the grid to the corpus."
+            )
+        return sorted({int(v) for v in values})
+
+    # -- the steps of fit ---------------------------------------------------
+    def _prepare(self, counts, terms, unit_ids, models, grid, tokens) -> "_Prepared":
+        """Cut the corpus to what carries topics, size the grid, build the shared matrices and settings."""
+        # Terms that never occur cannot be topic words; units without terms
+        # carry no information about topics.
+        nonempty = np.flatnonzero(counts.getnnz(axis=1) > 0)
+        used_terms = np.flatnonzero(counts.getnnz(axis=0) > 0)
+        n_units, n_terms = nonempty.size, used_terms.size
+        if n_units < 3 or n_terms < 4:
+            raise StancebookError(
+                f"dtm: a topic model needs at least 3 units with terms and 4 distinct terms; "
+                f"this corpus has {n_units} unit(s) with terms and {n_terms} term(s). Use a smaller "
+                "unit of analysis (unit='sentence'), keep more terms (fewer stopwords, lower "
+                "minimum frequency) or add documents."
+            )
+        max_k = min(n_units - 1, n_terms // 2)
+        notes: list[str] = []
+        k_values, grid_note = self._resolve_grid(grid, n_units, n_terms, max_k)
+        if grid_note:
+            notes.append(grid_note)
+
+        fit_counts = counts[nonempty][:, used_terms]
+        fit_tfidf = TfidfTransformer(norm="l2").fit_transform(fit_counts)
+        reference = coherence_reference(self.coherence, self.window_size, tokens, terms, unit_ids, fit_counts,
+                                        nonempty, used_terms)
+        train, test = heldout_split(n_units, self.holdout, self.random_state, has_lda="lda" in models, notes=notes)
+        if self.n_seeds == 1:
+            notes.append("Stability was not measured (n_seeds = 1): every fit counts as stable.")
+        return _Prepared(
+            counts=counts, terms=terms, unit_ids=unit_ids, nonempty=nonempty, used_terms=used_terms,
+            k_values=k_values, grid_note=grid_note, notes=notes,
+            data=FitData(fit_counts, fit_tfidf, reference, train, test),
+            settings=self._settings(min(self.n_top_words, n_terms)),
+        )
+
+    def _settings(self, n_top: int) -> Settings:
+        lda_method = self.lda_learning_method
+        return Settings(
+            n_top=n_top,
+            max_iter_lda=self.max_iter or DEFAULT_MAX_ITER["lda_online" if lda_method == "online" else "lda"],
+            max_iter_nmf=self.max_iter or DEFAULT_MAX_ITER["nmf"],
+            lda_method=lda_method,
+            doc_topic_prior=None if self.doc_topic_prior is None else float(self.doc_topic_prior),
+            topic_word_prior=None if self.topic_word_prior is None else float(self.topic_word_prior),
+        )
+
+    def _resolve_grid(self, grid, n_units, n_terms, max_k) -> tuple[list[int], str]:
+        """The k values to fit and a note when the grid was fixed, sized or cut."""
+        if self.n_topics:
+            if self.n_topics > max_k:
+                raise ParameterError(
+                    f"n_topics: {self.n_topics} topics cannot be fitted on {n_units} units with "
+                    f"{n_terms} terms; the largest possible k here is {max_k}. Lower n_topics or "
+                    "set it to 0 to choose k."
+                )
+            return [int(self.n_topics)], f"k = {self.n_topics} was fixed by the n_topics parameter."
+        if grid is None:
+            grid = default_k_grid(n_units, n_terms)
+            if not grid:
+                warnings.warn(
+                    f"The corpus is too small to choose a number of topics ({n_units} units with "
+                    f"terms, {n_terms} terms; choosing k needs at least "
+                    f"{2 * _MIN_UNITS_PER_TOPIC} units and {2 * _MIN_TERMS_PER_TOPIC} terms). "
+                    "Fitting k = 2 only; treat the topics as a rough description.",
+                    DataTooSmallWarning,
+                    stacklevel=4,
+                )
+                return [2], (
+                    f"The corpus ({n_units} units with terms) is too small to choose k, so only "
+                    "k = 2 was fitted."
+                )
+            return grid, ""
+        kept = [k for k in grid if k <= max_k]
+        if len(kept) < len(grid):
+            dropped = [k for k in grid if k > max_k]
+            kept = kept or [2]
+            warnings.warn(
+                f"k_grid: k = {dropped} cannot be fitted on {n_units} units with {n_terms} terms "
+                f"(the largest possible k is {max_k}); trying k = {kept} instead.",
+                DataTooSmallWarning,
+                stacklevel=4,
+            )
+            return kept, f"k = {dropped} from k_grid were too large for the corpus and skipped."
+        return kept, ""
+
+    def _coherence_words(self) -> str:
+        if self.coherence == "window":
+            return f"co-occurrence counted in sliding windows of {self.window_size} terms"
+        return "co-occurrence counted over the units"
+
+    def _store(self, prepared: "_Prepared", table: pd.DataFrame, chosen: Fit, topic_stability_scores,
+               reason: str) -> None:
+        """Set the learned attributes from the chosen fit, back on the full vocabulary and all units."""
+        counts, nonempty, used_terms = prepared.counts, prepared.nonempty, prepared.used_terms
+        topic_word = np.zeros((chosen.k, counts.shape[1]))
+        topic_word[:, used_terms] = chosen.topic_word
+        unit_topic = np.full((counts.shape[0], chosen.k), 1.0 / chosen.k)
+        unit_topic[nonempty] = chosen.unit_topic
+
+        self.table_ = table
+        self.model_ = chosen.estimator
+        self.model_name_ = chosen.model_name
+        self.k_ = int(chosen.k)
+        self.reason_ = " ".join(part for part in (prepared.grid_note, reason) if part)
+        self.notes_ = prepared.notes
+        self.topic_word_ = topic_word
+        self.unit_topic_ = unit_topic
+        self.top_indices_ = used_terms[chosen.top_indices]
+        self.npmi_per_topic_ = chosen.npmi_per_topic.round(DECIMALS)
+        self.topic_stability_ = topic_stability_scores.round(DECIMALS)
+        self.term_frequency_ = np.asarray(counts.sum(axis=0)).ravel().round().astype(np.int64)
+        self.terms_ = prepared.terms
+        self.unit_ids_ = prepared.unit_ids
+        self.used_terms_ = used_terms
+        self.heldout_unit_ids_ = prepared.unit_ids[nonempty[prepared.data.test]]
+
+
+@dataclass
+class _Prepared:
+    """The inputs of one grid fit, after the checks and cuts of :meth:`TopicModelSelection._prepare`."""
+
+    counts: sp.csr_matrix  # every unit and term, as given
+    terms: np.ndarray
+    unit_ids: np.ndarray
+    nonempty: np.ndarray  # rows with terms: the fitted units
+    used_terms: np.ndarray  # columns that occur: the fitted terms
+    k_values: list[int]
+    grid_note: str
+    notes: list[str]
+    data: FitData
+    settings: Settings
+
+
+def _check_data(dtm, terms, unit_ids):
+    """The dtm as float CSR, terms and unit ids as string arrays; refuse mismatched shapes or negative counts."""
+    try:
+        counts = sp.csr_matrix(dtm, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(
+            f"dtm: expected a 2-D sparse or dense matrix of counts (units x terms): {exc}"
+        ) from exc
+    if counts.nnz and counts.data.min() < 0:
+        raise ParameterError("dtm: counts must not be negative; pass the raw term counts.")
+    terms = np.asarray(terms, dtype=str)
+    if terms.ndim != 1 or terms.shape[0] != counts.shape[1]:
+        raise ParameterError(
+            f"terms: expected one string per dtm column ({counts.shape[1]}), got shape {terms.shape}."
+        )
+    if unit_ids is None:
+        unit_ids = np.array([f"row-{i:05d}" for i in range(1, counts.shape[0] + 1)])
+    unit_ids = np.asarray(unit_ids, dtype=str)
+    if unit_ids.ndim != 1 or unit_ids.shape[0] != counts.shape[0]:
+        raise ParameterError(
+            f"unit_ids: expected one id per dtm row ({counts.shape[0]}), got shape {unit_ids.shape}."
+        )
+    return counts, terms, unit_ids
+
+
+def _select(table: pd.DataFrame, *, n_top: int, min_stability: float, coherence: str) -> tuple[int, str]:
+    """Row index of the chosen fit and the reason in plain words (the rule: module docstring).
+
+    Adds the column ``stable`` to ``table`` (the fits that passed the stability bar).
+    """
+    stable, pool_note = _stable_pool(table, min_stability)
+    pool = table[stable]
+    best = int(pool["npmi"].idxmax())  # first maximum: stable
+    best_row = table.loc[best]
+    threshold = best_row["npmi"] - best_row["npmi_se"]
+    candidates = pool[pool["npmi"] >= threshold - 1e-12].assign(
+        family_order=lambda t: t["model"].map({"lda": 0, "nmf": 1}),
+        stability_key=lambda t: t["stability"].fillna(1.0),
+        row=lambda t: t.index.to_numpy(),
+    )
+    ranked = candidates.sort_values(
+        ["k", "stability_key", "diversity", "family_order", "npmi", "row"],
+        ascending=[True, False, False, True, False, True],
+        kind="stable",
+    )
+    chosen = int(ranked["row"].iloc[0])
+    basis = f"NPMI coherence of the top {n_top} words per topic, {coherence}"
+    return chosen, _reason(table, chosen, best, n_candidates=len(candidates), n_pool=len(pool), basis=basis,
+                           pool_note=pool_note)
+
+
+def _stable_pool(table: pd.DataFrame, min_stability: float) -> tuple[np.ndarray, str]:
+    """Step 1 of the rule: the fits compared (the stable ones, or all if none is) and a note on what was set aside."""
+    stability = table["stability"].to_numpy()
+    stable = np.isnan(stability) | (stability >= min_stability - 1e-12)
+    table["stable"] = stable
+    if not stable.any():
+        return np.ones(len(table), dtype=bool), (
+            f" No fit reached the stability bar of {min_stability:.2f} (the best was "
+            f"{np.nanmax(stability):.3f}), so all fits were compared: the topics depend on the seed and "
+            "the sample, read them with care."
+        )
+    if not stable.all():
+        return stable, (
+            f" {int((~stable).sum())} of {len(table)} fits were set aside as unstable (mean matched "
+            f"topic similarity across refits below {min_stability:.2f})."
+        )
+    return stable, ""
+
+
+def _reason(table: pd.DataFrame, chosen: int, best: int, *, n_candidates: int, n_pool: int, basis: str,
+            pool_note: str) -> str:
+    """Why row ``chosen`` was kept, in plain words: its scores, the best fit, and the rule that decided."""
+    row = table.loc[chosen]
+    what = f"{MODEL_NAMES[row['model']]} with k = {row['k']}"
+    stab = "" if np.isnan(row["stability"]) else f", stability {row['stability']:.3f}"
+    scores = f"mean NPMI {row['npmi']:.3f}, diversity {row['diversity']:.3f}{stab}"
+    if len(table) == 1:
+        return f"Fitted {what} only ({scores}; {basis})."
+    best_row = table.loc[best]
+    rule = (
+        "among fits within one standard error of the best mean NPMI the rule prefers the "
+        "smallest k, then the higher stability, then the higher diversity, then LDA before NMF"
+    )
+    if chosen == best:
+        head = f"Chose {what} ({scores}): it has the highest mean {basis}, of {n_pool} stable fits"
+        others = n_candidates - 1
+        if others == 0:
+            se = best_row["npmi_se"]
+            return f"{head}; no other fit came within one standard error ({se:.3f}) of it.{pool_note}"
+        return (
+            f"{head}; {others} other fit(s) came within one standard error "
+            f"({best_row['npmi_se']:.3f}) of it, and {rule}, which keeps this one.{pool_note}"
+        )
+    return (
+        f"Chose {what} ({scores}). The highest mean {basis} was {best_row['npmi']:.3f} "
+        f"({MODEL_NAMES[best_row['model']]}, k = {best_row['k']}); {n_candidates} of {n_pool} stable fits "
+        f"came within one standard error ({best_row['npmi_se']:.3f}) of it, and {rule}: more topics "
+        f"that do not raise coherence beyond its noise usually split real topics.{pool_note}"
+    )

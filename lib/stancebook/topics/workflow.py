@@ -1,0 +1,191 @@
+"""The topics stage of a run: fit the model selection, describe the topics, write every table.
+
+The notebook ``02_topics`` calls :func:`fit_and_describe` with the run's
+folders and parameters; it reads the DTM, the units (and, for sliding-window
+coherence, the tokens) through :mod:`stancebook.catalog` and writes the
+stage's tables there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from stancebook import catalog
+from stancebook.topics.describe import (
+    distinctive_terms,
+    representative_units,
+    topic_label_table,
+    topic_labels,
+    topic_terms,
+    unit_topic_table,
+)
+from stancebook.topics.mapping import topic_map
+from stancebook.topics.prevalence import topic_prevalence
+from stancebook.topics.selection import TopicModelSelection
+
+__all__ = ["TopicsResult", "selection_from_params", "fit_and_describe"]
+
+# Representative units per topic, and how much of their text the table keeps.
+_REPRESENTATIVE_UNITS = 3
+_REPRESENTATIVE_CHARS = 600
+
+
+@dataclass
+class TopicsResult:
+    """What :func:`fit_and_describe` computed (and wrote), for the figures of the notebook.
+
+    Attributes
+    ----------
+    selection : TopicModelSelection
+        Fitted; ``reason_`` says which model was kept and why.
+    labels : list of str
+        One label per topic, by relevance.
+    terms : pandas.DataFrame
+        The ``topic_terms`` table.
+    label_table : pandas.DataFrame
+        The ``topic_labels`` table.
+    topic_map : pandas.DataFrame
+        The ``topic_map`` table.
+    prevalence : dict of str to pandas.DataFrame
+        The ``topic_prevalence`` table of each grouping column, in the order of ``prevalence_by``.
+    notes : list of str
+        Plain-words notes for the report: what was cut or not computed, the
+        choice of model, the grouping columns skipped.
+    """
+
+    selection: TopicModelSelection
+    labels: list[str]
+    terms: pd.DataFrame
+    label_table: pd.DataFrame
+    topic_map: pd.DataFrame
+    prevalence: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def k(self) -> int:
+        """Number of topics of the chosen model."""
+        return self.selection.k_
+
+    @property
+    def model_name(self) -> str:
+        """``"LDA"`` or ``"NMF"``."""
+        return self.selection.model_name_.upper()
+
+
+def selection_from_params(params: dict[str, Any]) -> TopicModelSelection:
+    """Return the (unfitted) model selection a run's parameters ask for.
+
+    Parameters
+    ----------
+    params : dict
+        Run parameters (:mod:`stancebook.params`): ``topic_models``,
+        ``k_grid``, ``n_topics``, ``n_top_words``, ``random_state``,
+        ``n_jobs``, ``topic_seeds``, ``topic_stability_sample``,
+        ``topic_min_stability``, ``topic_coherence``, ``topic_window``,
+        ``topic_holdout``, ``lda_alpha``, ``lda_eta``.
+
+    Returns
+    -------
+    TopicModelSelection
+
+    Examples
+    --------
+    >>> from stancebook.params import defaults
+    >>> selection_from_params(defaults()).n_seeds
+    3
+    """
+    return TopicModelSelection(
+        models=tuple(params["topic_models"]), k_grid=params["k_grid"] or None, n_topics=params["n_topics"],
+        n_top_words=params["n_top_words"], random_state=params["random_state"], n_jobs=params["n_jobs"],
+        n_seeds=params["topic_seeds"], stability_sample=params["topic_stability_sample"],
+        min_stability=params["topic_min_stability"], coherence=params["topic_coherence"],
+        window_size=params["topic_window"], holdout=params["topic_holdout"],
+        doc_topic_prior=params["lda_alpha"], topic_word_prior=params["lda_eta"],
+    )
+
+
+def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
+    """Fit the model selection, describe the chosen topics and write every table of the topics stage.
+
+    Reads the ``dtm`` and ``units`` artefacts (and ``tokens`` for
+    ``topic_coherence: window``); writes ``model_selection``,
+    ``topic_terms``, ``topic_labels``, ``distinctive_terms``,
+    ``unit_topics``, ``representative_units``, ``topic_map`` and one
+    ``topic_prevalence`` per column of ``prevalence_by`` that exists and
+    has at least two values (the others are named in the notes).
+
+    Parameters
+    ----------
+    paths : stancebook.paths.RunPaths
+        The run's folders.
+    params : dict
+        Run parameters: those of :func:`selection_from_params` plus
+        ``relevance_lambda``, ``prevalence_by`` and ``n_boot``.
+
+    Returns
+    -------
+    TopicsResult
+
+    Raises
+    ------
+    StancebookError
+        An artefact of an earlier stage is missing, or the corpus is too small
+        for any topic model.
+
+    Warns
+    -----
+    DataTooSmallWarning, ConvergenceWarning
+        From :meth:`TopicModelSelection.fit`; catch them with
+        ``stage.notes_from_warnings`` to keep them as notes.
+
+    See Also
+    --------
+    TopicModelSelection, topic_label_table, topic_prevalence, topic_map
+    """
+    dtm = catalog.read(paths, "dtm")
+    units = catalog.read(paths, "units")
+    tokens = catalog.read(paths, "tokens") if params["topic_coherence"] == "window" else None
+    selection = selection_from_params(params).fit(dtm.matrix, dtm.terms, dtm.unit_ids, tokens=tokens)
+    result = _describe(selection, dtm.terms, dtm.unit_ids, units, paths, params)
+    result.notes = [*selection.notes_, selection.reason_]
+    for by in params["prevalence_by"]:
+        if by not in units.columns or units[by].nunique() < 2:
+            result.notes.append(f"no prevalence by '{by}': the column is absent or has a single value.")
+            continue
+        prevalence = topic_prevalence(selection.unit_topic_, dtm.unit_ids, units, by, n_boot=params["n_boot"],
+                                      random_state=params["random_state"])
+        catalog.write(prevalence, paths, "topic_prevalence", by=by)
+        result.prevalence[by] = prevalence
+    return result
+
+
+def _describe(selection: TopicModelSelection, terms, unit_ids, units: pd.DataFrame, paths,
+              params: dict[str, Any]) -> TopicsResult:
+    """Label and describe the chosen topics and write the tables that do not depend on a grouping."""
+    n_top, lambda_ = params["n_top_words"], params["relevance_lambda"]
+    topic_word, unit_topic, frequency = selection.topic_word_, selection.unit_topic_, selection.term_frequency_
+    result = TopicsResult(
+        selection=selection,
+        labels=topic_labels(topic_word, terms, term_frequency=frequency, lambda_=lambda_),
+        terms=topic_terms(topic_word, terms, n=n_top),
+        label_table=topic_label_table(topic_word, terms, n=n_top, term_frequency=frequency, lambda_=lambda_,
+                                      unit_topic=unit_topic, npmi=selection.npmi_per_topic_,
+                                      stability=selection.topic_stability_),
+        topic_map=topic_map(topic_word, unit_topic),
+    )
+    tables = {
+        "model_selection": selection.table_,
+        "topic_terms": result.terms,
+        "topic_labels": result.label_table,
+        "distinctive_terms": distinctive_terms(topic_word, terms, frequency, n=n_top, lambda_=lambda_),
+        "unit_topics": unit_topic_table(unit_topic, unit_ids),
+        "representative_units": representative_units(unit_topic, unit_ids, n=_REPRESENTATIVE_UNITS, units=units,
+                                                     max_chars=_REPRESENTATIVE_CHARS),
+        "topic_map": result.topic_map,
+    }
+    for name, table in tables.items():
+        catalog.write(table, paths, name)
+    return result
