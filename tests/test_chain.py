@@ -81,8 +81,9 @@ def test_committed_seed_figures_are_what_the_code_produces(seed_runs):
 def test_failed_run_names_notebook_and_cell_and_keeps_the_last_good_run(seed_runs, tmp_path):
     base = seed_runs[1]
     before = (base / "runs" / "seeds" / "tables" / "stance_triples.csv").read_bytes()
-    with pytest.raises(StageError, match=r"00_corpus\.ipynb failed in cell \d+.*no_such_corpus"):
-        run_chain(SEEDS, ["corpus_path=no_such_corpus"], runs_root=base / "runs",
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(StageError, match=r"00_corpus\.ipynb failed in cell \d+.*holds no document"):
+        run_chain(SEEDS, [f"corpus_path={tmp_path / 'empty'}"], runs_root=base / "runs",
                   figures_root=base / "figures", progress=lambda line: None)
     assert (base / "runs" / "seeds" / "tables" / "stance_triples.csv").read_bytes() == before
     assert len(list((base / "runs" / ".failed").glob("seeds-*/run/00_corpus.ipynb"))) == 1

@@ -1,6 +1,7 @@
 """The source notebooks stay thin and clean: logic lives in lib/stancebook."""
 
 import ast
+import re
 
 import nbformat
 import pytest
@@ -65,3 +66,30 @@ def test_parameters_cell_declares_only_known_run_parameters(path):
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     names = {node.target.id for node in ast.parse(cell.source).body}
     assert names - {"run_dir", "figures_dir"} <= set(SPEC)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_cell_defaults_equal_the_declaration(path):
+    """One source of defaults: a notebook run by hand behaves like the runner's run with no parameter set."""
+    from stancebook.params import SPEC
+
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    for node in ast.parse(cell.source).body:
+        name = node.target.id
+        if name in SPEC:
+            assert ast.literal_eval(node.value) == SPEC[name].default, f"{path.name}: default of {name!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_code_is_at_most_80_lines(path):
+    nb = nbformat.read(path, as_version=4)
+    lines = sum(len(c.source.splitlines()) for c in nb.cells if c.cell_type == "code")
+    assert lines <= 80, f"{path.name} has {lines} code lines: move the workflow into lib/stancebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_names_artefacts_through_the_catalog(path):
+    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    literals = re.findall(r"[\"'][\w{}-]+\.(?:csv|parquet|npz|json)[\"']", source)
+    assert not literals, f"{path.name} names files {literals}: use stancebook.catalog names"

@@ -19,11 +19,12 @@ from typing import Any
 
 import pandas as pd
 
-from stancebook.artefacts import Dtm, load_dtm, read_frame, read_json, save_dtm, write_frame, write_json, write_table
+from stancebook.artefacts import (Dtm, load_dtm, read_frame, read_json, save_dtm, write_frame, write_json, write_table,
+                                  write_text)
 from stancebook.checks import require_columns
 from stancebook.errors import ParameterError, StancebookError
 
-KINDS = ("table", "frame", "dtm", "json")
+KINDS = ("table", "frame", "dtm", "json", "record", "html")
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,9 @@ class Artefact:
         The notebook that writes it.
     kind : str
         ``"table"`` (citable CSV under ``tables/``), ``"frame"`` (Parquet
-        under ``artefacts/``), ``"dtm"`` (sparse ``.npz``) or ``"json"``.
+        under ``artefacts/``), ``"dtm"`` (sparse ``.npz``), ``"json"`` (under
+        ``artefacts/``), ``"record"`` (JSON at the run's root) or ``"html"``
+        (a page at the run's root).
     columns : tuple of str
         Columns every reader may rely on (tables and frames).
     description : str
@@ -58,7 +61,7 @@ class Artefact:
     @property
     def folder(self) -> str:
         """``"tables"`` for citable tables, ``"artefacts"`` for everything else."""
-        return "tables" if self.kind == "table" else "artefacts"
+        return {"table": "tables", "record": "", "html": ""}.get(self.kind, "artefacts")
 
     def path(self, paths, **fields: Any) -> Path:
         """The file of this artefact in a run's folders (:class:`stancebook.paths.RunPaths`)."""
@@ -149,6 +152,9 @@ CATALOG: dict[str, Artefact] = {a.name: a for a in (
        "clusters scored against a label column"),
     # run records
     _a("inputs", "inputs.json", "00_corpus", "json", (), "input files and their hashes, by stage"),
+    _a("params", "params.json", "runner", "record", (), "the run's validated parameters"),
+    _a("manifest", "manifest.json", "runner", "record", (), "parameters, packages, inputs and stage times of the run"),
+    _a("report", "report.html", "04_report", "html", (), "the run's HTML report"),
 )}
 
 
@@ -199,8 +205,10 @@ def read(paths, name: str, **fields: Any):
                               "(or the whole chain with `python -m stancebook run`).")
     if art.kind == "dtm":
         return load_dtm(file)
-    if art.kind == "json":
+    if art.kind in ("json", "record"):
         return read_json(file)
+    if art.kind == "html":
+        return file.read_text(encoding="utf-8")
     frame = read_frame(file) if art.kind == "frame" else pd.read_csv(file)
     require_columns(frame, art.columns, f"{name} ({file.name})",
                     hint=f"Re-run {art.stage}: the file predates the current data contract.",
@@ -222,8 +230,10 @@ def write(obj, paths, name: str, **fields: Any) -> Path:
         if not isinstance(obj, Dtm):
             raise ParameterError(f"Artefact {name!r} is a Dtm, got {type(obj).__name__}.")
         return save_dtm(obj, file)
-    if art.kind == "json":
+    if art.kind in ("json", "record"):
         return write_json(obj, file)
+    if art.kind == "html":
+        return write_text(obj, file)
     require_columns(obj, art.columns, name, hint="The stage's output no longer matches stancebook.catalog.",
                     error=StancebookError)
     return write_frame(obj, file) if art.kind == "frame" else write_table(obj, file)

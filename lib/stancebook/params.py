@@ -52,6 +52,10 @@ PARAMETERS: tuple[Param, ...] = (
     Param("text_column", str, "text", "column holding the text (table corpora)"),
     Param("id_column", str, "", "column holding document ids (table corpora); empty = row numbers"),
     Param("metadata_file", str, "", "metadata table beside a folder corpus; empty = metadata.csv if present"),
+    Param("file_column", str, "file", "folder corpora: the metadata column naming each document's file (with or "
+          "without its .txt/.md extension)"),
+    Param("encoding", str, "utf-8", "text encoding of the corpus files (utf-8, latin-1, cp1252, ...); a byte-order "
+          "mark (UTF-8, UTF-16) is recognised by itself"),
     Param("unit", str, "document", "unit of analysis", choices=("document", "paragraph", "sentence")),
     Param("holder_column", str, "", "metadata column naming who speaks in a unit; empty = 'author'"),
     Param("year_column", str, "year", "metadata column with the year, for year filters"),
@@ -59,6 +63,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("year_max", int, 0, "keep documents up to this year; 0 = no upper bound", minimum=0),
     Param("actors", list, [], "keep only documents whose holder_column is one of these; empty = all", item_kind=str),
     Param("countries", list, [], "UN General Debate corpus: keep only these ISO3 country codes; empty = all", item_kind=str),
+    Param("max_document_chars", int, 5_000_000, "longest document accepted, in characters; a longer one stops the "
+          "run at stage 0 with its name (split it into files, or raise this if memory allows)", minimum=1000),
     Param("on_problem", str, "stop", "empty or undecodable documents: stop the run, or skip them and report", choices=("stop", "skip")),
     # tokenise
     Param("stopwords_extra", list, [], "additional stopwords (lower case)", item_kind=str),

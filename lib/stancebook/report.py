@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__
+from . import __version__, catalog
 from .figures import read_index
 from .paths import RunPaths
 
@@ -32,24 +32,24 @@ th { background: #f3f3f3; } blockquote { border-left: 3px solid #888; margin: .5
 
 @dataclass(frozen=True)
 class ReportTable:
-    """A table of the run shown in the report."""
+    """A table of the run shown in the report, by its :mod:`stancebook.catalog` name."""
 
-    file: str
+    name: str
     heading: str
     note: str = ""
     max_rows: int = 30
 
 
 DEFAULT_TABLES = (
-    ReportTable("corpus_summary.csv", "Corpus", "What was read, split and set aside."),
-    ReportTable("corpus_problems.csv", "Input problems", "Files that were empty, undecodable, duplicated or not listed."),
-    ReportTable("mention_counts.csv", "Target mentions", "Mentions of each target of the actor dictionary."),
-    ReportTable("collocations.csv", "Collocations", "Adjacent word pairs that occur together more than chance.", 15),
-    ReportTable("model_selection.csv", "Topic model selection", "Every model and number of topics compared."),
-    ReportTable("topic_labels.csv", "Topics", "Each topic's label and top words."),
-    ReportTable("stance_profiles.csv", "Stance profiles", "Mean polarity of each holder toward each target with a "
+    ReportTable("corpus_summary", "Corpus", "What was read, split and set aside."),
+    ReportTable("corpus_problems", "Input problems", "Files that were empty, undecodable, duplicated or not listed."),
+    ReportTable("mention_counts", "Target mentions", "Mentions of each target of the actor dictionary."),
+    ReportTable("collocations", "Collocations", "Adjacent word pairs that occur together more than chance.", 15),
+    ReportTable("model_selection", "Topic model selection", "Every model and number of topics compared."),
+    ReportTable("topic_labels", "Topics", "Each topic's label and top words."),
+    ReportTable("stance_profiles", "Stance profiles", "Mean polarity of each holder toward each target with a "
                 "bootstrap interval; empty cells: the holder never mentions the target (missing, not neutral).", 60),
-    ReportTable("cluster_keywords.csv", "Cluster keywords", "Terms over-used in each stance cluster (Dunning G²).", 40),
+    ReportTable("cluster_keywords", "Cluster keywords", "Terms over-used in each stance cluster (Dunning G²).", 40),
 )
 
 
@@ -120,7 +120,7 @@ def build_report(paths: RunPaths, *, title: str = "", parameters: dict[str, Any]
     notes : list of str, optional
         Plain-language notes from the stages (warnings, choices made).
     tables : tuple of ReportTable
-        Which tables to show, in order; missing files are skipped.
+        Which tables to show, in order; tables the run did not write are skipped.
 
     Returns
     -------
@@ -147,13 +147,13 @@ def build_report(paths: RunPaths, *, title: str = "", parameters: dict[str, Any]
         )
 
     for table in tables:
-        path = paths.tables / table.file
+        path = catalog.path(paths, table.name)
         if path.is_file():
             frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
             body.append(f"<h2>{html.escape(table.heading)}</h2><p>{html.escape(table.note)}</p>")
             body.append(_table_html(frame, table.max_rows))
 
-    typical = paths.tables / "typical_sentences.csv"
+    typical = catalog.path(paths, "typical_sentences")
     if typical.is_file():
         body.append("<h2>The quotes behind each stance cluster</h2>"
                     "<p>The sentences nearest each cluster's centre that mention a target.</p>")

@@ -21,8 +21,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
+from . import catalog
 from .artefacts import digest, file_sha256, read_json, write_json
-from .errors import RunInterrupted, RunLockedError, StageError
+from .errors import ParameterError, RunInterrupted, RunLockedError, StageError
 from .params import load_params
 from .paths import NOTEBOOK_NAMES, repo_root, resolve_input
 
@@ -175,6 +176,24 @@ def _replace_dir(staged: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
+INPUT_FILE_PARAMETERS = ("corpus_path", "actor_dictionary", "actor_dictionary_extend")
+
+
+def check_inputs_exist(params: dict) -> None:
+    """Refuse, before any notebook starts, a run whose input files or folders do not exist.
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter, the path given and where it was looked for.
+    """
+    for name in INPUT_FILE_PARAMETERS:
+        given = params.get(name)
+        if given and not resolve_input(given).exists():
+            raise ParameterError(f"parameter '{name}': {given!r} does not exist (looked in {Path.cwd()} and in "
+                                 f"{repo_root()}).")
+
+
 LOCKS_DIR = ".locks"
 FAILED_DIR = ".failed"
 
@@ -257,7 +276,7 @@ def _execute_notebook(notebook: Path, params: dict, folders: dict[str, Path], *,
 
 
 def _last_good(final_run: Path) -> str:
-    if (final_run / "manifest.json").is_file():
+    if (final_run / catalog.entry("manifest").file).is_file():
         return f"the results of the last good run in {final_run} are unchanged."
     return "there was no earlier good run of this name, so nothing else was written."
 
@@ -295,7 +314,7 @@ def _manifest(params: dict, run_dir: Path, stages: list[dict], started: float) -
         "parameters": params,
         "packages": package_versions(),
         "platform": platform.platform(),
-        "inputs": read_json(run_dir / "artefacts" / "inputs.json", stage="00_corpus"),
+        "inputs": read_json(run_dir / catalog.entry("inputs").folder / catalog.entry("inputs").file, stage="00_corpus"),
         "stages": stages,
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "seconds": round(time.time() - started, 2),
@@ -347,6 +366,7 @@ def run_chain(
         Naming the notebook, the cell and the error of the first failure.
     """
     params = load_params(params_file, overrides)
+    check_inputs_exist(params)
     root = repo_root()
     runs_root = Path(runs_root) if runs_root else root / "runs"
     figures_root = Path(figures_root) if figures_root else root / "figures"
@@ -382,7 +402,7 @@ def _run_stages(params: dict, notebooks: list[Path], staging: Path, current: dic
     folders = {"run": staging / "run", "figures": staging / "figures"}
     for folder in folders.values():
         folder.mkdir(parents=True)
-    write_json(params, folders["run"] / "params.json")
+    write_json(params, folders["run"] / catalog.entry("params").file)
     final = {"run": runs_root / run, "figures": figures_root / run}
     keys = stage_keys(notebooks, params)
     cache_file = final["run"] / CACHE_FILE
@@ -420,7 +440,7 @@ def _run_stages(params: dict, notebooks: list[Path], staging: Path, current: dic
 
     current["stage"] = "the final move of the results"
     manifest = _manifest(params, folders["run"], stages, started)
-    write_json(manifest, folders["run"] / "manifest.json")
+    write_json(manifest, folders["run"] / catalog.entry("manifest").file)
     write_json({"stages": records}, folders["run"] / CACHE_FILE)
     _replace_dir(folders["figures"], final["figures"])
     _replace_dir(folders["run"], final["run"])

@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import catalog
 from .artefacts import digest, read_json, write_json
 from .figures import FigureSaver
 from .params import SPEC, validate
 from .paths import RunPaths
 
-INPUTS_FILE = "inputs.json"
+INPUTS_FILE = catalog.entry("inputs").file
 
 
 @dataclass

@@ -10,15 +10,14 @@ from stancebook.artefacts import file_sha256
 from stancebook.corpus.filters import filter_documents, year_bounds
 from stancebook.corpus.readers import READERS, Reader, ReadOptions, detect_format
 from stancebook.corpus.readers.common import relative_key, text_files
-from stancebook.corpus.readers.folder import find_metadata
-from stancebook.corpus.readers.tables import TABLE_SUFFIXES, read_table
+from stancebook.corpus.readers.folder import find_metadata, listed_files
 from stancebook.corpus.readers.ungdc import GET_UNGDC, archive_in
 from stancebook.corpus.schema import BLOCKING, Problem, problems_frame
 from stancebook.errors import CorpusError, ParameterError
 
 
 def load_documents(path, *, format="auto", text_column="text", id_column="", metadata_file="",
-                   encoding="utf-8", on_problem="stop", years=None, countries=None, year_column="year",
+                   file_column="file", encoding="utf-8", on_problem="stop", years=None, countries=None, year_column="year",
                    country_column="iso3") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Load a corpus into the documents table, reporting every problem found; input files are only read.
 
@@ -40,8 +39,10 @@ def load_documents(path, *, format="auto", text_column="text", id_column="", met
     metadata_file : str or Path, default ""
         Folders: a CSV/TSV/JSONL table with a ``file`` column and metadata; the documents are the files
         it lists. Empty: ``metadata.csv``/``.tsv``/``.jsonl`` in the folder, if there is one.
+    file_column : str, default "file"
+        Folders: the metadata column naming each document's file, with or without its extension.
     encoding : str, default "utf-8"
-        Text encoding of the files.
+        Text encoding of the files; a byte-order mark (UTF-8, UTF-16) wins, binary files are reported.
     on_problem : {"stop", "skip"}, default "stop"
         "stop" raises listing every empty, undecodable, missing or badly named document; "skip" drops
         them and reports them in ``problems``. Duplicates and unlisted files are reported, never dropped.
@@ -86,7 +87,7 @@ def load_documents(path, *, format="auto", text_column="text", id_column="", met
         raise ParameterError(f"on_problem={on_problem!r} is not supported; expected 'stop' or 'skip'.")
     kind, reader, path = _reader_for(Path(path), format)
     year_bounds(years)
-    options = ReadOptions(encoding=encoding, text_column=text_column, id_column=id_column,
+    options = ReadOptions(encoding=encoding, file_column=file_column, text_column=text_column, id_column=id_column,
                           metadata_file=metadata_file, years=years, countries=countries)
     documents, problems = reader.read(path, kind, options)
     documents = _usable(documents, problems, on_problem=on_problem, path=path)
@@ -141,7 +142,7 @@ def _duplicates(documents: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def file_hashes(path, *, metadata_file="", encoding="utf-8") -> dict[str, str]:
+def file_hashes(path, *, metadata_file="", file_column="file", encoding="utf-8") -> dict[str, str]:
     """SHA-256 of every input file :func:`load_documents` reads.
 
     Parameters
@@ -182,9 +183,7 @@ def file_hashes(path, *, metadata_file="", encoding="utf-8") -> dict[str, str]:
     files = text_files(path)
     hashes = {}
     if metadata_path is not None:
-        kind = TABLE_SUFFIXES.get(metadata_path.suffix.lower(), "csv")
-        listed = read_table(metadata_path, kind, encoding=encoding, text_columns=["file"])
-        names = set(listed["file"].dropna().astype("str").str.strip()) if "file" in listed.columns else set()
+        names = set(listed_files(path, metadata_path, encoding=encoding, file_column=file_column)["file"])
         files = [f for f in sorted(names) if f and (path / f).is_file()]
         hashes[relative_key(metadata_path, path)] = file_sha256(metadata_path)
     hashes.update({f: file_sha256(path / f) for f in files})

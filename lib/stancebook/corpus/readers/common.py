@@ -25,6 +25,7 @@ class ReadOptions:
     """
 
     encoding: str = "utf-8"
+    file_column: str = "file"
     text_column: str = "text"
     id_column: str = ""
     metadata_file: str | Path = ""
@@ -32,30 +33,50 @@ class ReadOptions:
     countries: Sequence[str] | None = None
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
 def decode(raw: bytes, encoding: str, source: str) -> tuple[str | None, str]:
     """Decode bytes; on failure return ``(None, detail)``, the detail for the problems table.
+
+    A byte-order mark wins over ``encoding`` (UTF-8 and UTF-16 files saved by
+    Windows tools carry one); bytes with NUL characters and no UTF-16 mark
+    are reported as binary, not as a wrong encoding.
 
     Examples
     --------
     >>> decode(b"Caf\\xe9", "utf-8", "a.txt")[1]
-    "byte 3: cannot decode e9 as utf-8; re-save a.txt as utf-8 or pass encoding='cp1252' if the file is in that encoding"
+    'byte 3: cannot decode e9 as utf-8; re-save a.txt as UTF-8, or run with --set encoding=cp1252 if the file is in that encoding'
+    >>> decode("Kyiv".encode("utf-16"), "utf-8", "a.txt")
+    ('Kyiv', '')
+    >>> decode(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00", "utf-8", "a.txt")[1]
+    'a binary file (NUL bytes), not text: remove it from the corpus or convert it to text'
     """
+    for mark, bom_encoding in _BOMS:
+        if raw.startswith(mark):
+            try:
+                return raw.decode(bom_encoding), ""
+            except UnicodeDecodeError as error:
+                return None, f"byte {error.start}: starts with a {bom_encoding} byte-order mark but is not {bom_encoding}"
+    if b"\x00" in raw[:65536]:
+        return None, "a binary file (NUL bytes), not text: remove it from the corpus or convert it to text"
     try:
         return raw.decode(encoding), ""
     except UnicodeDecodeError as error:
         bad = raw[error.start:error.start + 4].hex(" ")
-        hint = f"re-save {source} as {encoding}"
+        hint = f"re-save {source} as UTF-8"
         for guess in ("cp1252", "latin-1"):
             if guess != encoding.lower():
                 try:
                     raw.decode(guess)
                 except UnicodeDecodeError:
                     continue
-                hint += f" or pass encoding={guess!r} if the file is in that encoding"
+                hint += f", or run with --set encoding={guess} if the file is in that encoding"
                 break
         return None, f"byte {error.start}: cannot decode {bad} as {encoding}; {hint}"
     except LookupError as error:
-        raise ParameterError(f"encoding={encoding!r} is not a known text encoding ({error}).") from None
+        raise ParameterError(f"encoding={encoding!r} is not a known text encoding ({error}); "
+                             "try utf-8, latin-1 or cp1252.") from None
 
 
 def is_blank(text) -> bool:

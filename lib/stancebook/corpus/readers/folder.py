@@ -65,18 +65,43 @@ def folder_ids(sources: list[str]) -> list[str]:
     return [s if ids.count(i) > 1 else i for s, i in zip(sources, ids)]
 
 
-def _read_metadata(folder: Path, metadata_path: Path, present: list[str], encoding: str
-                   ) -> tuple[pd.DataFrame, list[Problem]]:
-    """The metadata table (``file`` stripped, one row per file) and the "unlisted" problems."""
+def listed_files(folder: Path, metadata_path: Path, *, encoding: str, file_column: str = "file") -> pd.DataFrame:
+    """The metadata table with its ``file_column`` as ``file``: stripped, and completed with the extension
+    of the file present when the table names files without it (``ARG_70_2015`` for ``ARG_70_2015.txt``).
+
+    Raises
+    ------
+    CorpusError
+        The table is not CSV/TSV/JSONL, or has no ``file_column`` (naming the parameter and the columns it has).
+    """
     kind = TABLE_SUFFIXES.get(metadata_path.suffix.lower())
     if kind not in ("csv", "tsv", "jsonl"):
         raise CorpusError(
             f"Metadata file {metadata_path} must be .csv, .tsv or .jsonl, not {metadata_path.suffix!r}."
         )
-    metadata = read_table(metadata_path, kind, encoding=encoding, text_columns=["file"])
-    if "file" not in metadata.columns:
-        raise missing_column("file", "the 'file' column", f"Metadata file {metadata_path}", list(metadata.columns))
-    metadata = metadata.assign(file=metadata["file"].fillna("").astype("str").str.strip())
+    metadata = read_table(metadata_path, kind, encoding=encoding, text_columns=[file_column])
+    if file_column not in metadata.columns:
+        raise missing_column(file_column, "file_column", f"Metadata file {metadata_path}", list(metadata.columns))
+    names = metadata[file_column].fillna("").astype("str").str.strip()
+    if file_column != "file":
+        metadata = metadata.drop(columns=[c for c in ("file",) if c in metadata.columns])
+    metadata = metadata.rename(columns={file_column: "file"})
+    return metadata.assign(file=[_with_extension(folder, name) for name in names])
+
+
+def _with_extension(folder: Path, name: str) -> str:
+    if not name or Path(name).suffix.lower() in TEXT_SUFFIXES:
+        return name
+    for suffix in TEXT_SUFFIXES:
+        if (folder / f"{name}{suffix}").is_file():
+            return f"{name}{suffix}"
+    return name
+
+
+def _read_metadata(folder: Path, metadata_path: Path, present: list[str], encoding: str, file_column: str
+                   ) -> tuple[pd.DataFrame, list[Problem]]:
+    """The metadata table (``file`` stripped, one row per file) and the "unlisted" problems."""
+    metadata = listed_files(folder, metadata_path, encoding=encoding, file_column=file_column)
     repeated = sorted(set(metadata.loc[metadata["file"].duplicated(), "file"]))
     if repeated:
         raise CorpusError(
@@ -134,7 +159,7 @@ def read_folder(folder: Path, kind: str, options: ReadOptions) -> tuple[pd.DataF
     if metadata_path is None:
         metadata, problems = pd.DataFrame({"file": present}, dtype="str"), []
     else:
-        metadata, problems = _read_metadata(folder, metadata_path, present, options.encoding)
+        metadata, problems = _read_metadata(folder, metadata_path, present, options.encoding, options.file_column)
     texts, keep, unread = _read_listed(folder, list(metadata["file"]), metadata_path, options.encoding)
     problems += unread
     metadata = metadata.iloc[keep].reset_index(drop=True)
