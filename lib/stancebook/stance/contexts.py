@@ -144,7 +144,8 @@ def build_contexts(groups: MentionGroups, unit_text: dict, sentence_spans: dict,
         if context == "window":
             found = [(w.start(), w.end()) for w in WORD.finditer(text)]
             if found:
-                words = (np.array([w[0] for w in found], dtype=np.int64), np.array([w[1] for w in found], dtype=np.int64))
+                words = (np.array([w[0] for w in found], dtype=np.int64),
+                         np.array([w[1] for w in found], dtype=np.int64))
         while g < len(first) and first[g] < u1:
             sentence = sentence_spans[(unit_id, int(groups.sentence[first[g]]))]
             if words is None:

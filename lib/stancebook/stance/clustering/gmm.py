@@ -22,8 +22,8 @@ class GaussianMixtureAlgorithm(ClusterAlgorithm):
     Examples
     --------
     >>> labels = GaussianMixtureAlgorithm().fit_predict(np.array([[0.0], [0.1], [5.0], [5.1]]), 2, 0)
-    >>> labels[0] == labels[1] != labels[2] == labels[3]
-    np.True_
+    >>> bool(labels[0] == labels[1] != labels[2] == labels[3])
+    True
     """
 
     seeded = True

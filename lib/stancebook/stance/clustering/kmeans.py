@@ -23,7 +23,8 @@ class KMeansAlgorithm(ClusterAlgorithm):
 
     Examples
     --------
-    >>> KMeansAlgorithm().fit_predict(np.array([[0.0], [0.1], [5.0], [5.1]]), 2, 0).tolist() in ([0, 0, 1, 1], [1, 1, 0, 0])
+    >>> labels = KMeansAlgorithm().fit_predict(np.array([[0.0], [0.1], [5.0], [5.1]]), 2, 0)
+    >>> bool(labels[0] == labels[1] != labels[2] == labels[3])
     True
     """
 
