@@ -1,4 +1,4 @@
-"""Tests of corpus-adapted scaling: seed poles, PPMI + SVD word vectors, honest fallback."""
+"""Corpus-adapted scaling: seed poles, PPMI + SVD word vectors, honest fallback."""
 
 import warnings
 
@@ -12,8 +12,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from stancebook.errors import DataTooSmallWarning, ParameterError  # noqa: E402
-from stancebook import scaling  # noqa: E402
-from stancebook.scaling import LatentScaling, plot_word_polarity  # noqa: E402
+from stancebook.stance import LatentScaling, plot_word_polarity  # noqa: E402
+from stancebook.stance.polarity import scaling  # noqa: E402
 
 POSITIVE = ["support", "cooperation", "friendship", "partnership", "welcome"]
 NEGATIVE = ["aggression", "threat", "sanctions", "condemn", "hostility"]
@@ -160,3 +160,24 @@ def test_word_table_lists_both_poles_and_marks_seeds(fitted):
     assert plot_word_polarity(ax, table) is ax
     assert sum(bool(bar.get_hatch()) for bar in ax.patches) == int((table["seed"] != "").sum())
     plt.close(fig)
+
+
+def test_planted_corpus_is_big_enough_for_corpus_vectors(planted):
+    model, triples, _ = planted
+    assert not model.fallback_ and model.seed_auc_ > 0.9
+    # words that are not seeds get the polarity of the company they keep
+    assert model.polarity_["brotherly"] > 0 > model.polarity_["reckless"]
+    assert triples["polarity_scaling"].notna().all()
+
+
+def test_the_run_builds_the_model_from_its_parameters_and_stopwords():
+    from stancebook.stance.polarity import RunSettings
+
+    model = LatentScaling.for_run(RunSettings(stopwords=frozenset({"region"}), random_state=3, n_jobs=2),
+                                  positive=[], negative=["threat"], window=4)
+    assert model.positive == scaling.DEFAULT_POSITIVE and model.negative == ("threat",)
+    assert (model.stopwords, model.random_state, model.n_jobs, model.window) == (frozenset({"region"}), 3, 2, 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataTooSmallWarning)
+        model.fit(["We support them.", "A threat."])
+    assert model.run_note() == model.note_ and list(model.run_tables()) == ["scaling_words"]

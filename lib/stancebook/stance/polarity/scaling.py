@@ -1,24 +1,25 @@
 """Corpus-adapted polarity: word vectors learned from the corpus, scaled between seed words.
 
-This is the second polarity source of the stance stage, beside the VADER
-lexicon. It follows the idea of Latent Semantic Scaling (Watanabe 2021,
-*Communication Methods and Measures* 15(2)): a researcher names a few seed
-words for each pole of the dimension of interest (here cooperative vs.
-hostile relations), word vectors are learned from the corpus itself, and
-every word gets a polarity from how close its vector lies to the two seed
-poles. A text's score is the mean polarity of its words. Because the vectors
-come from the corpus, "sanctions", "unilateral" or "brotherly" get the
-polarity this corpus gives them, not the one a general-purpose lexicon
-assumes.
+The second polarity source of the stance stage, beside VADER's lexicon
+(:mod:`stancebook.stance.polarity.lexicon`). It follows Latent Semantic
+Scaling (Watanabe 2021): a researcher names a few seed words for each pole of
+the dimension of interest (here cooperative vs. hostile relations), word
+vectors are learned from the corpus itself, and every word gets a polarity
+from how close its vector lies to the two seed poles (the seed-word idea of
+Turney & Littman 2003). A text's score is the mean polarity of its words.
+Because the vectors come from the corpus, "sanctions", "unilateral" or
+"brotherly" get the polarity this corpus gives them, not the one a
+general-purpose lexicon assumes.
 
-The vectors here are the truncated SVD of a positive pointwise mutual
-information (PPMI) matrix of word co-occurrences within a window of content
-words (Levy, Goldberg & Dagan 2015: context-distribution smoothing 0.75,
-eigenvalue weighting 0.5), computed on sparse matrices.
+The vectors are the truncated SVD of a positive pointwise mutual information
+(PPMI) matrix of word co-occurrences within a window of content words (Levy,
+Goldberg & Dagan 2015: context-distribution smoothing 0.75, eigenvalue
+weighting 0.5), computed on sparse matrices. The references are listed in
+:class:`LatentScaling`.
 
 Small corpora: word vectors learned from a few hundred words are noise. Below
-``min_tokens`` content tokens, or with fewer than ``min_seeds`` seed words
-of either pole in the vocabulary, the model says so (a
+``min_tokens`` content tokens, or with fewer than ``min_seeds`` seed words of
+either pole in the vocabulary, the model says so (a
 :class:`~stancebook.errors.DataTooSmallWarning`) and falls back to counting
 seed words (``fallback="seeds"``: ``(positive - negative) / (positive +
 negative)`` seed tokens in the text) or to NaN (``fallback="nan"``).
@@ -33,7 +34,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
@@ -41,7 +41,12 @@ from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from threadpoolctl import threadpool_limits
 
+from stancebook.checks import check_int
 from stancebook.errors import DataTooSmallWarning, ParameterError
+from stancebook.resources.stopwords import load_stopwords
+from stancebook.resources.wordlists import load_word_list
+from stancebook.stance.contexts import PLACEHOLDER
+from stancebook.stance.polarity.base import PolaritySource, RunSettings
 from stancebook.workers import n_workers
 
 __all__ = [
@@ -49,17 +54,12 @@ __all__ = [
     "DEFAULT_NEGATIVE",
     "WORD_TABLE_COLUMNS",
     "LatentScaling",
-    "plot_word_polarity",
 ]
 
-# Seed patterns: a trailing "*" matches any continuation (quanteda's glob), so
-# "support*" covers support, supports, supported, supporting, supporters.
-DEFAULT_POSITIVE = (
-    "support*", "cooperat*", "friend*", "partner*", "solidarity", "welcom*", "ally", "allies", "allied",
-)
-DEFAULT_NEGATIVE = (
-    "aggress*", "threat*", "sanction*", "condemn*", "invasion*", "invad*", "hostil*", "enemy", "enemies",
-)
+# Seed patterns (resources/data/scaling_seeds_*.txt): a trailing "*" matches any
+# continuation (quanteda's glob), so "support*" covers support, supports, supported, ...
+DEFAULT_POSITIVE = load_word_list("scaling_seeds_positive")
+DEFAULT_NEGATIVE = load_word_list("scaling_seeds_negative")
 WORD_TABLE_COLUMNS = ["rank", "word", "polarity", "count", "seed"]
 FALLBACKS = ("seeds", "nan")
 
@@ -72,6 +72,8 @@ _CDS_ALPHA = 0.75
 _MIN_SEED_AUC = 0.7
 # Texts analysed per chunk (and per hand-over to a worker process).
 _ANALYZE_CHUNK = 50_000
+# Words per pole in the run's scaling_words table.
+_RUN_TABLE_WORDS = 15
 
 
 def _analyze_chunk(texts: list, stop: frozenset[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -107,12 +109,6 @@ class _Words:
         return np.repeat(np.arange(len(self.lengths)), self.lengths)
 
 
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ParameterError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
-
-
 def _check_seeds(patterns, name: str) -> tuple[str, ...]:
     if isinstance(patterns, str) or patterns is None:
         raise ParameterError(f"`{name}` must be a list of seed words (e.g. ['support*', 'cooperation']), "
@@ -132,7 +128,7 @@ def _match_seeds(patterns: Sequence[str], words: Iterable[str]) -> list[str]:
     return sorted(w for w in words if w in exact or (prefixes and w.startswith(prefixes)))
 
 
-class LatentScaling:
+class LatentScaling(PolaritySource):
     """Score texts between two seed poles with word vectors learned from the corpus.
 
     Parameters
@@ -159,7 +155,7 @@ class LatentScaling:
         or NaN everywhere.
     stopwords : iterable of str, optional
         Words ignored when fitting and scoring; ``None`` uses
-        :func:`stancebook.tokenise.load_stopwords`. The stance stage's
+        :func:`stancebook.resources.stopwords.load_stopwords`. The stance stage's
         placeholder for masked target names (``entity``) is always ignored.
     random_state : int, default 0
         Seed of the randomised SVD.
@@ -198,6 +194,30 @@ class LatentScaling:
     note_ : str
         One paragraph on what was fitted, for the run notes.
 
+    Notes
+    -----
+    As a polarity source of the stance stage (``polarity_scaling``) it
+    learns from the corpus (:attr:`learns_from_corpus`) and may find no
+    evidence in a context (NaN), so profiles count ``n_scaling``.
+
+    References
+    ----------
+    .. [1] Watanabe, K. (2021). Latent Semantic Scaling: A semisupervised text
+       analysis technique for new domains and languages. *Communication
+       Methods and Measures* 15(2), 81-102.
+    .. [2] Levy, O., Goldberg, Y. and Dagan, I. (2015). Improving
+       distributional similarity with lessons learned from word embeddings.
+       *Transactions of the Association for Computational Linguistics* 3,
+       211-225.
+    .. [3] Turney, P. D. and Littman, M. L. (2003). Measuring praise and
+       criticism: Inference of semantic orientation from association. *ACM
+       Transactions on Information Systems* 21(4), 315-346.
+
+    See Also
+    --------
+    stancebook.stance.polarity.lexicon.LexiconPolarity : the general-purpose lexicon source.
+    stancebook.stance.plots.plot_word_polarity : draws :meth:`word_table`.
+
     Examples
     --------
     >>> import warnings
@@ -207,6 +227,9 @@ class LatentScaling:
     >>> model.fallback_, model.score(["They support us.", "They condemn us.", "Nothing."]).tolist()
     (True, [1.0, -1.0, nan])
     """
+
+    learns_from_corpus = True
+    scores_every_context = False
 
     def __init__(self, *, positive=DEFAULT_POSITIVE, negative=DEFAULT_NEGATIVE, window=5, n_components=200,
                  min_count=5, min_tokens=5000, min_seeds=2, fallback="seeds", stopwords=None, random_state=0,
@@ -223,17 +246,36 @@ class LatentScaling:
         self.random_state = random_state
         self.n_jobs = n_jobs
 
+    @classmethod
+    def for_run(cls, settings: RunSettings, *, positive=(), negative=(), **options) -> "LatentScaling":
+        """The run's model: empty seed lists mean the shipped seeds; the run's stopwords, seed and workers.
+
+        ``options`` are the other constructor parameters (``window``,
+        ``n_components``, ``min_count``, ``min_tokens``, ``fallback``, ...).
+        """
+        return cls(positive=tuple(positive) or DEFAULT_POSITIVE, negative=tuple(negative) or DEFAULT_NEGATIVE,
+                   stopwords=settings.stopwords, random_state=settings.random_state, n_jobs=settings.n_jobs,
+                   **options)
+
+    def run_note(self) -> str:
+        """:attr:`note_`, for the run's notes."""
+        self._check_fitted()
+        return self.note_
+
+    def run_tables(self) -> dict:
+        """``{"scaling_words": word_table(n=15)}``: the words nearest each pole, for the run's tables."""
+        return {"scaling_words": self.word_table(n=_RUN_TABLE_WORDS)}
+
     # -- helpers -------------------------------------------------------------
 
     def _stop(self) -> frozenset[str]:
         if self.stopwords is None:
-            from stancebook.tokenise import load_stopwords
             stop = load_stopwords()
         else:
             if isinstance(self.stopwords, str):
                 raise ParameterError("`stopwords` must be a list of words, not a string.")
             stop = frozenset(str(w) for w in self.stopwords)
-        return frozenset(w.lower() for w in stop) | {"entity"}
+        return frozenset(w.lower() for w in stop) | {PLACEHOLDER}
 
     def _analyze(self, texts, stop: frozenset[str]) -> _Words:
         """The content words of every text, as codes into one array of distinct words.
@@ -284,11 +326,11 @@ class LatentScaling:
         if overlap:
             raise ParameterError(f"Seed word(s) {overlap} match both poles (`positive` and `negative`); "
                                  f"keep each word in one pole.")
-        window = _check_int(self.window, "window", 1)
-        n_components = _check_int(self.n_components, "n_components", 1)
-        min_count = _check_int(self.min_count, "min_count", 1)
-        min_tokens = _check_int(self.min_tokens, "min_tokens", 0)
-        min_seeds = _check_int(self.min_seeds, "min_seeds", 1)
+        window = check_int(self.window, "window", minimum=1)
+        n_components = check_int(self.n_components, "n_components", minimum=1)
+        min_count = check_int(self.min_count, "min_count", minimum=1)
+        min_tokens = check_int(self.min_tokens, "min_tokens", minimum=0)
+        min_seeds = check_int(self.min_seeds, "min_seeds", minimum=1)
         if self.fallback not in FALLBACKS:
             raise ParameterError(f"`fallback` must be one of {list(FALLBACKS)}, got {self.fallback!r}.")
         if isinstance(texts, str):
@@ -518,7 +560,7 @@ class LatentScaling:
         ['support', 'condemn']
         """
         self._check_fitted()
-        n = _check_int(n, "n", 1)
+        n = check_int(n, "n", minimum=1)
         words = np.asarray(self.polarity_.index, dtype=object).astype(str)
         values = self.polarity_.to_numpy(dtype=float)
         seed_of = {w: "positive" for w in self.seed_words_["positive"]}
@@ -538,46 +580,3 @@ class LatentScaling:
             "seed": pd.Series([seed_of.get(w, "") for _, w, _ in rows], dtype="str"),
         }, columns=WORD_TABLE_COLUMNS)
 
-
-def plot_word_polarity(ax, table: pd.DataFrame):
-    """Draw the words nearest each pole as horizontal bars.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-    table : pandas.DataFrame
-        Output of :meth:`LatentScaling.word_table`.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    Notes
-    -----
-    Blue bars: positive pole, red: negative; seed words are drawn hatched,
-    so a reader sees which words the corpus *added* to the seeds.
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots()
-    >>> t = pd.DataFrame({"rank": [1, -1], "word": ["ally", "threat"], "polarity": [0.4, -0.5],
-    ...                   "count": [3, 4], "seed": ["positive", ""]})
-    >>> ax = plot_word_polarity(ax, t)
-    """
-    if len(table) == 0:
-        ax.text(0.5, 0.5, "no word polarities to show", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return ax
-    t = table.sort_values("polarity", kind="stable").reset_index(drop=True)
-    cmap = matplotlib.colormaps["RdBu"]
-    colours = [cmap(0.85) if v > 0 else cmap(0.15) for v in t["polarity"]]
-    bars = ax.barh(range(len(t)), t["polarity"], color=colours, edgecolor="#404040", linewidth=0.4)
-    for bar, seed in zip(bars, t["seed"]):
-        if seed:
-            bar.set_hatch("//")
-    ax.set_yticks(range(len(t)))
-    ax.set_yticklabels(t["word"].tolist(), fontsize=8)
-    ax.axvline(0, color="black", linewidth=0.6)
-    ax.set_xlabel("word polarity (cosine to positive minus negative seed centroid)")
-    return ax

@@ -1,0 +1,616 @@
+"""Every figure of the stance stage: plot functions that draw on a given axes, their sizes, and the figure sets.
+
+The plot functions (``plot_*``) draw on an axes and return it. The figure
+sets (:func:`profile_figures`, :func:`source_figures`, :func:`holder_figures`,
+:func:`unit_figures`) make notebook 03's figures from the workflow's results,
+sized by :func:`heatmap_size` and :func:`holder_map_size`, each with its ID,
+title and caption, for ``stage.figures.save``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import matplotlib
+import matplotlib.colors as mcolors
+import matplotlib.lines
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Patch, Rectangle
+from scipy.stats import pearsonr, spearmanr
+
+from stancebook import catalog
+from stancebook.checks import require_columns
+from stancebook.errors import ParameterError
+from stancebook.figures import new_figure
+from stancebook.resources.wordlists import load_word_list
+from stancebook.stance._shared import labels_frame
+from stancebook.stance.features import unit_polarity_matrix
+from stancebook.stance.holders import holder_attribute, holder_names
+from stancebook.stance.profiles import profile_matrix
+
+__all__ = [
+    "NOTABLE_HOLDERS",
+    "StanceFigure",
+    "heatmap_size",
+    "holder_figures",
+    "holder_map_size",
+    "plot_confusion",
+    "plot_profile_heatmap",
+    "plot_source_comparison",
+    "plot_stance_map",
+    "plot_word_polarity",
+    "profile_figures",
+    "source_figures",
+    "unit_figures",
+]
+
+# Names always written on a crowded holder map (resources/data/notable_holders.txt).
+NOTABLE_HOLDERS = load_word_list("notable_holders")
+_MISSING_COLOUR = "#d9d9d9"
+_MISSING_HATCH = "///"
+_MAX_ANNOTATED_ROWS = 30
+_MAX_NAMED_POINTS = 40
+# Above this many units, a unit heatmap is unreadable and is not drawn.
+_MAX_HEATMAP_UNITS = 80
+
+
+class StanceFigure(NamedTuple):
+    """A figure of the stage, ready for ``stage.figures.save(fig, id, title=..., caption=...)``."""
+
+    id: str
+    fig: object
+    title: str
+    caption: str
+
+
+def heatmap_size(n_rows: int, n_columns: int, *, rows: str = "holders") -> tuple[float, float]:
+    """Width and height (inches) of a heatmap of ``n_rows`` × ``n_columns`` targets.
+
+    Parameters
+    ----------
+    n_rows, n_columns : int
+        Rows (holders or units) and target columns.
+    rows : {"holders", "units"}
+        Holder rows shrink when there are more than 30 (values are then not
+        written in the cells); unit rows keep one height.
+
+    Examples
+    --------
+    >>> heatmap_size(4, 5)
+    (7.5, 3.6)
+    """
+    width = max(5, 0.9 * n_columns + 3)
+    if rows == "units":
+        return width, max(3, 0.28 * n_rows + 1.6)
+    row_height = 0.45 if n_rows <= _MAX_ANNOTATED_ROWS else 0.13
+    return width, max(2.4, row_height * n_rows + 1.8)
+
+
+def holder_map_size(n_points: int) -> tuple[float, float]:
+    """Width and height (inches) of a holder map: larger when not every holder can be named.
+
+    Examples
+    --------
+    >>> holder_map_size(10), holder_map_size(190)
+    ((6.4, 5), (7.5, 6))
+    """
+    return (7.5, 6) if n_points > _MAX_NAMED_POINTS else (6.4, 5)
+
+
+def _grouped_rows(m: pd.DataFrame, cluster, display: dict):
+    """Rows ordered by group (stable within a group), their ``[k]``-prefixed names and sorted group keys."""
+    row_names = [str(r) for r in m.index]
+    cl = pd.Series(cluster)
+    cl.index = cl.index.astype(str)
+    keys = [cl.get(r, None) for r in row_names]
+    known = [k is not None and not (isinstance(k, float) and np.isnan(k)) for k in keys]
+    # Rows without a group go last; groups may be cluster numbers or names (regions).
+    order = sorted(range(len(row_names)), key=lambda i: (not known[i], str(type(keys[i])),
+                                                         keys[i] if known[i] else 0, i))
+    names = [f"[{keys[i]}] {display.get(row_names[i], row_names[i])}" if known[i]
+             else display.get(row_names[i], row_names[i]) for i in order]
+    return m.iloc[order], names, [keys[i] for i in order]
+
+
+def _draw_cells(ax, values: np.ndarray, limit: float):
+    """The coloured cells, hatched missing cells and (up to 30 rows) the values; returns the image."""
+    # Missing cells are transparent in the image and drawn as hatched patches below.
+    cmap = matplotlib.colormaps["RdBu"].with_extremes(bad=(0, 0, 0, 0))
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, norm=mcolors.Normalize(vmin=-limit, vmax=limit),
+                      aspect="auto", interpolation="nearest")
+    for i, j in np.argwhere(np.isnan(values)):
+        ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=_MISSING_COLOUR, edgecolor="#808080",
+                               hatch=_MISSING_HATCH, linewidth=0))
+    n_rows, n_cols = values.shape
+    if n_rows <= _MAX_ANNOTATED_ROWS:
+        for i in range(n_rows):
+            for j in range(n_cols):
+                v = values[i, j]
+                if np.isnan(v):
+                    continue
+                ax.text(j, i, f"{v:+.2f}", ha="center", va="center", fontsize=8,
+                        color="white" if abs(v) > 0.6 * limit else "black")
+    return image
+
+
+def plot_profile_heatmap(ax, matrix: pd.DataFrame, *, target_labels=None, cluster=None, row_labels=None,
+                         limit: float | None = 1.0, value_label: str = "polarity (VADER compound)"):
+    """Draw a holders × targets polarity heatmap; never-mentioned cells are marked missing.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    matrix : pandas.DataFrame
+        Output of :func:`~stancebook.stance.profile_matrix` (holders ×
+        targets, NaN = not mentioned) or
+        :func:`~stancebook.stance.unit_polarity_matrix`.
+    target_labels : dict, optional
+        Target id → readable label for the column ticks.
+    cluster : pandas.Series or dict, optional
+        Cluster of each holder; rows are then grouped by cluster (stable
+        within a cluster), prefixed ``[k]`` and separated by lines.
+    row_labels : dict, optional
+        Display name of each row id (e.g. short unit ids); ids not in it are
+        shown as they are.
+    limit : float or None, default 1.0
+        The colour scale runs from ``-limit`` to ``limit``; None: the
+        largest absolute value (for standardised scaling scores).
+    value_label : str, default "polarity (VADER compound)"
+        Colour bar label.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    Diverging ``RdBu`` colormap over [-limit, limit], centred at 0 (red =
+    negative, blue = positive). Missing cells are grey and hatched with a
+    "not mentioned" legend entry; values are written in the cells when
+    there are at most 30 rows. Size the figure with :func:`heatmap_size`.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_profile_heatmap(ax, pd.DataFrame({"russia": [0.5, np.nan]}, index=["a", "b"]))
+    """
+    labels_map = dict(target_labels or {})
+    m = matrix.copy()
+    display = dict(row_labels or {})
+    row_names = [str(r) for r in m.index]
+    if cluster is not None:
+        m, row_names, sorted_keys = _grouped_rows(m, cluster, display)
+    values = m.to_numpy(dtype=float) if m.size else np.zeros((0, 0))
+    n_rows, n_cols = values.shape
+    if n_rows == 0 or n_cols == 0:
+        ax.text(0.5, 0.5, "no stance profile to show", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    if limit is None:
+        finite = np.abs(values[np.isfinite(values)])
+        limit = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    image = _draw_cells(ax, values, limit)
+    if cluster is not None:
+        for i in range(1, n_rows):
+            if sorted_keys[i] != sorted_keys[i - 1]:
+                ax.axhline(i - 0.5, color="black", linewidth=1.2)
+    ax.set_xticks(range(n_cols))
+    ax.set_xticklabels([labels_map.get(str(c), str(c)) for c in m.columns], rotation=45, ha="right")
+    ax.set_yticks(range(n_rows))
+    ax.set_yticklabels([display.get(r, r) for r in row_names] if cluster is None else row_names)
+    ax.set_xlabel("target")
+    ax.set_ylabel("unit [cluster]" if m.index.name == "unit_id" else "holder")
+    colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    colorbar.set_label(value_label)
+    ax.legend(handles=[Patch(facecolor=_MISSING_COLOUR, edgecolor="#808080", hatch=_MISSING_HATCH,
+                             label="not mentioned")],
+              loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    return ax
+
+
+def _scatter_by_group(ax, coords, labels, clusters, groups, colours) -> None:
+    """Colours show the group, marker shapes the cluster; one legend each."""
+    markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
+    group_names = sorted(pd.unique(groups).tolist())
+    for gi, g in enumerate(group_names):
+        for ci, c in enumerate(clusters):
+            sel = (groups == g) & (labels == c)
+            if sel.any():
+                ax.scatter(coords[sel, 0], coords[sel, 1], s=34, color=colours(gi % 10),
+                           marker=markers[ci % len(markers)], edgecolor="white", linewidth=0.5)
+    group_handles = [Patch(color=colours(gi % 10), label=g) for gi, g in enumerate(group_names)]
+    cluster_handles = [matplotlib.lines.Line2D([], [], marker=markers[ci % len(markers)], linestyle="",
+                                               color="#555555", label=f"cluster {c}")
+                       for ci, c in enumerate(clusters)]
+    first = ax.legend(handles=group_handles, fontsize=7, loc="upper left", title="group", title_fontsize=8)
+    ax.add_artist(first)
+    ax.legend(handles=cluster_handles, fontsize=7, loc="lower left", title="cluster", title_fontsize=8)
+
+
+def _shown_points(coords, labels, clusters, names: list[str], notable) -> list[int]:
+    """Every point up to 40; else the notable ones and, per cluster, those farthest from the centre."""
+    if len(coords) <= _MAX_NAMED_POINTS:
+        return list(range(len(coords)))
+    wanted = set(notable)
+    shown = [i for i, name in enumerate(names) if name in wanted]
+    spread = np.linalg.norm(coords - coords.mean(axis=0), axis=1)
+    quota = max(1, (_MAX_NAMED_POINTS - len(shown)) // max(1, len(clusters)))
+    for c in clusters:
+        members = [m for m in np.flatnonzero(labels == c) if m not in shown]
+        members = np.asarray(members, dtype=int)
+        shown += members[np.argsort(-spread[members], kind="stable")][:quota].tolist()
+    return sorted(set(shown))
+
+
+def plot_stance_map(ax, coords, labels, names=None, *, groups=None, notable=()):
+    """Scatter the 2-D stance map coloured by cluster (or by group, with clusters as markers).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    coords : array-like of shape (n, 2)
+        Output of :func:`~stancebook.stance.stance_map`.
+    labels : array-like of shape (n,)
+        Cluster of each point.
+    names : sequence of str, optional
+        Point names. All are written when there are at most 40 points;
+        otherwise the ``notable`` ones and, per cluster, the points farthest
+        from the map's centre (the most distinct stances), 40 in all.
+    groups : array-like of shape (n,), optional
+        A category of each point (a region): colours then show the group and
+        marker shapes the cluster.
+    notable : sequence of str
+        Names always written when present (e.g. :data:`NOTABLE_HOLDERS`).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_stance_map(ax, np.array([[0.0, 0.0], [1.0, 1.0]]), [1, 2], names=["a", "b"])
+    >>> ax = plot_stance_map(ax, np.array([[0.0, 0.0], [1.0, 1.0]]), [1, 2], groups=["Asia", "Europe"])
+    """
+    coords = np.asarray(coords, dtype=float).reshape(-1, 2)
+    labels = np.asarray(list(labels))
+    if len(labels) != len(coords):
+        raise ParameterError(f"`labels` has {len(labels)} entries for {len(coords)} points; pass one per point.")
+    clusters = sorted(pd.unique(labels).tolist())
+    colours = matplotlib.colormaps["tab10"]
+    if groups is None:
+        for i, c in enumerate(clusters):
+            sel = labels == c
+            ax.scatter(coords[sel, 0], coords[sel, 1], s=36, color=colours(i % 10), label=f"cluster {c}",
+                       edgecolor="white", linewidth=0.5)
+    else:
+        groups = np.asarray([str(g) if pd.notna(g) else "unknown" for g in groups])
+        if len(groups) != len(coords):
+            raise ParameterError(f"`groups` has {len(groups)} entries for {len(coords)} points; pass one per point.")
+        _scatter_by_group(ax, coords, labels, clusters, groups, colours)
+    if names is not None:
+        names = [str(x) for x in names]
+        if len(names) != len(coords):
+            raise ParameterError(f"`names` has {len(names)} entries for {len(coords)} points; pass one per point.")
+        for i in _shown_points(coords, labels, clusters, names, notable):
+            ax.annotate(names[i], coords[i], xytext=(3, 3), textcoords="offset points", fontsize=7)
+    ax.set_xlabel("PC1")
+    ax.set_ylabel("PC2")
+    ax.axhline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
+    ax.axvline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
+    if clusters and groups is None:
+        ax.legend(title="cluster", fontsize=8, loc="best")
+    return ax
+
+
+def plot_source_comparison(ax, profiles: pd.DataFrame, *, target_labels=None, level: str | None = "target"):
+    """Scatter the two polarity sources against each other, one point per holder × target.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    profiles : pandas.DataFrame
+        Output of :func:`~stancebook.stance.stance_profiles`.
+    target_labels : dict, optional
+        Target id → readable label, for the point names.
+    level : {"target", "group"} or None, default "target"
+        Profile rows compared; None: all rows.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    Only cells with both polarities are drawn (never-mentioned cells are
+    missing, not neutral). The title gives Pearson's r and Spearman's rho
+    with the number of cells; below three cells, or without variance, they
+    are not defined and the title says so. Points are named
+    "holder → target" when there are at most 30.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> p = pd.DataFrame({"holder": list("abc"), "target": ["x"] * 3, "level": ["target"] * 3,
+    ...                   "polarity_lexicon": [0.1, 0.5, -0.3], "polarity_scaling": [0.2, 1.0, -0.8]})
+    >>> plot_source_comparison(ax, p).get_title().startswith("Pearson r = 1.00")
+    True
+    """
+    require_columns(profiles, ["holder", "target", "polarity_lexicon", "polarity_scaling"], "profiles")
+    p = profiles
+    if level is not None and "level" in p.columns:
+        p = p[p["level"] == level]
+    p = p.dropna(subset=["polarity_lexicon", "polarity_scaling"])
+    labels_map = dict(target_labels or {})
+    x = p["polarity_lexicon"].to_numpy(dtype=float)
+    y = p["polarity_scaling"].to_numpy(dtype=float)
+    ax.axhline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
+    ax.axvline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
+    ax.scatter(x, y, s=28, color=matplotlib.colormaps["tab10"](0), edgecolor="white", linewidth=0.5)
+    if len(p) <= _MAX_ANNOTATED_ROWS:
+        for xi, yi, h, t in zip(x, y, p["holder"], p["target"]):
+            ax.annotate(f"{h} → {labels_map.get(str(t), str(t))}", (xi, yi), xytext=(3, 3),
+                        textcoords="offset points", fontsize=7)
+    if len(p) >= 3 and np.std(x) > 0 and np.std(y) > 0:
+        r = pearsonr(x, y).statistic
+        rho = spearmanr(x, y).statistic
+        ax.set_title(f"Pearson r = {r:.2f}, Spearman rho = {rho:.2f} (n = {len(p)} holder-target cells)",
+                     fontsize=9)
+    else:
+        ax.set_title(f"correlation not defined: {len(p)} holder-target cell(s) with both polarities", fontsize=9)
+    ax.set_xlabel("polarity from the lexicon (VADER)")
+    ax.set_ylabel("polarity from corpus-adapted scaling")
+    return ax
+
+
+def plot_confusion(ax, labels, truth, *, algorithm: str | None = None):
+    """Draw clusters × known classes as a count matrix.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    labels : pandas.DataFrame or pandas.Series
+        ``StanceClustering.labels_`` or one clustering indexed by id.
+    truth : pandas.Series or dict
+        Known label of each id.
+    algorithm : str, optional
+        Column of ``labels`` to draw; default the first algorithm.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    See Also
+    --------
+    stancebook.stance.validate_clusters : the same comparison as scores.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> labels = pd.DataFrame({"id": ["a", "b", "c"], "kmeans": [1, 1, 2]})
+    >>> ax = plot_confusion(ax, labels, {"a": "x", "b": "y", "c": "y"})
+    """
+    frame = labels_frame(labels)
+    columns = [c for c in frame.columns if c != "id"]
+    if algorithm is None:
+        algorithm = columns[0] if columns else None
+    if algorithm not in columns:
+        raise ParameterError(f"`algorithm` must be one of the labels' columns {columns}, got {algorithm!r}.")
+    truth = pd.Series(truth) if isinstance(truth, dict) else truth
+    truth = truth.copy()
+    truth.index = truth.index.astype(str)
+    pairs = pd.DataFrame({"cluster": frame[algorithm].to_numpy(), "truth": frame["id"].map(truth).to_numpy()}).dropna()
+    if pairs.empty:
+        ax.text(0.5, 0.5, "no id has both a cluster and a known label", ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    table = pd.crosstab(pairs["cluster"].astype(np.int64), pairs["truth"].astype(str))
+    values = table.to_numpy()
+    ax.imshow(values, cmap="Blues", aspect="auto", interpolation="nearest", vmin=0)
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            ax.text(j, i, str(values[i, j]), ha="center", va="center", fontsize=8,
+                    color="white" if values[i, j] > 0.6 * values.max() else "black")
+    ax.set_xticks(range(values.shape[1]))
+    ax.set_xticklabels(table.columns.tolist(), rotation=45, ha="right")
+    ax.set_yticks(range(values.shape[0]))
+    ax.set_yticklabels(["noise" if c == -1 else f"cluster {c}" for c in table.index.tolist()])
+    ax.set_xlabel("known label")
+    ax.set_ylabel(f"{algorithm} cluster")
+    return ax
+
+
+def plot_word_polarity(ax, table: pd.DataFrame):
+    """Draw the words nearest each pole of corpus-adapted scaling as horizontal bars.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    table : pandas.DataFrame
+        Output of :meth:`~stancebook.stance.LatentScaling.word_table`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    Blue bars: positive pole, red: negative; seed words are drawn hatched,
+    so a reader sees which words the corpus *added* to the seeds.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> t = pd.DataFrame({"rank": [1, -1], "word": ["ally", "threat"], "polarity": [0.4, -0.5],
+    ...                   "count": [3, 4], "seed": ["positive", ""]})
+    >>> ax = plot_word_polarity(ax, t)
+    """
+    if len(table) == 0:
+        ax.text(0.5, 0.5, "no word polarities to show", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    t = table.sort_values("polarity", kind="stable").reset_index(drop=True)
+    cmap = matplotlib.colormaps["RdBu"]
+    colours = [cmap(0.85) if v > 0 else cmap(0.15) for v in t["polarity"]]
+    bars = ax.barh(range(len(t)), t["polarity"], color=colours, edgecolor="#404040", linewidth=0.4)
+    for bar, seed in zip(bars, t["seed"]):
+        if seed:
+            bar.set_hatch("//")
+    ax.set_yticks(range(len(t)))
+    ax.set_yticklabels(t["word"].tolist(), fontsize=8)
+    ax.axvline(0, color="black", linewidth=0.6)
+    ax.set_xlabel("word polarity (cosine to positive minus negative seed centroid)")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# the figures of notebook 03, from the workflow's results
+# ---------------------------------------------------------------------------
+
+def profile_figures(scores, holders):
+    """The holder × target heatmaps of the lexicon and of corpus scaling, rows grouped by holder cluster.
+
+    Parameters
+    ----------
+    scores : stancebook.stance.workflow.StanceScores
+    holders : stancebook.stance.workflow.HolderClusters
+
+    Yields
+    ------
+    StanceFigure
+        ``profile-heatmap``, ``profile-heatmap-scaling``.
+    """
+    matrix = profile_matrix(scores.target_profiles, value="polarity_lexicon")
+    width, height = heatmap_size(len(matrix), len(scores.targets))
+    fig, ax = new_figure(width=width, height=height)
+    plot_profile_heatmap(ax, matrix, target_labels=scores.labels, cluster=holders.labels, row_labels=scores.labels)
+    yield StanceFigure(
+        "profile-heatmap", fig, "Stance profiles: holder x target (lexicon)",
+        f"Mean VADER polarity of the {scores.context} contexts in which each of {len(matrix)} holder(s) mentions "
+        f"each target, rows grouped by {holders.primary} cluster where holders are clustered; hatched: never "
+        "mentioned (missing, not neutral).")
+    fig, ax = new_figure(width=width, height=height)
+    plot_profile_heatmap(ax, profile_matrix(scores.target_profiles, value="polarity_scaling"),
+                         target_labels=scores.labels, cluster=holders.labels, row_labels=scores.labels, limit=None,
+                         value_label="polarity (corpus scaling, standardised)")
+    yield StanceFigure(
+        "profile-heatmap-scaling", fig, "Stance profiles: holder x target (corpus scaling)",
+        "Mean corpus-adapted polarity (standardised: 0 is the corpus's average sentence) of each holder toward "
+        "each target; hatched: never mentioned or no scaling evidence.")
+
+
+def source_figures(scores):
+    """The lexicon against corpus scaling, and the words nearest each pole of the scaling.
+
+    Yields
+    ------
+    StanceFigure
+        ``source-comparison``, ``scaling-words``.
+    """
+    fig, ax = new_figure(width=5.6, height=4.6)
+    plot_source_comparison(ax, scores.profiles, target_labels=scores.labels)
+    yield StanceFigure(
+        "source-comparison", fig, "Lexicon vs corpus-adapted polarity",
+        "One point per holder x target profile cell: VADER lexicon polarity against the corpus-adapted scale; "
+        "Pearson and Spearman correlations in the title.")
+    fig, ax = new_figure(width=6.4, height=4.6)
+    plot_word_polarity(ax, scores.tables["scaling_words"])
+    yield StanceFigure(
+        "scaling-words", fig, "The stance poles as this corpus uses them",
+        "Words nearest the positive and the negative pole of the corpus-adapted scale; hatched bars are seed "
+        "words. " + scores.sources["scaling"].run_note())
+
+
+def holder_figures(scores, holders, *, region_column: str = "", label_column: str = ""):
+    """The holder map, the profiles grouped by region, the clusters against known labels, as they apply.
+
+    Parameters
+    ----------
+    scores : stancebook.stance.workflow.StanceScores
+    holders : stancebook.stance.workflow.HolderClusters
+    region_column : str
+        Metadata column grouping holders (absent: no region figure, map coloured by cluster).
+    label_column : str
+        Metadata column of known groups (empty: no confusion figure).
+
+    Yields
+    ------
+    StanceFigure
+        ``holder-map`` (holders clustered), ``profiles-by-region`` (a
+        region column), ``cluster-confusion`` (clustered and a label column).
+    """
+    names = holder_names(scores.units, holder_column=scores.holder_column, labels=scores.labels)
+    region = holder_attribute(scores.units, holder_column=scores.holder_column, column=region_column)
+    clustering = holders.clustering
+    if clustering is not None:
+        width, height = holder_map_size(len(holders.holders))
+        fig, ax = new_figure(width=width, height=height)
+        plot_stance_map(ax, holders.coords, holders.labels.loc[holders.holders].to_numpy(),
+                        names=[names.get(h, scores.labels.get(h, h)) for h in holders.holders],
+                        groups=None if region is None else
+                        region.reindex(holders.holders).fillna("reported actor").to_numpy(),
+                        notable=NOTABLE_HOLDERS)
+        coloured = ("region (colour; reported actor: quoted in the speeches, never speaking) and "
+                    if region is not None else "")
+        yield StanceFigure(
+            "holder-map", fig, "Holder stance map",
+            f"PCA of the stance profiles of {len(holders.holders)} holders by {coloured}{holders.primary} cluster; "
+            f"the most distinct and the notable holders are named. {clustering.reason_}")
+    if region is not None:
+        matrix = profile_matrix(scores.target_profiles, value="polarity_lexicon")
+        width, height = heatmap_size(len(matrix), len(scores.targets))
+        fig, ax = new_figure(width=width, height=height)
+        plot_profile_heatmap(ax, matrix, target_labels=scores.labels, cluster=region,
+                             row_labels={h: names.get(h, h) for h in matrix.index})
+        yield StanceFigure(
+            "profiles-by-region", fig, "Stance profiles grouped by region",
+            f"Mean lexicon polarity of each of {len(matrix)} holders toward each target, rows grouped by "
+            f"{region_column}; hatched: never mentioned.")
+    if clustering is not None and label_column:
+        fig, ax = new_figure(width=5.2, height=4.4)
+        plot_confusion(ax, clustering.labels_, holders.truth, algorithm=holders.primary)
+        yield StanceFigure(
+            "cluster-confusion", fig, f"Clusters against {label_column}",
+            f"Holders by {holders.primary} cluster and by their known {label_column}; ARI, NMI and purity in "
+            f"{catalog.entry('cluster_validation').file}.")
+
+
+def unit_figures(scores, units, *, names: dict | None = None):
+    """The unit map and, for at most 80 units, their polarity toward each target by cluster.
+
+    Parameters
+    ----------
+    scores : stancebook.stance.workflow.StanceScores
+    units : stancebook.stance.workflow.UnitClusters
+    names : dict, optional
+        Display name of each unit id (e.g. ``stancebook.corpus.short_unit_labels``); ids as they are otherwise.
+
+    Yields
+    ------
+    StanceFigure
+        ``stance-map``, ``unit-heatmap``.
+    """
+    names = {u: u for u in units.units} if names is None else dict(names)
+    fig, ax = new_figure(width=6.4, height=5)
+    plot_stance_map(ax, units.coords, units.labels.loc[units.units].to_numpy(), names=[names[u] for u in units.units])
+    yield StanceFigure(
+        "stance-map", fig, "Unit stance map",
+        f"PCA of the stance vectors of {len(units.units)} units, coloured by {units.primary} cluster. "
+        f"{units.clustering.reason_}")
+    if len(units.units) > _MAX_HEATMAP_UNITS:
+        return
+    matrix = unit_polarity_matrix(scores.triples, units.units, scores.targets)
+    width, height = heatmap_size(len(matrix), len(scores.targets), rows="units")
+    fig, ax = new_figure(width=width, height=height)
+    plot_profile_heatmap(ax, matrix, target_labels=scores.labels, cluster=units.labels, row_labels=names)
+    yield StanceFigure(
+        "unit-heatmap", fig, "Unit stances by cluster",
+        f"Lexicon polarity toward each target in the {len(matrix)} units that mention one, ordered by "
+        f"{units.primary} cluster; hatched: not mentioned.")

@@ -1,0 +1,318 @@
+"""The stance stage as notebook 03 runs it: score, profile and cluster, writing every table through the catalog.
+
+Each function reads the earlier stages' artefacts with
+:func:`stancebook.catalog.read`, writes its tables with
+:func:`stancebook.catalog.write`, records plain-language notes for the report
+and returns what the figures need (:mod:`stancebook.stance.plots`).
+
+``notes`` is the notebook's :class:`stancebook.workbook.Stage` (anything with
+``note(text)`` and ``notes_from_warnings(prefix)``); without it, notes are
+dropped and warnings are left alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from stancebook import catalog
+from stancebook.errors import CorpusError
+from stancebook.resources.actors import ActorDictionary
+from stancebook.stance.clustering import ALGORITHMS, StanceClustering
+from stancebook.stance.explain import cluster_keywords, typical_sentences
+from stancebook.stance.features import holder_stance_features, unit_stance_features
+from stancebook.stance.holders import REPORTING_VERBS, holder_aliases, holder_attribute, match_holder_targets
+from stancebook.stance.maps import stance_map
+from stancebook.stance.polarity import RunSettings, make_sources
+from stancebook.stance.profiles import profiles_wide, stance_profiles
+from stancebook.stance.triples import expand_groups, stance_triples
+from stancebook.stance.validate import validate_clusters
+
+__all__ = ["HolderClusters", "StanceScores", "UnitClusters", "cluster_holders", "cluster_units", "score_stances"]
+
+
+class _NoNotes:
+    """Where notes go without a stage: nowhere; warnings stay warnings."""
+
+    def note(self, text: str) -> str:
+        return text
+
+    def notes_from_warnings(self, prefix: str):
+        return contextlib.nullcontext([])
+
+
+@dataclass
+class StanceScores:
+    """What :func:`score_stances` computed, for the clustering and the figures.
+
+    Attributes
+    ----------
+    units, sentences : pandas.DataFrame
+        The stage's inputs.
+    dictionary : ActorDictionary
+        The actor dictionary of stage 1.
+    sources : dict
+        The fitted polarity sources, by name.
+    tables : dict
+        The sources' own tables (``{"scaling_words": ...}``), by catalog name.
+    triples, profiles : pandas.DataFrame
+        The stance triples (with group rows when asked) and the long profiles.
+    targets : list of str
+        Target ids with at least one triple, in dictionary order.
+    labels : dict
+        Readable names of targets and groups.
+    holder_column, context : str
+        As given, for captions and holder metadata.
+    """
+
+    units: pd.DataFrame
+    sentences: pd.DataFrame
+    dictionary: ActorDictionary
+    sources: dict
+    tables: dict
+    triples: pd.DataFrame
+    profiles: pd.DataFrame
+    targets: list
+    labels: dict
+    holder_column: str = ""
+    context: str = "sentence"
+
+    @property
+    def target_profiles(self) -> pd.DataFrame:
+        """The profile rows of single targets (no groups)."""
+        return self.profiles[self.profiles["level"] == "target"]
+
+
+@dataclass
+class HolderClusters:
+    """What :func:`cluster_holders` found; ``clustering`` is None when there were fewer than three holders."""
+
+    holders: np.ndarray
+    primary: str
+    features: np.ndarray | None = None
+    clustering: StanceClustering | None = None
+    labels: pd.Series | None = None
+    truth: pd.Series | None = None
+    coords: np.ndarray | None = field(default=None, repr=False)
+
+
+@dataclass
+class UnitClusters:
+    """What :func:`cluster_units` found: the units that mention a target, their clusters and map."""
+
+    units: np.ndarray
+    primary: str
+    features: np.ndarray
+    clustering: StanceClustering
+    labels: pd.Series
+    coords: np.ndarray = field(repr=False)
+
+
+def _read_inputs(paths):
+    units = catalog.read(paths, "units")
+    sentences = catalog.read(paths, "sentences")
+    mentions = catalog.read(paths, "mentions")
+    dictionary = ActorDictionary.from_dict(catalog.read(paths, "actor_dictionary"))
+    stopwords = frozenset(catalog.read(paths, "stopwords"))
+    if mentions.empty:
+        raise CorpusError("No target of the actor dictionary is mentioned in this corpus: there is no stance to "
+                          "measure. Extend the dictionary (parameter actor_dictionary_extend).")
+    return units, sentences, mentions, dictionary, stopwords
+
+
+def _fit_sources(paths, texts, options, settings: RunSettings, notes) -> tuple[dict, dict]:
+    """Every registered source fitted on the sentences, its note recorded and its tables written."""
+    sources, tables = make_sources(options, settings), {}
+    for name, source in sources.items():
+        with notes.notes_from_warnings(f"Stance {name}"):
+            source.fit(texts)
+        if source.run_note():
+            notes.note(f"Stance {name}: {source.run_note()}")
+        for table_name, table in source.run_tables().items():
+            catalog.write(table, paths, table_name)
+            tables[table_name] = table
+    return sources, tables
+
+
+def score_stances(paths, *, holder_column: str = "", context: str = "sentence", window: int = 10,
+                  reported: bool = True, reporting_verbs=(), verb_window: int = 6, groups: bool = True,
+                  sources: dict | None = None, n_boot: int = 1000, random_state: int = 0, n_jobs: int = 1,
+                  notes=None) -> StanceScores:
+    """Fit the polarity sources, score the stance triples, aggregate the profiles and write their tables.
+
+    Reads ``units``, ``sentences``, ``mentions``, ``actor_dictionary`` and
+    ``stopwords``; writes each source's tables (``scaling_words``),
+    ``stance_triples``, ``stance_profiles`` (wide) and ``stance_profiles_long``.
+
+    Parameters
+    ----------
+    paths : stancebook.paths.RunPaths
+        The run's folders.
+    holder_column, context, window, reported, verb_window
+        As in :func:`~stancebook.stance.stance_triples`.
+    reporting_verbs : sequence of str, default ()
+        Verbs that report; empty: :data:`~stancebook.stance.REPORTING_VERBS`.
+    groups : bool, default True
+        Add the target groups' rows (:func:`~stancebook.stance.expand_groups`).
+    sources : dict, optional
+        Each polarity source's options, ``{"lexicon": {"neutral": [...]},
+        "scaling": {"positive": [...], "window": 5, ...}}`` (see each
+        source's ``for_run``); every registered source is scored.
+    n_boot, random_state, n_jobs
+        Bootstrap resamples of the profiles, seed, worker processes.
+    notes : stancebook.workbook.Stage, optional
+        Where notes and warnings go (warnings of a source's fit become notes
+        ``"Stance <source>: ..."``).
+
+    Returns
+    -------
+    StanceScores
+
+    Raises
+    ------
+    CorpusError
+        No target of the actor dictionary is mentioned in the corpus.
+
+    See Also
+    --------
+    cluster_holders, cluster_units : the next steps.
+    """
+    notes = notes or _NoNotes()
+    units, sentences, mentions, dictionary, stopwords = _read_inputs(paths)
+    holder_targets = match_holder_targets(holder_aliases(units, holder_column=holder_column), dictionary)
+    fitted, tables = _fit_sources(paths, sentences["text"], sources,
+                                  RunSettings(stopwords=stopwords, random_state=random_state, n_jobs=n_jobs), notes)
+    triples = stance_triples(
+        units, sentences, mentions, holder_column=holder_column, context=context, window=window, sources=fitted,
+        reported=reported, reporting_verbs=tuple(reporting_verbs) or REPORTING_VERBS, verb_window=verb_window,
+        holder_targets=holder_targets, n_jobs=n_jobs)
+    if groups:
+        triples = expand_groups(triples, dictionary)
+    profiles = stance_profiles(triples, units, holder_column=holder_column, n_boot=n_boot, random_state=random_state,
+                               sentences=sentences)
+    catalog.write(triples, paths, "stance_triples")
+    catalog.write(profiles_wide(profiles), paths, "stance_profiles")
+    catalog.write(profiles, paths, "stance_profiles_long")
+    quoted = triples[triples["holder_source"] == "reported"]
+    notes.note(f"Stance: {len(triples)} stance triples; {len(quoted)} from reported speech "
+               f"({quoted['holder'].nunique()} reported holder(s)).")
+    return StanceScores(
+        units=units, sentences=sentences, dictionary=dictionary, sources=fitted, tables=tables, triples=triples,
+        profiles=profiles, targets=[t for t in dictionary.targets if t in set(triples["target"])],
+        labels=dict(dictionary.labels, **{g: g.replace("_", " ").title() for g in dictionary.groups}),
+        holder_column=holder_column, context=context)
+
+
+def _clustering(algorithms, options: dict) -> tuple[StanceClustering, str]:
+    names = list(ALGORITHMS) if algorithms is None else list(algorithms)
+    return StanceClustering(algorithms=tuple(names), **options), names[0]
+
+
+def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", algorithms=None, label_column: str = "",
+                    random_state: int = 0, notes=None, **options) -> HolderClusters:
+    """Cluster the holders by their profiles and write the three tables (four with a label column).
+
+    With at least three holders, writes ``holder_cluster_scores``,
+    ``stance_clusters``, ``typical_sentences`` (quotes per holder cluster)
+    and, with ``label_column``, ``cluster_validation``; otherwise notes why
+    holders are not clustered.
+
+    Parameters
+    ----------
+    paths : stancebook.paths.RunPaths
+        The run's folders.
+    scores : StanceScores
+        From :func:`score_stances`.
+    source : str, default "lexicon"
+        The polarity source clustered on.
+    algorithms : sequence of str, optional
+        Algorithms compared; the first one's clusters are the ones quoted
+        and drawn. None: every registered algorithm.
+    label_column : str, default ""
+        Metadata column with known groups of holders, to validate the clusters.
+    random_state : int, default 0
+        Seed of the clustering and the map.
+    notes : stancebook.workbook.Stage, optional
+        Where notes and warnings go.
+    **options
+        More :class:`~stancebook.stance.StanceClustering` parameters
+        (``n_clusters``, ``n_resamples``, ``min_stability``,
+        ``algorithm_options``, ``n_jobs``).
+
+    Returns
+    -------
+    HolderClusters
+
+    See Also
+    --------
+    cluster_units : the same for units.
+    """
+    notes = notes or _NoNotes()
+    model, primary = _clustering(algorithms, dict(options, random_state=random_state))
+    target_profiles = scores.target_profiles
+    holders = target_profiles["holder"].drop_duplicates().to_numpy()
+    if len(holders) < 3:
+        notes.note(f"Stance: {len(holders)} holder(s) only, so holders are not clustered; units are.")
+        return HolderClusters(holders=holders, primary=primary)
+    H, _ = holder_stance_features(target_profiles, holders, scores.targets, source=source)
+    with notes.notes_from_warnings("Stance clusters of holders"):
+        model.fit(H, holders)
+    labels = model.labels_.set_index("id")[primary]
+    catalog.write(model.scores_, paths, "holder_cluster_scores")
+    catalog.write(model.distance_.rename(columns={"id": "holder"}), paths, "stance_clusters")
+    catalog.write(typical_sentences(H, holders, labels, scores.triples, sentences=scores.sentences, by="holder",
+                                    source=source), paths, "typical_sentences")
+    notes.note(f"Stance clusters of holders ({source} polarity): {model.reason_}")
+    truth = None
+    if label_column:
+        truth = holder_attribute(scores.units, holder_column=scores.holder_column, column=label_column, required=True)
+        catalog.write(validate_clusters(model.labels_, truth), paths, "cluster_validation")
+    return HolderClusters(holders=holders, primary=primary, features=H, clustering=model, labels=labels, truth=truth,
+                          coords=stance_map(H, random_state=random_state))
+
+
+def cluster_units(paths, scores: StanceScores, *, holders: HolderClusters | None = None, source: str = "lexicon",
+                  algorithms=None, random_state: int = 0, notes=None, **options) -> UnitClusters:
+    """Cluster the units that mention a target and write their tables.
+
+    Writes ``cluster_scores``, ``unit_clusters``, ``cluster_keywords`` (from
+    the ``dtm`` artefact) and, when the holders were not clustered,
+    ``typical_sentences`` (quotes per unit cluster).
+
+    Parameters
+    ----------
+    paths : stancebook.paths.RunPaths
+        The run's folders.
+    scores : StanceScores
+        From :func:`score_stances`.
+    holders : HolderClusters, optional
+        From :func:`cluster_holders`: when its holders were clustered, the
+        typical sentences are theirs and are not rewritten here.
+    source, algorithms, random_state, notes, **options
+        As in :func:`cluster_holders`.
+
+    Returns
+    -------
+    UnitClusters
+    """
+    notes = notes or _NoNotes()
+    model, primary = _clustering(algorithms, dict(options, random_state=random_state))
+    triples = scores.triples
+    units = triples.loc[triples["level"] == "target", "unit_id"].drop_duplicates().to_numpy()
+    X, _ = unit_stance_features(triples, units, scores.targets, source=source)
+    with notes.notes_from_warnings("Stance clusters of units"):
+        model.fit(X, units)
+    notes.note(f"Stance clusters of units ({source} polarity): {model.reason_}")
+    labels = model.labels_.set_index("id")[primary]
+    dtm = catalog.read(paths, "dtm")
+    catalog.write(model.scores_, paths, "cluster_scores")
+    catalog.write(model.distance_.rename(columns={"id": "unit_id"}), paths, "unit_clusters")
+    catalog.write(cluster_keywords(dtm.matrix, dtm.terms, dtm.unit_ids, labels), paths, "cluster_keywords")
+    if holders is None or holders.labels is None:
+        catalog.write(typical_sentences(X, units, labels, triples, sentences=scores.sentences, source=source),
+                      paths, "typical_sentences")
+    return UnitClusters(units=units, primary=primary, features=X, clustering=model, labels=labels,
+                        coords=stance_map(X, random_state=random_state))

@@ -1,0 +1,81 @@
+"""The stage's plots draw on the axes they are given; figure sizes come from one helper."""
+
+import re
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from stancebook import stance
+
+
+def test_heatmap_marks_never_mentioned_cells_as_missing(blocs, bloc_of):
+    *_, profiles = blocs
+    matrix = stance.profile_matrix(profiles)
+    fig, ax = plt.subplots()
+    cluster = pd.Series({h: (1 if bloc_of[h] == "east" else 2) for h in matrix.index})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = stance.plot_profile_heatmap(ax, matrix, target_labels={"un": "United Nations"}, cluster=cluster)
+    assert out is ax
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == int(matrix.isna().sum().sum())
+    assert "not mentioned" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "United Nations" in [t.get_text() for t in ax.get_xticklabels()]
+    assert [t.get_text() for t in ax.get_yticklabels()][0].startswith("[1]")
+    plt.close(fig)
+
+
+def test_stance_map_plot_labels_points_and_axes():
+    fig, ax = plt.subplots()
+    out = stance.plot_stance_map(ax, np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]]), [1, 1, 2],
+                                 names=["cuba", "syria", "poland"])
+    assert out is ax and (ax.get_xlabel(), ax.get_ylabel()) == ("PC1", "PC2")
+    assert {t.get_text() for t in ax.texts} == {"cuba", "syria", "poland"}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cluster 1", "cluster 2"]
+    plt.close(fig)
+
+
+def test_crowded_stance_map_names_the_notable_holders():
+    rng = np.random.default_rng(0)
+    names = [f"h{i}" for i in range(60)] + list(stance.NOTABLE_HOLDERS)
+    coords = rng.normal(size=(len(names), 2))
+    fig, ax = plt.subplots()
+    stance.plot_stance_map(ax, coords, [1] * len(names), names=names, notable=stance.NOTABLE_HOLDERS)
+    shown = {t.get_text() for t in ax.texts}
+    assert set(stance.NOTABLE_HOLDERS) <= shown and len(shown) <= 40
+    plt.close(fig)
+
+
+def test_confusion_plot_counts_ids_per_cluster_and_class():
+    fig, ax = plt.subplots()
+    labels = pd.DataFrame({"id": list("abcd"), "kmeans": [1, 1, 2, -1]})
+    out = stance.plot_confusion(ax, labels, {"a": "x", "b": "y", "c": "y", "d": "y"})
+    assert out is ax and [t.get_text() for t in ax.get_yticklabels()] == ["noise", "cluster 1", "cluster 2"]
+    assert sorted(t.get_text() for t in ax.texts) == ["0", "0", "1", "1", "1", "1"]
+    plt.close(fig)
+
+
+def test_heatmap_scale_follows_standardised_scores_when_asked():
+    fig, ax = plt.subplots()
+    matrix = pd.DataFrame({"russia": [2.5, -1.0]}, index=["a", "b"])
+    stance.plot_profile_heatmap(ax, matrix, limit=None, value_label="polarity (scaling, z)")
+    assert ax.images[0].norm.vmax == 2.5 and ax.images[0].norm.vmin == -2.5
+    plt.close(fig)
+
+
+def test_sources_agree_on_planted_blocs_and_the_comparison_figure_says_so(planted):
+    *_, profiles = planted
+    fig, ax = plt.subplots()
+    assert stance.plot_source_comparison(ax, profiles) is ax
+    r = float(re.search(r"Pearson r = (-?[0-9.]+)", ax.get_title()).group(1))
+    assert r > 0.9
+    plt.close(fig)
+
+
+def test_figure_sizes_grow_with_rows_and_targets():
+    assert stance.heatmap_size(8, 5) == (7.5, max(2.4, 0.45 * 8 + 1.8))
+    assert stance.heatmap_size(100, 2) == (5, 0.13 * 100 + 1.8)  # many holders: thinner rows
+    assert stance.heatmap_size(10, 9, rows="units") == (0.9 * 9 + 3, max(3, 0.28 * 10 + 1.6))
+    assert stance.holder_map_size(40) == (6.4, 5) and stance.holder_map_size(41) == (7.5, 6)
