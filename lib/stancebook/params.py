@@ -7,6 +7,7 @@ a message naming the key (and the nearest valid key for a misspelling).
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -40,6 +41,14 @@ def _run_name(value: str) -> str:
     return "" if _RUN_NAME.fullmatch(value) else "letters, digits, '-', '_' or '.', starting with a letter or digit"
 
 
+def _encoding(value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        return "a text encoding Python knows, such as utf-8, latin-1 or cp1252"
+    return ""
+
+
 def _n_jobs(value: int) -> str:
     return "" if value != 0 else "a positive number of worker processes, or -1 for every core (0 runs nothing)"
 
@@ -55,7 +64,7 @@ PARAMETERS: tuple[Param, ...] = (
     Param("file_column", str, "file", "folder corpora: the metadata column naming each document's file (with or "
           "without its .txt/.md extension)"),
     Param("encoding", str, "utf-8", "text encoding of the corpus files (utf-8, latin-1, cp1252, ...); a byte-order "
-          "mark (UTF-8, UTF-16) is recognised by itself"),
+          "mark (UTF-8, UTF-16) is recognised by itself", check=_encoding),
     Param("unit", str, "document", "unit of analysis", choices=("document", "paragraph", "sentence")),
     Param("holder_column", str, "", "metadata column naming who speaks in a unit; empty = 'author'"),
     Param("year_column", str, "year", "metadata column with the year, for year filters"),

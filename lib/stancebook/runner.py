@@ -261,7 +261,7 @@ def _execute_notebook(notebook: Path, params: dict, folders: dict[str, Path], *,
             parameters=notebook_parameters(notebook, params, run_dir=folders["run"], figures_dir=folders["figures"]),
             kernel_name=kernel_name,
             progress_bar=False,
-            cwd=str(notebook.parent),
+            cwd=str(Path.cwd()),  # relative input paths mean the same in the notebooks as where the user stands
         )
     except PapermillExecutionError as exc:
         failed.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +23,21 @@ _NA_VALUES = [
     "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
     "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
 ]
+
+
+def _check_jsonl_lines(path: Path, encoding: str) -> None:
+    """Name the first line of a JSONL file that is not one JSON object (pandas only gives a character position)."""
+    with open(path, encoding=encoding) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise CorpusError(f"{path}, line {number}: not a JSON object ({error.msg}, column {error.colno}). "
+                                  "Each line of a .jsonl corpus holds one object such as {\"text\": \"...\"}.") from None
+            if not isinstance(value, dict):
+                raise CorpusError(f"{path}, line {number}: expected a JSON object, got {type(value).__name__}.")
 
 
 def has_suffix(kind: str):
@@ -47,6 +64,7 @@ def read_table(path: Path, kind: str, *, encoding: str, text_columns: Sequence[s
                 dtype={c: "str" for c in keep},
             )
         if kind == "jsonl":
+            _check_jsonl_lines(path, encoding)
             return pd.read_json(path, lines=True, dtype=False, encoding=encoding)
         return pd.read_parquet(path)
     except UnicodeDecodeError:
@@ -61,6 +79,18 @@ def _cell_text(value) -> str:
     if isinstance(value, str):
         return value
     return "" if value is None or (np.isscalar(value) and pd.isna(value)) else str(value)
+
+
+_NUMBER = re.compile(r"\s*[-+]?(?:\d+(?:[.,]\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*")
+
+
+def _refuse_numbers(texts: list[str], text_column: str, path: Path, others: list[str]) -> None:
+    """A text column holding only numbers is the wrong column (scores, ids), not a corpus."""
+    filled = [t for t in texts if t.strip()]
+    if filled and all(_NUMBER.fullmatch(t) for t in filled):
+        raise CorpusError(f"text_column {text_column!r} of {path.name} holds numbers, not text (e.g. "
+                          f"{', '.join(filled[:3])}). Pass text_column= with the column of the documents' text; "
+                          f"the other columns are {others or '(none)'}.")
 
 
 def read_table_corpus(path: Path, kind: str, options: ReadOptions) -> tuple[pd.DataFrame, list[Problem]]:
@@ -84,6 +114,7 @@ def read_table_corpus(path: Path, kind: str, options: ReadOptions) -> tuple[pd.D
     width = max(5, len(str(n)))
     sources = [f"{path.name}:row {i}" for i in range(1, n + 1)]
     texts = [_cell_text(t) for t in frame[text_column]]
+    _refuse_numbers(texts, text_column, path, [c for c in frame.columns if c != text_column])
     problems: list[Problem] = [
         (source, "empty", f"the {text_column!r} cell is empty; fill it or remove the row")
         for source, text in zip(sources, texts) if is_blank(text)]
