@@ -76,3 +76,19 @@ def test_interrupt_during_a_stage_exits_with_one_line_and_leaves_no_staging(tmp_
     assert "Traceback" not in err.split("stancebook: interrupted")[0].split("[IPKernelApp]")[0]
     assert not (tmp_path / "runs" / ".seeds.staging").exists()
     assert not (tmp_path / "runs" / "seeds").exists()
+
+
+@pytest.mark.parametrize(("pair", "fragment"), [
+    ("corpus_format=docx", "'corpus_format': 'docx'"),
+    ("cluster_source=sentiment", "'cluster_source': 'sentiment'"),
+    ("cluster_algorithms=[kmeans, spectral]", "'cluster_algorithms': 'spectral'"),
+    ("cluster_algorithms=[kmean]", "did you mean 'kmeans'"),
+])
+def test_names_of_registered_formats_sources_and_algorithms_are_checked_before_any_notebook(tmp_path, pair, fragment):
+    from stancebook.errors import ParameterError
+    from stancebook.runner import run_chain
+
+    with pytest.raises(ParameterError, match=fragment):
+        run_chain(SEEDS, [pair], runs_root=tmp_path / "runs", figures_root=tmp_path / "figures",
+                  progress=lambda line: None)
+    assert not (tmp_path / "runs").exists()

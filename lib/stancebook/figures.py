@@ -210,3 +210,31 @@ def _index_markdown(run: str, entries: list[dict[str, Any]]) -> str:
         )
     lines += ["", "Parameters of every figure: see `index.json`.", ""]
     return "\n".join(lines)
+
+
+def short_unit_labels(unit_ids) -> dict[str, str]:
+    """Short display names for unit ids: drop the document id when all units share it.
+
+    Parameters
+    ----------
+    unit_ids : sequence of str
+        Unit ids as made by :func:`stancebook.corpus.split_units`.
+
+    Returns
+    -------
+    dict
+        ``{unit_id: label}``; for units of one document ``"doc:s003"`` becomes
+        ``"s003"``, otherwise ids are kept whole.
+
+    Examples
+    --------
+    >>> short_unit_labels(["a:s001", "a:s002"])
+    {'a:s001': 's001', 'a:s002': 's002'}
+    >>> short_unit_labels(["a:s001", "b:s001"])
+    {'a:s001': 'a:s001', 'b:s001': 'b:s001'}
+    """
+    ids = [str(u) for u in unit_ids]
+    documents = {u.rsplit(":", 1)[0] for u in ids if ":" in u}
+    if len(documents) == 1 and all(":" in u for u in ids):
+        return {u: u.rsplit(":", 1)[1] for u in ids}
+    return {u: u for u in ids}

@@ -57,7 +57,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("run", str, "seeds", "run name: artefacts go to runs/<run>/, figures to figures/<run>/", check=_run_name),
     # corpus
     Param("corpus_path", str, "seeds", "folder or table file of the corpus (relative paths: working directory, then repository root)"),
-    Param("corpus_format", str, "auto", "how to read corpus_path", choices=("auto", "folder", "csv", "tsv", "jsonl", "parquet", "ungdc")),
+    Param("corpus_format", str, "auto", "how to read corpus_path: auto, or a registered corpus format (ungdc, folder, "
+          "csv, tsv, jsonl, parquet, ...)"),
     Param("text_column", str, "text", "column holding the text (table corpora)"),
     Param("id_column", str, "", "column holding document ids (table corpora); empty = row numbers"),
     Param("metadata_file", str, "", "metadata table beside a folder corpus; empty = metadata.csv if present"),
@@ -127,9 +128,10 @@ PARAMETERS: tuple[Param, ...] = (
           minimum=0),
     Param("scaling_fallback", str, "seeds", "too little text for word vectors: score seed words only, or give no score",
           choices=("seeds", "nan")),
-    Param("cluster_source", str, "lexicon", "polarity source of the main clustering", choices=("lexicon", "scaling")),
-    Param("cluster_algorithms", list, ["kmeans", "agglomerative", "gmm", "hdbscan"], "clustering algorithms compared",
-          item_kind=str, item_choices=("kmeans", "agglomerative", "gmm", "hdbscan")),
+    Param("cluster_source", str, "lexicon", "polarity source of the main clustering (a registered source: lexicon, "
+          "scaling, ...)"),
+    Param("cluster_algorithms", list, ["kmeans", "agglomerative", "gmm", "hdbscan"],
+          "clustering algorithms compared (registered algorithms)", item_kind=str),
     Param("cluster_resamples", int, 20, "bootstrap resamples for the stability of each k", minimum=2),
     Param("cluster_min_stability", float, 0.6, "mean ARI across resamples a k needs to count as stable",
           minimum=0.0, maximum=1.0),

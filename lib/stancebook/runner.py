@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import contextlib
+import difflib
 import fcntl
 import platform
 import signal
@@ -194,6 +195,29 @@ def check_inputs_exist(params: dict) -> None:
                                  f"{repo_root()}).")
 
 
+def check_registered_names(params: dict) -> None:
+    """Refuse, before any notebook starts, a corpus format, polarity source or algorithm nobody registered.
+
+    The names live in the stages' registries (a new format, source or
+    algorithm is one module and one registry line there), so they are
+    checked here rather than in the parameter declaration.
+    """
+    from .corpus.readers import formats
+    from .stance.clustering import ALGORITHMS
+    from .stance.polarity import SOURCES
+
+    registered = {"corpus_format": formats(), "cluster_source": tuple(SOURCES),
+                  "cluster_algorithms": tuple(ALGORITHMS)}
+    for name, known in registered.items():
+        values = params[name] if isinstance(params[name], list) else [params[name]]
+        unknown = [v for v in values if v not in known]
+        if unknown:
+            near = difflib.get_close_matches(unknown[0], known, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise ParameterError(f"parameter '{name}': {unknown[0]!r} is not one of {', '.join(map(repr, known))}"
+                                 f"{hint}")
+
+
 LOCKS_DIR = ".locks"
 FAILED_DIR = ".failed"
 
@@ -367,6 +391,7 @@ def run_chain(
     """
     params = load_params(params_file, overrides)
     check_inputs_exist(params)
+    check_registered_names(params)
     root = repo_root()
     runs_root = Path(runs_root) if runs_root else root / "runs"
     figures_root = Path(figures_root) if figures_root else root / "figures"

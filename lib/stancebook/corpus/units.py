@@ -14,6 +14,7 @@ from stancebook.corpus.schema import DOCUMENT_COLUMNS, UNIT_COLUMNS, UNITS
 from stancebook.errors import ParameterError
 from stancebook.text.normalise import normalise_text, to_original
 from stancebook.text.segment import split_paragraphs, split_sentences, strip_spans
+from stancebook.figures import short_unit_labels  # noqa: F401  (public here too)
 from stancebook.workers import n_workers
 
 # Documents per chunk: small enough that the normalised Python strings of
@@ -191,31 +192,3 @@ def add_paragraph_numbers(units: pd.DataFrame, documents: pd.DataFrame) -> pd.Da
     paragraph = [int(np.searchsorted(breaks.get(str(doc), np.zeros(0, dtype=np.int64)), start, side="right")) + 1
                  for doc, start in zip(units["doc_id"], units["orig_start"])]
     return units.assign(paragraph=np.asarray(paragraph, dtype=np.int64))
-
-
-def short_unit_labels(unit_ids) -> dict[str, str]:
-    """Short display names for unit ids: drop the document id when all units share it.
-
-    Parameters
-    ----------
-    unit_ids : sequence of str
-        Unit ids as made by :func:`split_units`.
-
-    Returns
-    -------
-    dict
-        ``{unit_id: label}``; for units of one document ``"doc:s003"`` becomes
-        ``"s003"``, otherwise ids are kept whole.
-
-    Examples
-    --------
-    >>> short_unit_labels(["a:s001", "a:s002"])
-    {'a:s001': 's001', 'a:s002': 's002'}
-    >>> short_unit_labels(["a:s001", "b:s001"])
-    {'a:s001': 'a:s001', 'b:s001': 'b:s001'}
-    """
-    ids = [str(u) for u in unit_ids]
-    documents = {u.rsplit(":", 1)[0] for u in ids if ":" in u}
-    if len(documents) == 1 and all(":" in u for u in ids):
-        return {u: u.rsplit(":", 1)[1] for u in ids}
-    return {u: u for u in ids}

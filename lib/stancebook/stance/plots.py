@@ -22,7 +22,7 @@ from scipy.stats import pearsonr, spearmanr
 from stancebook import catalog
 from stancebook.checks import require_columns
 from stancebook.errors import ParameterError
-from stancebook.figures import new_figure
+from stancebook.figures import new_figure, short_unit_labels
 from stancebook.resources.wordlists import load_word_list
 from stancebook.stance._shared import labels_frame
 from stancebook.stance.features import unit_polarity_matrix
@@ -590,14 +590,15 @@ def unit_figures(scores, units, *, names: dict | None = None):
     scores : stancebook.stance.workflow.StanceScores
     units : stancebook.stance.workflow.UnitClusters
     names : dict, optional
-        Display name of each unit id (e.g. ``stancebook.corpus.short_unit_labels``); ids as they are otherwise.
+        Display name of each unit id; default :func:`stancebook.figures.short_unit_labels` (the unit part of
+        the id when every unit comes from one document).
 
     Yields
     ------
     StanceFigure
         ``stance-map``, ``unit-heatmap``.
     """
-    names = {u: u for u in units.units} if names is None else dict(names)
+    names = short_unit_labels(units.units) if names is None else dict(names)
     fig, ax = new_figure(width=6.4, height=5)
     plot_stance_map(ax, units.coords, units.labels.loc[units.units].to_numpy(), names=[names[u] for u in units.units])
     yield StanceFigure(
