@@ -83,7 +83,7 @@ def test_no_stage_package_imports_another_stage():
         here = _stage_of(module)
         for target in targets:
             there = _stage_of(target)
-            if there and there != here:
+            if here and there and there != here:
                 offences.append(f"{module} imports {target}")
     assert not offences, "stages read each other's artefacts through stancebook.catalog, never code:\n" + "\n".join(offences)
 
