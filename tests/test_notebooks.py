@@ -93,3 +93,15 @@ def test_notebook_names_artefacts_through_the_catalog(path):
     source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
     literals = re.findall(r"[\"'][\w{}-]+\.(?:csv|parquet|npz|json)[\"']", source)
     assert not literals, f"{path.name} names files {literals}: use stancebook.catalog names"
+
+
+def test_a_misspelt_parameter_injected_by_papermill_stops_the_notebook(tmp_path):
+    """Papermill itself only warns and runs with the default (papermill#818); the guard cell refuses it."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError, match=r"unknown parameter 'n_topic'.*did you mean 'n_topics'"):
+        papermill.execute_notebook(str(NOTEBOOKS[2]), str(tmp_path / "out.ipynb"), progress_bar=False,
+                                   parameters={"n_topic": 4, "run_dir": str(tmp_path / "run"),
+                                               "figures_dir": str(tmp_path / "figures")})
+    assert not (tmp_path / "figures").exists() or not any((tmp_path / "figures").iterdir())

@@ -19,6 +19,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--figures-root", default=None, help="parent of figures/<run>/ (default: figures/)")
     run.add_argument("--no-cache", action="store_true", help="execute every stage even if unchanged since the last run")
     commands.add_parser("params", help="list every parameter with its default and meaning")
+    sample = commands.add_parser("sample", help="draw (sentence, target) pairs of a finished run for hand coding")
+    sample.add_argument("run", help="the run's name (runs/<run>/)")
+    sample.add_argument("--n", type=int, default=300, help="pairs to draw (default 300)")
+    sample.add_argument("--seed", type=int, default=0, help="random seed of the draw (default 0)")
+    sample.add_argument("--out", default=None, help="CSV to write (default: stance_coding_<run>.csv here); never "
+                        "overwritten")
+    sample.add_argument("--runs-root", default=None, help="parent of runs/<run>/ (default: runs/ at the repository root)")
     return parser
 
 
@@ -32,6 +39,14 @@ def main(argv: list[str] | None = None) -> int:
             for param in PARAMETERS:
                 choices = f" (one of {', '.join(map(str, param.choices or param.item_choices))})" if (param.choices or param.item_choices) else ""
                 print(f"{param.name:<26} {param.default!r:<28} {param.help}{choices}")
+            return 0
+        if args.command == "sample":
+            from .stance.coding import write_coding_sample
+
+            out = args.out or f"stance_coding_{args.run}.csv"
+            path, n = write_coding_sample(args.run, out, n=args.n, random_state=args.seed, runs_root=args.runs_root)
+            print(f"{n} pairs to code in {path}: fill the 'code' column with against, neutral or for, then run "
+                  f"with --set stance_codes={path}")
             return 0
         from .paths import repo_root
         from .runner import run_chain, terminate_as_interrupt

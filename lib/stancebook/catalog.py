@@ -159,6 +159,11 @@ CATALOG: dict[str, Artefact] = {a.name: a for a in (
     _a("cluster_validation", "cluster_validation.csv", "03_stance", "table",
        ("algorithm", "n", "n_clusters", "n_classes", "ari", "nmi", "purity"),
        "clusters scored against a label column"),
+    _a("stance_agreement", "stance_agreement.csv", "03_stance", "table",
+       ("source", "n", "accuracy", "macro_f1", "alpha", "f1_against", "f1_neutral", "f1_for"),
+       "agreement of each stance source with the hand codes of the run"),
+    _a("stance_confusion", "stance_confusion.csv", "03_stance", "table", ("group", "code", "predicted", "n"),
+       "the default stance against the hand codes: counts per code and prediction, overall and per target"),
     # run records
     _a("inputs", "inputs.json", "00_corpus", "json", (), "input files and their hashes, by stage"),
     _a("params", "params.json", "runner", "record", (), "the run's validated parameters"),

@@ -117,6 +117,17 @@ PARAMETERS: tuple[Param, ...] = (
     Param("reporting_verb_window", int, 6, "words allowed between a reported actor and its verb", minimum=1),
     Param("lexicon_neutral", list, ["security", "united", "interests", "interest", "defence", "defense"],
           "lexicon words that name a policy domain rather than evaluate; scored neutral", item_kind=str),
+    Param("stance_frames", str, "", "YAML of stance frames replacing the shipped ones; empty = shipped "
+          "(resources/data/stance_frames.yaml)"),
+    Param("stance_frames_extend", str, "", "YAML of stance frames added to the shipped ones (same id replaces)"),
+    Param("stance_evidence", list, ["frames", "clause"], "polarity sources deciding the default stance, first "
+          "with a score wins (frames, learned, clause, lexicon, scaling)", item_kind=str),
+    Param("stance_neutral_band", float, 0.5, "a continuous score within this distance of 0 is neutral",
+          minimum=0.0, maximum=1.0),
+    Param("stance_codes", str, "", "CSV of hand codes (python -m stancebook sample writes one to fill in): every "
+          "source's agreement with them is reported; with enough, the learned source trains on them"),
+    Param("learned_min_codes", int, 100, "hand codes needed before the learned source trains on them instead of "
+          "on frame matches", minimum=10),
     Param("stance_groups", bool, True, "also report stances toward target groups (the West = US, NATO, EU, ...)"),
     Param("scaling_positive", list, [], "seed words of the positive stance pole (a trailing * matches any ending); empty = shipped",
           item_kind=str),
@@ -128,8 +139,11 @@ PARAMETERS: tuple[Param, ...] = (
           minimum=0),
     Param("scaling_fallback", str, "seeds", "too little text for word vectors: score seed words only, or give no score",
           choices=("seeds", "nan")),
-    Param("cluster_source", str, "lexicon", "polarity source of the main clustering (a registered source: lexicon, "
+    Param("cluster_source", str, "stance", "polarity source of the main clustering (a registered source: lexicon, "
           "scaling, ...)"),
+    Param("cluster_missing", str, "shrink", "targets a holder rarely or never mentions: shrink its position toward "
+          "the target's mean by how much it says, or add a mentioned/not-mentioned column per target (indicator)",
+          choices=("shrink", "indicator")),
     Param("cluster_algorithms", list, ["kmeans", "agglomerative", "gmm", "hdbscan"],
           "clustering algorithms compared (registered algorithms)", item_kind=str),
     Param("cluster_resamples", int, 20, "bootstrap resamples for the stability of each k", minimum=2),

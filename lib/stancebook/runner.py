@@ -30,7 +30,8 @@ from .paths import NOTEBOOK_NAMES, repo_root, resolve_input
 
 CACHE_FILE = "cache.json"
 # Parameters naming input files: their content, not only their name, keys the cache.
-PATH_PARAMETERS = ("corpus_path", "metadata_file", "actor_dictionary", "actor_dictionary_extend")
+PATH_PARAMETERS = ("corpus_path", "metadata_file", "actor_dictionary", "actor_dictionary_extend", "stance_frames",
+                   "stance_frames_extend", "stance_codes")
 
 PACKAGES = (
     "stancebook", "numpy", "scipy", "pandas", "scikit-learn", "matplotlib", "pyarrow",
@@ -177,7 +178,8 @@ def _replace_dir(staged: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
-INPUT_FILE_PARAMETERS = ("corpus_path", "actor_dictionary", "actor_dictionary_extend")
+INPUT_FILE_PARAMETERS = ("corpus_path", "actor_dictionary", "actor_dictionary_extend", "stance_frames",
+                         "stance_frames_extend", "stance_codes")
 
 
 def check_inputs_exist(params: dict) -> None:

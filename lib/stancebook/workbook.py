@@ -8,6 +8,7 @@ the run's paths and the figure saver, and fails loudly on bad input.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 from . import catalog
 from .artefacts import digest, read_json, write_json
 from .figures import FigureSaver
+from .errors import ParameterError
 from .params import SPEC, validate
 from .paths import RunPaths
 
@@ -124,6 +126,28 @@ def run_notes(paths: RunPaths) -> list[str]:
     return notes
 
 
+# Names IPython itself puts in a kernel's namespace.
+_KERNEL_NAMES = frozenset({"In", "Out", "exit", "quit", "get_ipython", "open"})
+_VALUE_TYPES = (bool, int, float, str, list, dict, tuple)
+
+
+def _refuse_undeclared(namespace: dict[str, Any], notebook: str) -> None:
+    """Refuse a value in the notebook's namespace that is no run parameter: a misspelt one injected by papermill.
+
+    Papermill only warns about a parameter the notebook does not declare and
+    runs with the default; the guard cell stops instead, with the nearest
+    declared name.
+    """
+    unknown = [name for name, value in namespace.items()
+               if not name.startswith("_") and name not in _KERNEL_NAMES and name not in SPEC
+               and name not in ("run_dir", "figures_dir") and isinstance(value, _VALUE_TYPES)]
+    if unknown:
+        near = difflib.get_close_matches(unknown[0], list(SPEC), n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        raise ParameterError(f"unknown parameter '{unknown[0]}' given to notebook {notebook}{hint} "
+                             "(python -m stancebook params lists them)")
+
+
 def start_stage(notebook: str, namespace: dict[str, Any]) -> Stage:
     """Validate a notebook's parameters and open its run.
 
@@ -149,6 +173,7 @@ def start_stage(notebook: str, namespace: dict[str, Any]) -> Stage:
     --------
     >>> stage = start_stage("02_topics", {"run": "seeds", "n_topics": 0})  # doctest: +SKIP
     """
+    _refuse_undeclared(namespace, notebook)
     declared = {key: namespace[key] for key in SPEC if key in namespace}
     params = validate(declared, source=f"notebook {notebook}")
     params = {key: params[key] for key in declared}

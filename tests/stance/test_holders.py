@@ -29,6 +29,9 @@ def test_missing_holder_column_names_the_column_and_lists_available_ones():
     ("According to the Kremlin, Pyongyang will stand with Moscow.", "russia", "according to"),
     ("Kim shared the stage with Putin in the east and announced his support.", "north_korea", "and announced"),
     ("The Kremlin has repeatedly said it backs Pyongyang.", "russia", "said"),
+    ("Kim was praised by Moscow.", "russia", "was praised by"),  # a passive report names its holder after "by"
+    ("\"We will always stand with Moscow,\" Kim said.", "north_korea", "quote, said"),
+    ("\"Pyongyang is reckless,\" said Putin.", "russia", "quote, said"),
 ])
 def test_reported_words_and_acts_are_attributed_to_the_actor(build_tables, sentence, holder, cue):
     units, sentences, mentions = build_tables({"u": [sentence]})
@@ -42,7 +45,7 @@ def test_reported_words_and_acts_are_attributed_to_the_actor(build_tables, sente
 @pytest.mark.parametrize("sentence", [
     "While clever Putin hosted Kim, Moscow praised him.",  # subordinate clause before the subject
     "We condemn Moscow and we call on Pyongyang to stop.",  # the speaker's own words
-    "Kim was praised by Moscow.",  # passive
+    "Kim was praised in Moscow.",  # passive without an agent
     "Kim met Putin, who said nothing.",  # the verb has its own subject
     "The West, in a long and winding statement about the future of the region and beyond, warned Moscow.",
     "With Moscow, Pyongyang praised Beijing.",  # a preposition: Moscow is no subject; Pyongyang is word 3

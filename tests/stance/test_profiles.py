@@ -25,7 +25,11 @@ def test_profile_columns_follow_the_registered_sources(blocs):
     *_, profiles = blocs
     assert list(profiles.columns) == stance.PROFILE_COLUMNS == [
         "holder", "target", "level", "n_sentences", "salience", "polarity_lexicon", "ci_low_lexicon",
-        "ci_high_lexicon", "n_scaling", "polarity_scaling", "ci_low_scaling", "ci_high_scaling"]
+        "ci_high_lexicon", "n_scaling", "polarity_scaling", "ci_low_scaling", "ci_high_scaling",
+        "n_frames", "polarity_frames", "ci_low_frames", "ci_high_frames",
+        "polarity_clause", "ci_low_clause", "ci_high_clause",
+        "n_learned", "polarity_learned", "ci_low_learned", "ci_high_learned",
+        "polarity_stance", "ci_low_stance", "ci_high_stance"]
 
 
 def test_profiles_report_mean_salience_and_bootstrap_interval(blocs):

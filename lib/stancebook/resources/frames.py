@@ -94,8 +94,9 @@ def _specs(entry, where: str) -> list[FrameSpec]:
     specs = []
     for pattern in patterns:
         words = pattern.split()
-        if "{T}" not in words:
-            raise _error(where, f"pattern {pattern!r} has no target slot {{T}}.")
+        if "{T}" not in words and not (agent and "{E}" in words):
+            raise _error(where, f"pattern {pattern!r} has no target slot {{T}} (agent frames may use {{E}}, "
+                                "the agent's enemies).")
         if ("{A}" in words) != agent:
             raise _error(where, f"pattern {pattern!r}: an {{A}} slot goes with 'agent: true', and only there.")
         specs.append(FrameSpec(frame_id, " ".join(words), stance, negated, agent, where))

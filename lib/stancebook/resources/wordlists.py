@@ -22,6 +22,7 @@ WORD_LISTS = {
     "scaling_seeds_positive": "seed patterns of the cooperative pole of corpus-adapted scaling",
     "scaling_seeds_negative": "seed patterns of the hostile pole of corpus-adapted scaling",
     "notable_holders": "holder names always written on a crowded stance map",
+    "clause_neutral_words": "VADER lexicon words the clause-scoped lexicon treats as situation, not stance",
 }
 
 __all__ = ["WORD_LISTS", "load_word_list"]

@@ -75,8 +75,11 @@ from stancebook.stance.plots import (
     plot_stance_map,
     plot_word_polarity,
     profile_figures,
+    missing_figures,
+    plot_agreement,
     source_figures,
     unit_figures,
+    validation_figures,
 )
 from stancebook.stance.polarity import (
     DEFAULT_NEGATIVE,
@@ -166,6 +169,9 @@ __all__ = [
     "triple_dtypes",
     "typical_sentences",
     "unit_figures",
+    "validation_figures",
+    "missing_figures",
+    "plot_agreement",
     "unit_polarity_matrix",
     "unit_stance_features",
     "validate_clusters",

@@ -16,7 +16,9 @@ from stancebook.stance._shared import DECIMALS, target_list
 from stancebook.stance.polarity import polarity_column
 from stancebook.stance.profiles import profile_matrix
 
-__all__ = ["feature_names", "holder_stance_features", "profile_features", "unit_polarity_matrix",
+MISSING = ("shrink", "indicator")
+
+__all__ = ["MISSING", "feature_names", "holder_stance_features", "shrunk_holder_features", "profile_features", "unit_polarity_matrix",
            "unit_stance_features"]
 
 
@@ -215,3 +217,57 @@ def unit_polarity_matrix(triples: pd.DataFrame, unit_ids, targets, *, source: st
     matrix.index.name = "unit_id"
     matrix.columns.name = "target"
     return matrix
+
+
+def shrunk_holder_features(profiles: pd.DataFrame, holders, targets, *, source: str = "stance",
+                           prior_sentences: float = 3.0) -> tuple[np.ndarray, list[str]]:
+    """Holder x target positions where what a holder rarely or never says counts for little.
+
+    Each cell is shrunk toward the target's mean over the holders who mention
+    it, by the weight ``n / (n + prior_sentences)`` of its ``n`` sentences: a
+    never-mentioned target sits at the mean (it adds no distance between
+    holders), a target mentioned once moves a quarter of the way, a target
+    discussed at length keeps its own value. Unlike missingness indicators
+    (:func:`holder_stance_features`), which target a holder mentions cannot
+    then dominate the distances; only what it says about them can.
+
+    Parameters
+    ----------
+    profiles : pandas.DataFrame
+        Long profiles (``holder, target, n_sentences, polarity_<source>``).
+    holders, targets : sequence of str
+        Row and column order.
+    source : str, default "stance"
+    prior_sentences : float, default 3.0
+        Sentences' worth of weight the target mean has.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (len(holders), len(targets))
+    column_names : list of str
+        ``polarity:<t>``.
+
+    References
+    ----------
+    .. [1] Efron, B., & Morris, C. (1975). Data analysis using Stein's estimator and its
+       generalizations. Journal of the American Statistical Association, 70(350), 311-319.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"holder": ["a", "b", "c"], "target": ["x", "x", "x"], "n_sentences": [9, 1, 0],
+    ...                   "polarity_stance": [1.0, -1.0, np.nan]})
+    >>> shrunk_holder_features(p, ["a", "b", "c"], ["x"])[0].round(2).ravel().tolist()
+    [0.75, -0.25, 0.0]
+    """
+    column = polarity_column(source)
+    require_columns(profiles, ["holder", "target", "n_sentences", column], "profiles")
+    target_ids = target_list(targets)
+    values = profiles.pivot_table(index="holder", columns="target", values=column, aggfunc="first")
+    counts = profiles.pivot_table(index="holder", columns="target", values="n_sentences", aggfunc="first")
+    values = values.reindex(index=[str(h) for h in holders], columns=target_ids)
+    counts = counts.reindex(index=values.index, columns=target_ids).fillna(0.0)
+    counts = counts.where(values.notna(), 0.0)
+    mean = values.mean().fillna(0.0)
+    weight = counts / (counts + prior_sentences)
+    X = weight * values.fillna(0.0) + (1 - weight) * mean
+    return X.to_numpy(dtype=float), [f"polarity:{t}" for t in target_ids]

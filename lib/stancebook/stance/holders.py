@@ -13,6 +13,10 @@ speech's country) or ``"author"``. A sentence is attributed to target A
   ("was praised") and must not have its own subject right before it
   (another mention or I/we/you/they: "Kim met Putin, who said ..."); or
 * a mention of A follows "according to" within three words;
+* the sentence opens with a quote and A is named, with a reporting verb,
+  right after the closing quote (``"...," Putin said``; ``"...," said Putin``);
+* a reporting verb in the passive is followed by "by A" ("was condemned by
+  the European Union");
 
 and the sentence mentions at least one *other* target: the stance the actor
 holds is toward those ("Washington threatens peace" with no other target
@@ -149,6 +153,41 @@ def _according_to(plain: list[str], spans: list, first_word: list[int]) -> tuple
     return None
 
 
+_OPENING_QUOTES = "\"\u201c\u2018'"
+_CLOSING_QUOTES = "\"\u201d\u2019'"
+
+
+def _quote_first(text: str, s_start: int, words: list, spans: list, first_word: list[int], verbs
+                 ) -> tuple[str, str] | None:
+    """``"...," Putin said`` / ``"...," said Putin``: the actor named right after the closing quote."""
+    if not text.lstrip()[:1] or text.lstrip()[0] not in _OPENING_QUOTES:
+        return None
+    raw = [text[a - s_start:b - s_start] for a, b, _ in words]
+    closing = next((k for k, w in enumerate(raw) if k > 0 and w.rstrip(".,;:!?")[-1:] in _CLOSING_QUOTES), None)
+    if closing is None:
+        return None
+    plain = [w[2] for w in words]
+    for k, start in enumerate(first_word):
+        if start not in (closing + 1, closing + 2):
+            continue
+        verb = next((plain[v] for v in (start - 1, start + 1, start + 2) if 0 <= v < len(plain) and v != closing
+                     and plain[v] in verbs), None)
+        if verb:
+            return spans[k][2], f"quote, {verb}"
+    return None
+
+
+def _passive_by(plain: list[str], spans: list, first_word: list[int], verbs) -> tuple[str, str] | None:
+    """``... was condemned by the European Union``: the actor after "by" holds the stance."""
+    starts = {w: k for k, w in enumerate(first_word)}
+    for v in range(1, len(plain) - 1):
+        if plain[v] in verbs and plain[v - 1] in _PASSIVE and plain[v + 1] == "by":
+            k = starts.get(v + 2, starts.get(v + 3) if v + 2 < len(plain) and plain[v + 2] == "the" else None)
+            if k is not None:
+                return spans[k][2], f"{plain[v - 1]} {plain[v]} by"
+    return None
+
+
 def _subject(plain: list[str], first_word: list[int], subject_words: int) -> int | None:
     """The first mention near the sentence start with no subordinator or preposition before it."""
     for k, start in enumerate(first_word):
@@ -175,7 +214,8 @@ def _reported_subject(text: str, s_start: int, spans: list[tuple[int, int, str]]
     plain = [w[2] for w in words]
     first_word = [bisect.bisect_right(w_starts, a) - 1 for a, _, _ in spans]
     last_word = [bisect.bisect_left(w_ends, b) for _, b, _ in spans]
-    found = _according_to(plain, spans, first_word)
+    found = (_according_to(plain, spans, first_word) or _quote_first(text, s_start, words, spans, first_word, verbs)
+             or _passive_by(plain, spans, first_word, verbs))
     if found is not None:
         return found
     subject = _subject(plain, first_word, subject_words)

@@ -40,9 +40,12 @@ __all__ = [
     "plot_source_comparison",
     "plot_stance_map",
     "plot_word_polarity",
+    "missing_figures",
+    "plot_agreement",
     "profile_figures",
     "source_figures",
     "unit_figures",
+    "validation_figures",
 ]
 
 # Names always written on a crowded holder map (resources/data/notable_holders.txt).
@@ -475,35 +478,72 @@ def plot_word_polarity(ax, table: pd.DataFrame):
 # ---------------------------------------------------------------------------
 
 def profile_figures(scores, holders):
-    """The holder × target heatmaps of the lexicon and of corpus scaling, rows grouped by holder cluster.
-
-    Parameters
-    ----------
-    scores : stancebook.stance.workflow.StanceScores
-    holders : stancebook.stance.workflow.HolderClusters
+    """Holder x target heatmaps of the default stance, the lexicon baseline and corpus scaling, rows by cluster.
 
     Yields
     ------
     StanceFigure
-        ``profile-heatmap``, ``profile-heatmap-scaling``.
+        ``profile-heatmap`` (the default stance), ``profile-heatmap-lexicon``, ``profile-heatmap-scaling``.
     """
-    matrix = profile_matrix(scores.target_profiles, value="polarity_lexicon")
-    width, height = heatmap_size(len(matrix), len(scores.targets))
-    fig, ax = new_figure(width=width, height=height)
-    plot_profile_heatmap(ax, matrix, target_labels=scores.labels, cluster=holders.labels, row_labels=scores.labels)
+    shown = (("polarity_stance", "profile-heatmap", "default stance", 1.0, "position (-1 against, +1 for)"),
+             ("polarity_lexicon", "profile-heatmap-lexicon", "sentence lexicon, baseline", 1.0, "polarity"),
+             ("polarity_scaling", "profile-heatmap-scaling", "corpus scaling", None,
+              "polarity (corpus scaling, standardised)"))
+    explained = {
+        "polarity_stance": f"Mean default stance (relation frames, else the lexicon of the target's clause: +1 for, "
+                           f"0 neutral, -1 against) of each of the {{n}} holder(s) toward each target",
+        "polarity_lexicon": f"Mean VADER polarity of the {scores.context} contexts in which each of {{n}} holder(s) "
+                            "mentions each target (the sentence-mood baseline)",
+        "polarity_scaling": "Mean corpus-adapted polarity (standardised: 0 is the corpus's average sentence) of "
+                            "each of {n} holder(s) toward each target"}
+    for column, figure_id, name, limit, value_label in shown:
+        matrix = profile_matrix(scores.target_profiles, value=column)
+        width, height = heatmap_size(len(matrix), len(scores.targets))
+        fig, ax = new_figure(width=width, height=height)
+        plot_profile_heatmap(ax, matrix, target_labels=scores.labels, cluster=holders.labels,
+                             row_labels=scores.labels, limit=limit, value_label=value_label)
+        yield StanceFigure(
+            figure_id, fig, f"Stance profiles: holder x target ({name})",
+            explained[column].format(n=len(matrix)) + f", rows grouped by {holders.primary} cluster where holders "
+            "are clustered; hatched: never mentioned (missing, not neutral) or no evidence.")
+
+
+def validation_figures(scores):
+    """Agreement of every stance source with the run's hand codes, when the run has codes.
+
+    Yields
+    ------
+    StanceFigure
+        ``stance-validation``: macro-F1 and Krippendorff's alpha per source.
+    """
+    table = scores.tables.get("stance_agreement")
+    if table is None or table.empty:
+        return
+    fig, ax = new_figure(width=6.4, height=1.4 + 0.42 * len(table))
+    plot_agreement(ax, table)
+    best = table.set_index("source")
     yield StanceFigure(
-        "profile-heatmap", fig, "Stance profiles: holder x target (lexicon)",
-        f"Mean VADER polarity of the {scores.context} contexts in which each of {len(matrix)} holder(s) mentions "
-        f"each target, rows grouped by {holders.primary} cluster where holders are clustered; hatched: never "
-        "mentioned (missing, not neutral).")
-    fig, ax = new_figure(width=width, height=height)
-    plot_profile_heatmap(ax, profile_matrix(scores.target_profiles, value="polarity_scaling"),
-                         target_labels=scores.labels, cluster=holders.labels, row_labels=scores.labels, limit=None,
-                         value_label="polarity (corpus scaling, standardised)")
-    yield StanceFigure(
-        "profile-heatmap-scaling", fig, "Stance profiles: holder x target (corpus scaling)",
-        "Mean corpus-adapted polarity (standardised: 0 is the corpus's average sentence) of each holder toward "
-        "each target; hatched: never mentioned or no scaling evidence.")
+        "stance-validation", fig, "Agreement of each stance source with hand coding",
+        f"Macro-F1 over against / neutral / for and Krippendorff's alpha of each source against "
+        f"{int(best['n'].iloc[0])} (sentence, target) pairs coded by reading; 'stance' is the default source, "
+        "'lexicon' the sentence-level VADER baseline.")
+
+
+def plot_agreement(ax, table: pd.DataFrame):
+    """Horizontal bars of macro-F1 and Krippendorff's alpha per source (the ``stance_agreement`` table)."""
+    require_columns(table, ["source", "macro_f1", "alpha"], "stance_agreement")
+    y = np.arange(len(table))
+    ax.barh(y - 0.2, table["macro_f1"], height=0.38, color="#4C72B0", label="macro-F1")
+    ax.barh(y + 0.2, table["alpha"].fillna(0), height=0.38, color="#DD8452", label="Krippendorff's alpha")
+    for yy, f1 in zip(y, table["macro_f1"]):
+        ax.text(max(f1, 0) + 0.01, yy - 0.2, f"{f1:.2f}", va="center", fontsize=8)
+    ax.set_yticks(y, table["source"])
+    ax.invert_yaxis()
+    ax.set_xlim(min(0, float(table["alpha"].min()) - 0.05), 1)
+    ax.axvline(0, color="grey", lw=0.6)
+    ax.set_xlabel("agreement with hand codes")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return ax
 
 
 def source_figures(scores):
@@ -580,6 +620,29 @@ def holder_figures(scores, holders, *, region_column: str = "", label_column: st
             "cluster-confusion", fig, f"Clusters against {label_column}",
             f"Holders by {holders.primary} cluster and by their known {label_column}; ARI, NMI and purity in "
             f"{catalog.entry('cluster_validation').file}.")
+
+
+def missing_figures(scores, holders):
+    """The holder map under both treatments of rarely mentioned targets, side by side, coloured by cluster.
+
+    Yields
+    ------
+    StanceFigure
+        ``holder-map-missing``.
+    """
+    if len(holders.treatments) < 2:
+        return
+    fig, axes = new_figure(1, 2, width=11, height=4.8)
+    names = holder_names(scores.units, holder_column=scores.holder_column, labels=scores.labels)
+    labels = holders.labels.loc[holders.holders].to_numpy()
+    for ax, (treatment, coords) in zip(np.ravel(axes), holders.treatments.items()):
+        plot_stance_map(ax, coords, labels, names=[names.get(h, scores.labels.get(h, h)) for h in holders.holders])
+        ax.set_title(f"{treatment}{' (used)' if treatment == holders.missing else ''}")
+    yield StanceFigure(
+        "holder-map-missing", fig, "What a holder never mentions: shrunk positions against missingness columns",
+        f"Principal components of {len(holders.holders)} holders' profiles. Left: positions shrunk toward each "
+        "target's mean by how much the holder says about it; right: one mentioned/not-mentioned column per target, "
+        "which lets the choice of targets drive the map. Colours: the clusters of the treatment used.")
 
 
 def unit_figures(scores, units, *, names: dict | None = None):

@@ -37,7 +37,7 @@ def profile_columns() -> list[str]:
 
     Examples
     --------
-    >>> profile_columns()[5:]  # doctest: +NORMALIZE_WHITESPACE
+    >>> profile_columns()[5:12]  # doctest: +NORMALIZE_WHITESPACE
     ['polarity_lexicon', 'ci_low_lexicon', 'ci_high_lexicon',
      'n_scaling', 'polarity_scaling', 'ci_low_scaling', 'ci_high_scaling']
     """
@@ -147,8 +147,8 @@ def _cell(cell: pd.DataFrame | None, n_boot: int, random_state: int) -> dict:
         if cell is None:
             values = np.array([], dtype=float)
         else:
-            column = cell[f"polarity_{name}"]
-            values = (column if kind.scores_every_context else column.dropna()).to_numpy(dtype=float)
+            # rows of reported acts carry only the relation's sources (frames, stance): NaN elsewhere
+            values = cell[f"polarity_{name}"].dropna().to_numpy(dtype=float)
         low, high = bootstrap_ci(values, n_boot, random_state)
         if not kind.scores_every_context:
             row[f"n_{name}"] = len(values)
@@ -206,8 +206,9 @@ def stance_profiles(triples: pd.DataFrame, units: pd.DataFrame, *, targets=None,
 
     Examples
     --------
+    >>> from stancebook.stance.polarity import polarity_columns
     >>> triples = pd.DataFrame({"holder": ["author"], "target": ["russia"], "unit_id": ["d"], "sentence": [1],
-    ...                         "polarity_lexicon": [0.4], "polarity_scaling": [np.nan]})
+    ...                         **{c: [0.4 if c == "polarity_lexicon" else 0.0] for c in polarity_columns()}})
     >>> units = pd.DataFrame({"unit_id": ["d"], "text": ["..."]})
     >>> stance_profiles(triples, units, targets=["russia", "un"])["polarity_lexicon"].tolist()
     [0.4, nan]
@@ -254,9 +255,10 @@ def profiles_wide(profiles: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from stancebook.stance.polarity import SOURCES
     >>> p = pd.DataFrame({"holder": ["a"], "target": ["x"], "n_sentences": [1], "salience": [1.0],
-    ...     "polarity_lexicon": [0.5], "ci_low_lexicon": [np.nan], "ci_high_lexicon": [np.nan],
-    ...     "polarity_scaling": [np.nan], "ci_low_scaling": [np.nan], "ci_high_scaling": [np.nan]})
+    ...     **{f"{m}_{s}": [0.5 if s == "lexicon" else np.nan] for s in SOURCES
+    ...        for m in ("polarity", "ci_low", "ci_high")}})
     >>> profiles_wide(p).columns.tolist()[:3]
     ['holder', 'polarity_lexicon:x', 'ci_low_lexicon:x']
     """

@@ -26,7 +26,7 @@ from stancebook.errors import CorpusError, ParameterError
 from stancebook.stance._shared import DECIMALS
 from stancebook.stance.contexts import CONTEXTS, MentionGroups, build_contexts
 from stancebook.stance.holders import REPORTING_VERBS, attribute_sentences, resolve_holders
-from stancebook.stance.polarity import SOURCES, RunSettings, polarity_columns
+from stancebook.stance.polarity import SOURCES, RunSettings, TargetContext, polarity_columns
 from stancebook.workers import n_workers
 
 __all__ = ["expand_groups", "stance_triples", "triple_columns", "triple_dtypes"]
@@ -162,14 +162,42 @@ def _mention_groups(m: pd.DataFrame) -> MentionGroups:
         unit_first=unit_first, unit_last=np.append(unit_first[1:], n))
 
 
-def _polarities(masked: list[str], sources: dict) -> dict[str, np.ndarray]:
-    """``{polarity_<name>: one score per context}``; each distinct masked context is scored once."""
+def _target_contexts(m: pd.DataFrame, groups: MentionGroups, unit_text: dict, sentence_spans: dict
+                     ) -> list[TargetContext]:
+    """Each triple's sentence, every actor mention in it (sentence offsets) and its target."""
+    in_sentence: dict = {}
+    for u, k, a, b, t in zip(m["unit_id"].tolist(), m["sentence"].tolist(), m["start"].tolist(),
+                             m["end"].tolist(), m["target"].tolist()):
+        s0 = sentence_spans[(u, int(k))][0]
+        in_sentence.setdefault((u, int(k)), []).append((int(a) - s0, int(b) - s0, t))
+    out = []
+    for g in groups.first.tolist():
+        u, k = groups.unit_id[g], int(groups.sentence[g])
+        s0, s1 = sentence_spans[(u, k)]
+        out.append(TargetContext(unit_text[u][s0:s1], tuple(sorted(set(in_sentence[(u, k)]))),
+                                 str(m["target"].iat[g]), u, k))
+    return out
+
+
+def _polarities(masked: list[str], targeted: list[TargetContext], sources: dict) -> dict[str, np.ndarray]:
+    """``{polarity_<name>: one score per context}``; each distinct masked context is scored once.
+
+    Targeted sources (:attr:`PolaritySource.targeted`) score every (sentence,
+    target) pair instead, seeing the columns of the sources before them.
+    """
     # In sentence mode every target of a sentence shares one context.
     distinct = list(dict.fromkeys(masked))
     out = {}
     for name, source in sources.items():
         if source is None:
             out[f"polarity_{name}"] = np.full(len(masked), np.nan)
+            continue
+        if source.targeted:
+            scores = np.asarray(source.score_targets(targeted, dict(out)), dtype=float)
+            if scores.shape != (len(targeted),):
+                raise ParameterError(f"Polarity source {name!r} returned {scores.shape} scores for {len(targeted)} "
+                                     "pairs; score_targets() must return one number per pair.")
+            out[f"polarity_{name}"] = scores
             continue
         scores = np.asarray(source.score(distinct), dtype=float)
         if scores.shape != (len(distinct),):
@@ -285,7 +313,41 @@ def stance_triples(units: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.Da
     groups = _mention_groups(m)
     unit_text = dict(zip(unit_ids, units["text"].astype(str).tolist()))
     contexts, masked = build_contexts(groups, unit_text, sentence_spans, context=context, window=window)
-    return _assemble(m, groups, who, _polarities(masked, scoring), contexts)
+    targeted = _target_contexts(m, groups, unit_text, sentence_spans)
+    polarity = _polarities(masked, targeted, scoring)
+    triples = _assemble(m, groups, who, polarity, contexts)
+    return pd.concat([triples, _acts(m, groups, polarity, contexts, targeted, scoring)], ignore_index=True)
+
+
+def _acts(m: pd.DataFrame, groups: MentionGroups, polarity: dict, contexts: list[str], targeted: list,
+          sources: dict) -> pd.DataFrame:
+    """Triples whose holder is an actor whose acts the sentence reports ("Moscow's war against {T}").
+
+    Holder source ``"act"``; the frames and the default stance take the
+    relation's sign; the other sources, which read the sentence's words
+    rather than a relation, have no score (NaN).
+    """
+    frames = sources.get("frames")
+    if frames is None or not hasattr(frames, "relations"):
+        return _empty_triples()
+    found = frames.relations(targeted)
+    if not found:
+        return _empty_triples()
+    index = [i for i, _agent, _value, _frame in found]
+    relation = np.array([value for _i, _agent, value, _frame in found], dtype=float)
+    rows = {column: relation if column in ("polarity_frames", "polarity_stance") else np.full(len(found), np.nan)
+            for column in polarity}
+    firsts = m.iloc[groups.first[index]]
+    acts = pd.DataFrame({
+        "holder": [agent for _i, agent, _value, _frame in found], "holder_source": "act",
+        "target": firsts["target"].to_numpy(dtype=object), "level": "target", **rows,
+        "unit_id": firsts["unit_id"].to_numpy(dtype=object), "sentence": firsts["sentence"].to_numpy(dtype=np.int64),
+        "n_mentions": 1, "surface": firsts["surface"].astype(str).to_numpy(dtype=object),
+        "start": firsts["start"].to_numpy(dtype=np.int64), "end": firsts["end"].to_numpy(dtype=np.int64),
+        "orig_start": firsts["orig_start"].to_numpy(dtype=np.int64),
+        "orig_end": firsts["orig_end"].to_numpy(dtype=np.int64),
+        "context": np.asarray(contexts, dtype=object)[index]})
+    return acts[triple_columns()].drop_duplicates(["holder", "target", "unit_id", "sentence"]).astype(triple_dtypes())
 
 
 def expand_groups(triples: pd.DataFrame, dictionary) -> pd.DataFrame:
@@ -317,7 +379,7 @@ def expand_groups(triples: pd.DataFrame, dictionary) -> pd.DataFrame:
     Examples
     --------
     >>> t = pd.DataFrame({"holder": ["a", "a"], "holder_source": ["speaker"] * 2, "target": ["nato", "europe"],
-    ...     "level": ["target"] * 2, "polarity_lexicon": [0.2, 0.4], "polarity_scaling": [np.nan] * 2,
+    ...     "level": ["target"] * 2, **{c: [0.2, 0.4] for c in polarity_columns()},
     ...     "unit_id": ["u", "u"], "sentence": [1, 1], "n_mentions": [1, 1], "surface": ["NATO", "EU"],
     ...     "start": [0, 9], "end": [4, 11], "orig_start": [0, 9], "orig_end": [4, 11], "context": ["..."] * 2})
     >>> expand_groups(t, {"west": ["europe", "nato"]})[["target", "level", "polarity_lexicon"]].values.tolist()[-1]

@@ -19,11 +19,14 @@ import numpy as np
 import pandas as pd
 
 from stancebook import catalog
-from stancebook.errors import CorpusError
+from stancebook.errors import CorpusError, ParameterError
 from stancebook.resources.actors import ActorDictionary
+from stancebook.paths import resolve_input
+from stancebook.stance.agreement import evaluate_codes
 from stancebook.stance.clustering import ALGORITHMS, StanceClustering
+from stancebook.stance.coding import match_codes, read_codes
 from stancebook.stance.explain import cluster_keywords, typical_sentences
-from stancebook.stance.features import holder_stance_features, unit_stance_features
+from stancebook.stance.features import MISSING, holder_stance_features, shrunk_holder_features, unit_stance_features
 from stancebook.stance.holders import REPORTING_VERBS, holder_aliases, holder_attribute, match_holder_targets
 from stancebook.stance.maps import stance_map
 from stancebook.stance.polarity import RunSettings, make_sources
@@ -97,6 +100,8 @@ class HolderClusters:
     labels: pd.Series | None = None
     truth: pd.Series | None = None
     coords: np.ndarray | None = field(default=None, repr=False)
+    missing: str = "indicator"
+    treatments: dict = field(default_factory=dict, repr=False)  # holder map coordinates under each treatment
 
 
 @dataclass
@@ -139,8 +144,8 @@ def _fit_sources(paths, texts, options, settings: RunSettings, notes) -> tuple[d
 
 def score_stances(paths, *, holder_column: str = "", context: str = "sentence", window: int = 10,
                   reported: bool = True, reporting_verbs=(), verb_window: int = 6, groups: bool = True,
-                  sources: dict | None = None, n_boot: int = 1000, random_state: int = 0, n_jobs: int = 1,
-                  notes=None) -> StanceScores:
+                  sources: dict | None = None, codes: str = "", n_boot: int = 1000, random_state: int = 0,
+                  n_jobs: int = 1, notes=None) -> StanceScores:
     """Fit the polarity sources, score the stance triples, aggregate the profiles and write their tables.
 
     Reads ``units``, ``sentences``, ``mentions``, ``actor_dictionary`` and
@@ -161,6 +166,10 @@ def score_stances(paths, *, holder_column: str = "", context: str = "sentence", 
         Each polarity source's options, ``{"lexicon": {"neutral": [...]},
         "scaling": {"positive": [...], "window": 5, ...}}`` (see each
         source's ``for_run``); every registered source is scored.
+    codes : str, default ""
+        A CSV of hand codes (:func:`~stancebook.stance.coding.read_codes`): every source's agreement
+        with them is written (``stance_agreement``, ``stance_confusion``), and with enough codes the
+        learned source trains on them instead of on frame matches.
     n_boot, random_state, n_jobs
         Bootstrap resamples of the profiles, seed, worker processes.
     notes : stancebook.workbook.Stage, optional
@@ -183,12 +192,23 @@ def score_stances(paths, *, holder_column: str = "", context: str = "sentence", 
     notes = notes or _NoNotes()
     units, sentences, mentions, dictionary, stopwords = _read_inputs(paths)
     holder_targets = match_holder_targets(holder_aliases(units, holder_column=holder_column), dictionary)
-    fitted, tables = _fit_sources(paths, sentences["text"], sources,
+    matched = match_codes(read_codes(resolve_input(codes)), sentences, units) if codes else None
+    options = {name: dict(values) for name, values in (sources or {}).items()}
+    options.setdefault("frames", {}).setdefault("groups", dict(dictionary.groups))
+    if matched is not None:
+        options.setdefault("learned", {})["codes"] = matched
+    fitted, tables = _fit_sources(paths, sentences["text"], options,
                                   RunSettings(stopwords=stopwords, random_state=random_state, n_jobs=n_jobs), notes)
-    triples = stance_triples(
-        units, sentences, mentions, holder_column=holder_column, context=context, window=window, sources=fitted,
-        reported=reported, reporting_verbs=tuple(reporting_verbs) or REPORTING_VERBS, verb_window=verb_window,
-        holder_targets=holder_targets, n_jobs=n_jobs)
+    with notes.notes_from_warnings("Stance"):
+        triples = stance_triples(
+            units, sentences, mentions, holder_column=holder_column, context=context, window=window, sources=fitted,
+            reported=reported, reporting_verbs=tuple(reporting_verbs) or REPORTING_VERBS, verb_window=verb_window,
+            holder_targets=holder_targets, n_jobs=n_jobs)
+    for name, source in fitted.items():
+        if source is not None and source.targeted and source.run_note():
+            notes.note(f"Stance {name}: {source.run_note()}")
+    if matched is not None:
+        tables.update(_agreement(paths, triples, matched, fitted, notes))
     if groups:
         triples = expand_groups(triples, dictionary)
     profiles = stance_profiles(triples, units, holder_column=holder_column, n_boot=n_boot, random_state=random_state,
@@ -206,12 +226,26 @@ def score_stances(paths, *, holder_column: str = "", context: str = "sentence", 
         holder_column=holder_column, context=context)
 
 
+def _agreement(paths, triples, matched, fitted, notes) -> dict:
+    """Every source's agreement with the hand codes, written and noted."""
+    band = getattr(fitted.get("stance"), "band", 0.5)
+    agreement, confusion, coded = evaluate_codes(triples, matched, list(fitted), band=band)
+    catalog.write(agreement, paths, "stance_agreement")
+    catalog.write(confusion, paths, "stance_confusion")
+    row = agreement.set_index("source").loc["stance"] if "stance" in set(agreement["source"]) else None
+    if row is not None:
+        notes.note(f"Stance validation: {len(coded)} hand-coded pairs; the default stance agrees on "
+                   f"{row['accuracy']:.0%} (macro-F1 {row['macro_f1']:.2f}, Krippendorff's alpha {row['alpha']:.2f}).")
+    return {"stance_agreement": agreement, "stance_confusion": confusion}
+
+
 def _clustering(algorithms, options: dict) -> tuple[StanceClustering, str]:
     names = list(ALGORITHMS) if algorithms is None else list(algorithms)
     return StanceClustering(algorithms=tuple(names), **options), names[0]
 
 
-def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", algorithms=None, label_column: str = "",
+def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", missing: str = "indicator",
+                    algorithms=None, label_column: str = "",
                     random_state: int = 0, notes=None, **options) -> HolderClusters:
     """Cluster the holders by their profiles and write the three tables (four with a label column).
 
@@ -228,6 +262,10 @@ def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", alg
         From :func:`score_stances`.
     source : str, default "lexicon"
         The polarity source clustered on.
+    missing : {"indicator", "shrink"}, default "indicator"
+        How a target a holder rarely or never mentions enters the distances: a mentioned/not-mentioned
+        column per target (:func:`~stancebook.stance.features.holder_stance_features`), or positions shrunk
+        toward the target's mean by how much the holder says (:func:`~stancebook.stance.features.shrunk_holder_features`).
     algorithms : sequence of str, optional
         Algorithms compared; the first one's clusters are the ones quoted
         and drawn. None: every registered algorithm.
@@ -251,13 +289,18 @@ def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", alg
     cluster_units : the same for units.
     """
     notes = notes or _NoNotes()
+    if missing not in MISSING:
+        raise ParameterError(f"`missing` (cluster_missing) must be one of {list(MISSING)}, got {missing!r}.")
     model, primary = _clustering(algorithms, dict(options, random_state=random_state))
     target_profiles = scores.target_profiles
     holders = target_profiles["holder"].drop_duplicates().to_numpy()
     if len(holders) < 3:
         notes.note(f"Stance: {len(holders)} holder(s) only, so holders are not clustered; units are.")
         return HolderClusters(holders=holders, primary=primary)
-    H, _ = holder_stance_features(target_profiles, holders, scores.targets, source=source)
+    treatments = {
+        "shrink": shrunk_holder_features(target_profiles, holders, scores.targets, source=source)[0],
+        "indicator": holder_stance_features(target_profiles, holders, scores.targets, source=source)[0]}
+    H = treatments[missing]
     with notes.notes_from_warnings("Stance clusters of holders"):
         model.fit(H, holders)
     labels = model.labels_.set_index("id")[primary]
@@ -271,7 +314,9 @@ def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", alg
         truth = holder_attribute(scores.units, holder_column=scores.holder_column, column=label_column, required=True)
         catalog.write(validate_clusters(model.labels_, truth), paths, "cluster_validation")
     return HolderClusters(holders=holders, primary=primary, features=H, clustering=model, labels=labels, truth=truth,
-                          coords=stance_map(H, random_state=random_state))
+                          coords=stance_map(H, random_state=random_state), missing=missing,
+                          treatments={name: stance_map(X, random_state=random_state)
+                                      for name, X in treatments.items()})
 
 
 def cluster_units(paths, scores: StanceScores, *, holders: HolderClusters | None = None, source: str = "lexicon",

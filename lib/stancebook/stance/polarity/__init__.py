@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 
 from stancebook.errors import ParameterError
-from stancebook.stance.polarity.base import PolaritySource, RunSettings
+from stancebook.stance.polarity.base import PolaritySource, RunSettings, TargetContext
+from stancebook.stance.polarity.clause import ClauseLexicon
+from stancebook.stance.polarity.decision import StanceDecision
+from stancebook.stance.polarity.frames import FrameMatcher, FramePolarity
+from stancebook.stance.polarity.learned import LearnedPolarity, LearnedStance
 from stancebook.stance.polarity.lexicon import DOMAIN_NEUTRAL_WORDS, LexiconPolarity
 from stancebook.stance.polarity.scaling import DEFAULT_NEGATIVE, DEFAULT_POSITIVE, WORD_TABLE_COLUMNS, LatentScaling
 
@@ -23,7 +27,14 @@ __all__ = [
     "SOURCES",
     "WORD_TABLE_COLUMNS",
     "LatentScaling",
+    "ClauseLexicon",
+    "FrameMatcher",
+    "FramePolarity",
+    "LearnedPolarity",
+    "LearnedStance",
     "LexiconPolarity",
+    "StanceDecision",
+    "TargetContext",
     "PolaritySource",
     "RunSettings",
     "make_sources",
@@ -64,8 +75,8 @@ def register_source(name: str, source: type[PolaritySource]) -> type[PolaritySou
     ...     def score(self, texts):
     ...         return np.zeros(len(texts))
     >>> _ = register_source("flat", Flat)
-    >>> polarity_columns()
-    ['polarity_lexicon', 'polarity_scaling', 'polarity_flat']
+    >>> polarity_columns()[-1]
+    'polarity_flat'
     >>> del SOURCES["flat"]
     """
     if not isinstance(name, str) or not _NAME.match(name):
@@ -126,7 +137,7 @@ def make_sources(options: dict | None = None, settings: RunSettings | None = Non
     Examples
     --------
     >>> list(make_sources({"lexicon": {"neutral": []}}))
-    ['lexicon', 'scaling']
+    ['lexicon', 'scaling', 'frames', 'clause', 'learned', 'stance']
     """
     options = dict(options or {})
     unknown = sorted(set(options) - set(SOURCES))
@@ -144,3 +155,7 @@ def make_sources(options: dict | None = None, settings: RunSettings | None = Non
 
 register_source("lexicon", LexiconPolarity)
 register_source("scaling", LatentScaling)
+register_source("frames", FramePolarity)
+register_source("clause", ClauseLexicon)
+register_source("learned", LearnedPolarity)
+register_source("stance", StanceDecision)  # the default: combines the sources before it

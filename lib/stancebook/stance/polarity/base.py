@@ -6,7 +6,32 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PolaritySource", "RunSettings"]
+__all__ = ["PolaritySource", "RunSettings", "TargetContext"]
+
+
+@dataclass(frozen=True)
+class TargetContext:
+    """One (sentence, target) pair as a targeted source sees it: the sentence and who is mentioned where.
+
+    Attributes
+    ----------
+    text : str
+        The whole sentence, unmasked.
+    mentions : tuple of (int, int, str)
+        ``(start, end, target)`` of every actor mention in ``text`` (sentence offsets).
+    target : str
+        The target whose stance is scored.
+    unit_id : str
+        The unit, for cross-fitting by unit.
+    sentence : int
+        The sentence number in its unit.
+    """
+
+    text: str
+    mentions: tuple
+    target: str
+    unit_id: str = ""
+    sentence: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +76,9 @@ class PolaritySource:
         True: :meth:`score` never returns NaN, and the profiles need no count
         of their own. False: a context may have no evidence (NaN); profiles
         then report ``n_<name>``, the sentences with a score.
+    targeted : bool, default False
+        True: the stage calls :meth:`score_targets` with each pair's sentence,
+        mentions and target instead of :meth:`score` on masked contexts.
 
     See Also
     --------
@@ -69,6 +97,7 @@ class PolaritySource:
 
     learns_from_corpus = False
     scores_every_context = False
+    targeted = False
 
     @classmethod
     def for_run(cls, settings: RunSettings, **options) -> "PolaritySource":
@@ -105,6 +134,23 @@ class PolaritySource:
             source has no evidence.
         """
         raise NotImplementedError(f"{type(self).__name__} must implement score(texts).")
+
+    def score_targets(self, contexts: list, previous: dict) -> np.ndarray:
+        """Score each (sentence, target) pair from the target's role: only sources with ``targeted = True``.
+
+        A targeted source sees the unmasked sentence with the position of
+        every actor (:class:`TargetContext`), so "aggression against {T}" and
+        "{T}'s aggression" can get opposite signs in one sentence, and the
+        columns of the sources registered before it (``previous``:
+        ``{"polarity_frames": array, ...}``), so a source can learn from or
+        combine earlier evidence.
+
+        Returns
+        -------
+        numpy.ndarray of float
+            One polarity per pair; NaN where the source has no evidence.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement score_targets(contexts, previous).")
 
     def run_note(self) -> str:
         """A note for the run's report on what was fitted ("" for none)."""

@@ -1,0 +1,168 @@
+"""Agreement of stance sources with hand coding: accuracy, macro-F1, Krippendorff's alpha, confusion."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import confusion_matrix, f1_score
+
+from stancebook.checks import require_columns
+
+CLASSES = ("against", "neutral", "for")
+AGREEMENT_COLUMNS = ["source", "n", "accuracy", "macro_f1", "alpha", "f1_against", "f1_neutral", "f1_for"]
+
+__all__ = ["AGREEMENT_COLUMNS", "CLASSES", "agreement_table", "confusion_table", "krippendorff_alpha"]
+
+
+def krippendorff_alpha(first, second, *, categories=CLASSES) -> float:
+    """Krippendorff's alpha for nominal codes of two coders on the same units.
+
+    Parameters
+    ----------
+    first, second : array-like of str
+        The two coders' codes, unit by unit (missing codes as None/NaN are dropped pairwise).
+    categories : sequence of str
+        The possible codes.
+
+    Returns
+    -------
+    float
+        1 for perfect agreement, 0 for agreement at chance, negative below;
+        NaN when all pairable codes are of one category.
+
+    References
+    ----------
+    .. [1] Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability.
+       Annenberg School for Communication, University of Pennsylvania.
+
+    Examples
+    --------
+    >>> round(krippendorff_alpha(["for", "for", "against", "neutral"], ["for", "neutral", "against", "neutral"]), 3)
+    0.667
+    """
+    a = pd.Series(list(first), dtype="object")
+    b = pd.Series(list(second), dtype="object")
+    keep = a.notna() & b.notna()
+    a, b = a[keep].to_numpy(), b[keep].to_numpy()
+    index = {c: i for i, c in enumerate(categories)}
+    k = len(categories)
+    coincidence = np.zeros((k, k))
+    for x, y in zip(a, b):
+        coincidence[index[x], index[y]] += 1
+        coincidence[index[y], index[x]] += 1
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    if n <= 1:
+        return float("nan")
+    observed = coincidence.sum() - np.trace(coincidence)
+    expected = (n * n - (n_c ** 2).sum()) / (n - 1)
+    if expected == 0:
+        return float("nan")
+    return float(1 - observed / expected)
+
+
+def agreement_table(codes: pd.DataFrame, predictions: dict[str, pd.Series]) -> pd.DataFrame:
+    """How each source agrees with the hand codes.
+
+    Parameters
+    ----------
+    codes : pandas.DataFrame
+        With a ``code`` column (against / neutral / for), one row per coded
+        (sentence, target) pair.
+    predictions : dict of str to pandas.Series
+        ``{source name: predicted class per row of codes}`` (same index).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`AGREEMENT_COLUMNS`, one row per source: the number of pairs,
+        accuracy, macro-F1 over the three classes, Krippendorff's alpha
+        (source and coder as two coders) and the F1 of each class.
+    """
+    require_columns(codes, ["code"], "codes")
+    rows = []
+    for source, predicted in predictions.items():
+        truth, guess = codes["code"].astype(str).to_numpy(), predicted.reindex(codes.index).astype(str).to_numpy()
+        per_class = f1_score(truth, guess, labels=list(CLASSES), average=None, zero_division=0)
+        rows.append((source, len(truth), float((truth == guess).mean()),
+                     float(f1_score(truth, guess, labels=list(CLASSES), average="macro", zero_division=0)),
+                     krippendorff_alpha(truth, guess), *map(float, per_class)))
+    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS).round(4)
+
+
+def confusion_table(codes: pd.DataFrame, predicted: pd.Series, *, by: str | None = "target") -> pd.DataFrame:
+    """Confusion counts of one source against the codes, overall and per ``by`` group (long format).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group, code, predicted, n`` (group ``"all"`` for the whole set).
+    """
+    frames = [("all", codes.index)]
+    if by is not None:
+        require_columns(codes, [by], "codes")
+        frames += [(str(g), idx) for g, idx in codes.groupby(by, sort=True).groups.items()]
+    rows = []
+    for group, idx in frames:
+        matrix = confusion_matrix(codes.loc[idx, "code"].astype(str), predicted.loc[idx].astype(str),
+                                  labels=list(CLASSES))
+        rows += [(group, c, p, int(matrix[i, j])) for i, c in enumerate(CLASSES) for j, p in enumerate(CLASSES)]
+    return pd.DataFrame(rows, columns=["group", "code", "predicted", "n"])
+
+
+VADER_THRESHOLD = 0.05  # Hutto & Gilbert's recommended cut-off for VADER's compound score
+
+
+def source_classes(triples: pd.DataFrame, sources, *, band: float = 0.5) -> dict[str, pd.Series]:
+    """Each source's polarity read as a class (against / neutral / for) per triple.
+
+    Decisions (frames, the default stance) are read by their sign, no score
+    being neutral; the sentence lexicon by VADER's own cut-off (±0.05,
+    the baseline as its authors use it); every other continuous score is
+    neutral within ``band`` of 0, like the default stance.
+    """
+    out = {}
+    for name in sources:
+        values = triples[f"polarity_{name}"].to_numpy(dtype=float)
+        cut = 1e-9 if name in ("frames", "stance") else VADER_THRESHOLD if name == "lexicon" else band
+        labels = np.where(values >= cut, "for", np.where(values <= -cut, "against", "neutral"))
+        out[name] = pd.Series(labels, index=triples.index)
+    return out
+
+
+def evaluate_codes(triples: pd.DataFrame, codes: pd.DataFrame, sources, *, band: float = 0.5
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Agreement of every source with the hand codes of a run.
+
+    Parameters
+    ----------
+    triples : pandas.DataFrame
+        The run's stance triples.
+    codes : pandas.DataFrame
+        Codes matched to the run (``unit_id, sentence, target, code``, from
+        :func:`stancebook.stance.coding.match_codes`).
+    sources : sequence of str
+        The registered sources.
+    band : float
+        The neutral band of continuous scores (see :func:`source_classes`).
+
+    Returns
+    -------
+    agreement : pandas.DataFrame
+        :func:`agreement_table`, one row per source.
+    confusion : pandas.DataFrame
+        :func:`confusion_table` of the default source (``stance``), overall and per target.
+    coded : pandas.DataFrame
+        The codes with each source's class, one row per coded pair found among the triples.
+    """
+    require_columns(codes, ["unit_id", "sentence", "target", "code"], "codes")
+    pairs = triples[(triples["level"] == "target") & (triples["holder_source"] != "act")]
+    pairs = pairs.drop_duplicates(["unit_id", "sentence", "target"])
+    classes = source_classes(pairs, sources, band=band)
+    keyed = pairs[["unit_id", "sentence", "target"]].assign(**{f"class_{k}": v for k, v in classes.items()})
+    coded = codes.astype({"unit_id": str, "sentence": "int64", "target": str}).merge(
+        keyed.astype({"unit_id": str, "sentence": "int64", "target": str}), on=["unit_id", "sentence", "target"])
+    predictions = {name: coded[f"class_{name}"] for name in sources}
+    confusion = confusion_table(coded, coded["class_stance"]) if "stance" in sources else confusion_table(
+        coded, coded[f"class_{list(sources)[0]}"])
+    return agreement_table(coded, predictions), confusion, coded

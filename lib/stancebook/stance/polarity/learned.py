@@ -1,0 +1,256 @@
+"""A learned stance source: a classifier over target-masked contexts, cross-fitted on the corpus's own pairs.
+
+Confident evidence labels some (sentence, target) pairs: the relation frames
+(for, against) and pairs with neither a frame nor any evaluative word in
+the target's clause (neutral), or the researcher's own hand codes. A
+logistic regression over TF-IDF of the masked sentence and of the words
+near the target learns the corpus's own vocabulary from them and scores
+every pair, cross-fitted by unit.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from stancebook.checks import check_int
+from stancebook.errors import DataTooSmallWarning
+from stancebook.stance.polarity.base import PolaritySource, RunSettings
+
+CLASSES = ("against", "neutral", "for")
+TARGET_TOKEN = "TARGET"
+ACTOR_TOKEN = "ACTOR"
+_WORD = re.compile(r"'s\b|[^\W\d_][\w'\u2019-]*|TARGET|ACTOR")
+
+__all__ = ["CLASSES", "LearnedPolarity", "LearnedStance", "masked_context"]
+VALUE_OF = {"against": -1, "neutral": 0, "for": 1}
+
+
+def masked_context(text: str, mentions, target: str, *, window: int | None = None) -> str:
+    """The words of ``text`` with ``target``'s mentions as TARGET and other actors as ACTOR, lower case.
+
+    Parameters
+    ----------
+    window : int, optional
+        Keep only the words at most this far from a TARGET.
+
+    Examples
+    --------
+    >>> masked_context("We condemn Russia's attack on Ukraine.", [(11, 17, "russia"), (30, 37, "ukraine")], "ukraine")
+    "we condemn ACTOR 's attack on TARGET"
+    >>> masked_context("We condemn Russia's attack on Ukraine.", [(11, 17, "russia"), (30, 37, "ukraine")], "ukraine",
+    ...                window=2)
+    'attack on TARGET'
+    """
+    out = text
+    for start, end, who in sorted(mentions, reverse=True):
+        out = out[:start] + (f" {TARGET_TOKEN} " if who == target else f" {ACTOR_TOKEN} ") + out[end:]
+    words = [w if w in (TARGET_TOKEN, ACTOR_TOKEN) else w.lower().replace("\u2019", "'")
+             for w in _WORD.findall(re.sub(r"['\u2019]s\b", " 's", out))]
+    if window is not None:
+        at = [i for i, w in enumerate(words) if w == TARGET_TOKEN]
+        keep = {j for i in at for j in range(i - window, i + window + 1)}
+        words = [w for i, w in enumerate(words) if i in keep]
+    return " ".join(words)
+
+
+class LearnedStance(BaseEstimator):
+    """Stance toward a target learned from the corpus: TF-IDF of masked contexts, logistic regression.
+
+    Two views of each (sentence, target) pair are featurised side by side:
+    the whole masked sentence and the words near the target. The model is
+    cross-fitted: pairs are split into folds by unit, and each pair is scored
+    by a model trained on the other folds only, so no pair is scored by a
+    model that saw it (or its unit) with a label.
+
+    Parameters
+    ----------
+    n_folds : int, default=5
+        Folds of the cross-fitting.
+    window : int, default=6
+        Words either side of the target in the near view.
+    C : float, default=2.0
+        Inverse regularisation strength of the logistic regression.
+    min_per_class : int, default=10
+        Fewer labelled pairs of any class and the source gives no scores (with a warning).
+    random_state : int, default=0
+        Seed of the fold assignment.
+
+    Attributes
+    ----------
+    proba_ : numpy.ndarray of shape (n_pairs, 3)
+        Cross-fitted probabilities of against, neutral, for.
+    n_labels_ : dict
+        Labelled pairs per class used for training.
+
+    References
+    ----------
+    .. [1] Chernozhukov, V. et al. (2018). Double/debiased machine learning for
+       treatment and structural parameters. The Econometrics Journal, 21(1) (cross-fitting).
+    .. [2] Watanabe, K. (2021). Latent Semantic Scaling: A semisupervised text
+       analysis technique for new domains and languages. Communication Methods
+       and Measures, 15(2) (learning a corpus's own vocabulary from seed evidence).
+
+    Examples
+    --------
+    >>> texts = ["we thank TARGET for its help", "we condemn TARGET 's aggression", "TARGET met in june"] * 12
+    >>> labels = np.array(["for", "against", "neutral"] * 12, dtype=object)
+    >>> model = LearnedStance(n_folds=3, min_per_class=2).fit(texts, texts, labels, groups=np.arange(36))
+    >>> model.predict()[:3].tolist()
+    ['for', 'against', 'neutral']
+    """
+
+    def __init__(self, *, n_folds=5, window=6, C=2.0, min_per_class=10, random_state=0):
+        self.n_folds = n_folds
+        self.window = window
+        self.C = C
+        self.min_per_class = min_per_class
+        self.random_state = random_state
+
+    @staticmethod
+    def _features(sentences, nears):
+        # The vocabulary and idf use no label, so one fit on every pair serves all folds.
+        views = [TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=False).fit_transform(v)
+                 for v in (sentences, nears)]
+        return sparse.hstack(views).tocsr()
+
+    def fit(self, sentences, nears, labels, *, groups):
+        """Cross-fit on the labelled pairs and score every pair.
+
+        Parameters
+        ----------
+        sentences, nears : list of str
+            Each pair's masked sentence and its words near the target (:func:`masked_context`).
+        labels : array-like of object
+            ``"against"``, ``"neutral"``, ``"for"`` for training pairs; None/NaN for pairs only scored.
+        groups : array-like
+            The unit of each pair; folds never split a unit.
+
+        Returns
+        -------
+        LearnedStance
+        """
+        n_folds = check_int(self.n_folds, "n_folds", minimum=2)
+        labels = np.asarray([lab if isinstance(lab, str) else None for lab in labels], dtype=object)
+        self.n_labels_ = {c: int((labels == c).sum()) for c in CLASSES}
+        self.proba_ = np.full((len(labels), len(CLASSES)), np.nan)
+        if min(self.n_labels_.values()) < self.min_per_class:
+            import warnings
+
+            warnings.warn(DataTooSmallWarning(
+                f"the learned stance source needs at least {self.min_per_class} labelled pairs of each class, "
+                f"got {self.n_labels_}; it gives no scores."), stacklevel=2)
+            return self
+        unique = np.unique(np.asarray(groups).astype(str))
+        rng = np.random.default_rng(self.random_state)
+        fold_of_group = dict(zip(unique, rng.permutation(len(unique)) % n_folds))
+        fold = np.array([fold_of_group[g] for g in np.asarray(groups).astype(str)])
+        X = self._features(sentences, nears)
+        for k in range(n_folds):
+            train = np.flatnonzero((fold != k) & (labels != None))  # noqa: E711 (element-wise)
+            test = np.flatnonzero(fold == k)
+            if len(test) == 0:
+                continue
+            model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced")
+            model.fit(X[train], labels[train])
+            order = [list(model.classes_).index(c) for c in CLASSES]
+            self.proba_[test] = model.predict_proba(X[test])[:, order]
+        return self
+
+    def predict(self) -> np.ndarray:
+        """The most probable class of every pair (None where the source gives no score)."""
+        out = np.full(len(self.proba_), None, dtype=object)
+        scored = ~np.isnan(self.proba_).any(axis=1)
+        out[scored] = np.asarray(CLASSES, dtype=object)[self.proba_[scored].argmax(axis=1)]
+        return out
+
+    def polarity(self) -> np.ndarray:
+        """p(for) - p(against) of every pair, in [-1, 1] (NaN where no score)."""
+        return self.proba_[:, 2] - self.proba_[:, 0]
+
+
+class LearnedPolarity(PolaritySource):
+    """The learned source of the stage: p(for) - p(against) of :class:`LearnedStance` for every pair.
+
+    Trained on hand codes when the run has at least ``min_codes`` of them
+    (``codes``), else on the frames' labels (``polarity_frames``: +1 for,
+    -1 against) and on neutral pairs (no frame, clause lexicon within
+    ``neutral_below`` of 0), at most ``neutral_ratio`` times as many as the
+    polar labels, drawn with ``random_state``.
+
+    Parameters
+    ----------
+    codes : pandas.DataFrame, optional
+        Hand codes matched to the run (``unit_id, sentence, target, code``).
+    min_codes : int, default=100
+    neutral_below : float, default=0.05
+    neutral_ratio : float, default=0.6
+    n_folds, window, C, min_per_class, random_state
+        As in :class:`LearnedStance`.
+    """
+
+    targeted = True
+    scores_every_context = False
+
+    def __init__(self, codes=None, min_codes=100, neutral_below=0.05, neutral_ratio=0.6, n_folds=5, window=6, C=2.0,
+                 min_per_class=10, random_state=0):
+        self.codes = codes
+        self.min_codes = min_codes
+        self.neutral_below = neutral_below
+        self.neutral_ratio = neutral_ratio
+        self.n_folds = n_folds
+        self.window = window
+        self.C = C
+        self.min_per_class = min_per_class
+        self.random_state = random_state
+
+    @classmethod
+    def for_run(cls, settings: RunSettings, **options) -> "LearnedPolarity":
+        return cls(**{"random_state": settings.random_state, **options})
+
+    def score(self, texts) -> np.ndarray:
+        return np.full(len(texts), np.nan)
+
+    def _labels(self, contexts, previous) -> tuple[np.ndarray, str]:
+        labels = np.full(len(contexts), None, dtype=object)
+        codes = self.codes
+        if codes is not None and len(codes) >= self.min_codes:
+            code_of = {(str(u), int(s), str(t)): c for u, s, t, c in
+                       zip(codes["unit_id"], codes["sentence"], codes["target"], codes["code"])}
+            for i, c in enumerate(contexts):
+                labels[i] = code_of.get((c.unit_id, c.sentence, c.target))
+            return labels, "hand codes"
+        frames = previous.get("polarity_frames")
+        clause = previous.get("polarity_clause")
+        if frames is None:
+            return labels, "no evidence"
+        labels[frames > 0] = "for"
+        labels[frames < 0] = "against"
+        if clause is not None:
+            quiet = np.flatnonzero(np.isnan(frames) & (np.abs(clause) < self.neutral_below))
+            n_polar = int((frames > 0).sum() + (frames < 0).sum())
+            take = min(len(quiet), max(self.min_per_class, int(self.neutral_ratio * n_polar)))
+            rng = np.random.default_rng(self.random_state)
+            labels[rng.choice(quiet, size=take, replace=False)] = "neutral"
+        return labels, "frame matches"
+
+    def score_targets(self, contexts, previous) -> np.ndarray:
+        labels, self.trained_on_ = self._labels(contexts, previous)
+        sentences = [masked_context(c.text, c.mentions, c.target) for c in contexts]
+        nears = [masked_context(c.text, c.mentions, c.target, window=self.window) for c in contexts]
+        self.model_ = LearnedStance(n_folds=self.n_folds, window=self.window, C=self.C,
+                                    min_per_class=self.min_per_class, random_state=self.random_state)
+        self.model_.fit(sentences, nears, labels, groups=[c.unit_id for c in contexts])
+        return np.round(self.model_.polarity(), 6)
+
+    def run_note(self) -> str:
+        model = getattr(self, "model_", None)
+        if model is None or np.isnan(model.proba_).all():
+            return ""
+        counts = ", ".join(f"{n} {c}" for c, n in model.n_labels_.items())
+        return f"learned from {self.trained_on_} ({counts}), cross-fitted in {self.n_folds} folds by unit."
