@@ -1,0 +1,83 @@
+"""The hand-coding loop: a stratified sample to code, codes read back, agreement per source."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stancebook.errors import ParameterError
+from stancebook.stance.agreement import agreement_table, evaluate_codes, krippendorff_alpha
+from stancebook.stance.coding import coding_sample, match_codes, read_codes
+
+
+def _triples(n_per=(12, 3), targets=("russia", "ukraine")):
+    rows = []
+    for t in targets:
+        for k in range(sum(n_per)):
+            rows.append({"unit_id": f"u{k}", "sentence": 1 + (t == "ukraine"), "target": t, "holder": "author",
+                         "level": "target", "holder_source": "speaker",
+                         "stance": "against" if k < n_per[0] else "for"})
+    return pd.DataFrame(rows)
+
+
+def test_coding_sample_draws_every_stratum_and_hides_the_prediction():
+    triples = _triples()
+    sentences = pd.DataFrame({"unit_id": [f"u{k}" for k in range(15) for _ in (1, 2)],
+                              "sentence": [s for _ in range(15) for s in (1, 2)], "text": "a sentence"})
+    sample = coding_sample(triples, sentences, n=8, random_state=1)
+    assert len(sample) == 8 and (sample["code"] == "").all()
+    assert "stance" not in sample.columns
+    keyed = sample.merge(triples, on=["unit_id", "sentence", "target"])
+    assert keyed.groupby(["target", "stance"]).size().to_dict() == {
+        ("russia", "against"): 2, ("russia", "for"): 2, ("ukraine", "against"): 2, ("ukraine", "for"): 2}
+    assert sample.equals(coding_sample(triples, sentences, n=8, random_state=1))
+
+
+def test_codes_are_read_with_aliases_and_bad_codes_are_named(tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text("unit_id,sentence,target,code\nu1,1,russia,-1\nu2,1,russia,pro\nu3,1,russia,\n", encoding="utf-8")
+    assert read_codes(path)["code"].tolist() == ["against", "for"]
+    path.write_text("unit_id,sentence,target,code\nu1,1,russia,maybe\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"codes.csv, line 2: code 'maybe'"):
+        read_codes(path)
+    path.write_text("id,target,code\n1,russia,for\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="doc_id"):
+        read_codes(path)
+
+
+def test_offset_codes_find_the_sentence_that_overlaps_most():
+    codes = pd.DataFrame({"doc_id": ["D", "D", "E"], "start": [12, 40, 0], "end": [30, 58, 9],
+                          "target": ["russia"] * 3, "code": ["for"] * 3})
+    sentences = pd.DataFrame({"unit_id": ["D", "D"], "sentence": [1, 2], "orig_start": [10, 38],
+                              "orig_end": [31, 60]})
+    units = pd.DataFrame({"unit_id": ["D"], "doc_id": ["D"]})
+    matched = match_codes(codes, sentences, units)
+    assert matched[["unit_id", "sentence"]].values.tolist() == [["D", 1], ["D", 2]]  # E is not in the run
+
+
+def test_krippendorff_alpha_equals_the_reference_implementation():
+    krippendorff = pytest.importorskip("krippendorff")
+    rng = np.random.default_rng(3)
+    codes = ["against", "neutral", "for"]
+    a = rng.choice(codes, 80)
+    b = np.where(rng.random(80) < 0.7, a, rng.choice(codes, 80))
+    index = {c: i for i, c in enumerate(codes)}
+    data = np.array([[index[x] for x in a], [index[x] for x in b]], dtype=float)
+    assert krippendorff_alpha(a, b) == pytest.approx(krippendorff.alpha(reliability_data=data,
+                                                                        level_of_measurement="nominal"), abs=1e-12)
+    assert krippendorff_alpha(a, a) == 1.0
+
+
+def test_agreement_per_source_and_the_default_against_the_codes():
+    triples = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u4"], "sentence": 1, "target": "russia",
+                            "level": "target", "holder_source": "speaker",
+                            "polarity_lexicon": [0.6, 0.6, 0.6, -0.6], "polarity_stance": [-1.0, 1.0, 0.0, -1.0]})
+    codes = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u4"], "sentence": 1, "target": "russia",
+                          "code": ["against", "for", "neutral", "against"]})
+    agreement, confusion, coded = evaluate_codes(triples, codes, ["lexicon", "stance"])
+    row = agreement.set_index("source")
+    assert row.loc["stance", "accuracy"] == 1.0 and row.loc["stance", "macro_f1"] == 1.0
+    assert row.loc["lexicon", "accuracy"] == 0.5
+    overall = confusion[confusion["group"] == "all"].set_index(["code", "predicted"])["n"]
+    assert overall[("against", "against")] == 2 and overall.sum() == 4
+    assert list(agreement_table(codes, {"x": pd.Series(["for"] * 4)}).columns)[:4] == ["source", "n", "accuracy",
+                                                                                         "macro_f1"]
