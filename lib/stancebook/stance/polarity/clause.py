@@ -17,14 +17,13 @@ import numpy as np
 
 from stancebook.resources.wordlists import load_word_list
 from stancebook.stance.polarity.base import PolaritySource, RunSettings
-from stancebook.stance.polarity.lexicon import DOMAIN_NEUTRAL_WORDS, _analyzer
+from stancebook.stance.polarity.lexicon import DOMAIN_NEUTRAL_WORDS, LexiconPolarity
 
 __all__ = ["ClauseLexicon", "clause_text"]
 
 _CLAUSE_BREAK = re.compile(r"[;:\u2014\u2013()?!]|\s(?:but|whereas|although|though|however|yet)\s", re.IGNORECASE)
 _LEADING_BREAK = re.compile(r"^[\s;:\u2014\u2013()?!]*(?:(?:but|whereas|although|though|however|yet)\s+)?",
                             re.IGNORECASE)
-_DECIMALS = 6
 
 
 def clause_text(text: str, mentions, target: str, *, placeholder: str = "entity") -> str:
@@ -55,6 +54,8 @@ class ClauseLexicon(PolaritySource):
     ----------
     neutral : sequence of str, default: domain-neutral and clause-neutral words
         Words removed from VADER's lexicon.
+    n_jobs : int, default 1
+        Processes scoring the clauses (-1: every core); the scores do not depend on it.
 
     References
     ----------
@@ -69,16 +70,16 @@ class ClauseLexicon(PolaritySource):
     targeted = True
     scores_every_context = True
 
-    def __init__(self, neutral=None):
+    def __init__(self, neutral=None, n_jobs=1):
         self.neutral = neutral
+        self.n_jobs = n_jobs
 
     @classmethod
     def for_run(cls, settings: RunSettings, **options) -> "ClauseLexicon":
-        return cls(**options)
+        return cls(**{"n_jobs": settings.n_jobs, **options})
 
     def score(self, texts) -> np.ndarray:
-        analyzer = _analyzer(self._neutral())
-        return np.array([round(analyzer.polarity_scores(t)["compound"], _DECIMALS) for t in texts], dtype=float)
+        return LexiconPolarity(neutral=self._neutral(), n_jobs=self.n_jobs).score(texts)
 
     def _neutral(self) -> tuple:
         if self.neutral is None:

@@ -78,6 +78,20 @@ def _element(piece: str, first: bool) -> str:
     return f"(?:{regex})?" if optional else regex
 
 
+def _trigger(pattern: str) -> tuple:
+    """The words a pattern cannot match without: those of its first required word element.
+
+    Returns ``(exact words, prefixes)``; ``(None, ())`` when the pattern has no
+    required word (it is then always searched).
+    """
+    for piece in pattern.split():
+        if piece.startswith(("{", "...", "(")) or piece == "'s":
+            continue
+        words = [w.replace("\u2019", "'") for w in piece.split("|")]
+        return ({w for w in words if not w.endswith("*")}, tuple(w[:-1] for w in words if w.endswith("*")))
+    return None, ()
+
+
 def compile_pattern(pattern: str) -> re.Pattern:
     """The regular expression of one frame pattern over a rendered clause (see :class:`FrameMatcher`).
 
@@ -126,6 +140,13 @@ class FrameMatcher:
     def __init__(self, frames=None):
         specs = load_stance_frames() if frames is None else tuple(frames)
         self.frames = [(spec, compile_pattern(spec.pattern)) for spec in specs]
+        self._triggers = [_trigger(spec.pattern) for spec in specs]
+
+    def _candidates(self, rendered: _Rendered) -> list:
+        """The frames whose first word occurs in the sentence: the only ones worth a regex search."""
+        words = {w.lstrip("^") for w in rendered.words}
+        return [frame for frame, (exact, prefixes) in zip(self.frames, self._triggers)
+                if exact is None or exact & words or (prefixes and any(w.startswith(prefixes) for w in words))]
 
     @staticmethod
     def _render(text: str, mentions) -> _Rendered:
@@ -218,13 +239,14 @@ class FrameMatcher:
         mentions = list(mentions)
         rendered = self._render(text, mentions)
         group = self._lists(rendered)
+        frames = self._candidates(rendered)
         found = {}
         for target in dict.fromkeys(t for _, _, t in mentions):
             string = self._string(rendered, target, group)
-            agent_spans = [(m.start(), m.end(), STANCE_VALUES[spec.stance]) for spec, regex in self.frames
+            agent_spans = [(m.start(), m.end(), STANCE_VALUES[spec.stance]) for spec, regex in frames
                            if spec.agent for m in regex.finditer(string)]
             hits = []
-            for spec, regex in self.frames:
+            for spec, regex in frames:
                 if spec.agent:
                     continue
                 for found_match in regex.finditer(string):
@@ -249,10 +271,11 @@ class FrameMatcher:
         mentions = list(mentions)
         rendered = self._render(text, mentions)
         group = self._lists(rendered)
+        frames = [frame for frame in self._candidates(rendered) if frame[0].agent]
         out = []
-        for target in [*dict.fromkeys(t for _, _, t in mentions), None]:
+        for target in [*dict.fromkeys(t for _, _, t in mentions), None] if frames else []:
             string = self._string(rendered, target, group)
-            for spec, regex in self.frames:
+            for spec, regex in frames:
                 if not spec.agent or (("{E}" in spec.pattern.split()) != (target is None)):
                     continue
                 for found_match in regex.finditer(string):

@@ -25,6 +25,7 @@ from stancebook.stance.polarity.base import PolaritySource, RunSettings
 CLASSES = ("against", "neutral", "for")
 TARGET_TOKEN = "TARGET"
 ACTOR_TOKEN = "ACTOR"
+_MAX_FEATURES = 50_000  # per view: the most frequent n-grams; bounds memory and fitting time on large corpora
 _WORD = re.compile(r"'s\b|[^\W\d_][\w'\u2019-]*|TARGET|ACTOR")
 
 __all__ = ["CLASSES", "LearnedPolarity", "LearnedStance", "masked_context"]
@@ -115,8 +116,8 @@ class LearnedStance(BaseEstimator):
     @staticmethod
     def _features(sentences, nears):
         # The vocabulary and idf use no label, so one fit on every pair serves all folds.
-        views = [TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=False).fit_transform(v)
-                 for v in (sentences, nears)]
+        views = [TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=_MAX_FEATURES, sublinear_tf=True,
+                                 lowercase=False).fit_transform(v) for v in (sentences, nears)]
         return sparse.hstack(views).tocsr()
 
     def fit(self, sentences, nears, labels, *, groups):
@@ -156,7 +157,7 @@ class LearnedStance(BaseEstimator):
             test = np.flatnonzero(fold == k)
             if len(test) == 0:
                 continue
-            model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced")
+            model = LogisticRegression(C=self.C, max_iter=2000, tol=1e-3, class_weight="balanced")
             model.fit(X[train], labels[train])
             order = [list(model.classes_).index(c) for c in CLASSES]
             self.proba_[test] = model.predict_proba(X[test])[:, order]
