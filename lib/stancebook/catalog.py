@@ -164,6 +164,9 @@ CATALOG: dict[str, Artefact] = {a.name: a for a in (
        "agreement of each stance source with the hand codes of the run"),
     _a("stance_confusion", "stance_confusion.csv", "03_stance", "table", ("group", "code", "predicted", "n"),
        "the default stance against the hand codes: counts per code and prediction, overall and per target"),
+    _a("holder_positions", "holder_positions.csv", "03_stance", "table",
+       ("holder", "reference", "position", "rescaled", "n_scored_words"),
+       "each holder's Wordscores position on the line fixed by reference_holders"),
     # run records
     _a("inputs", "inputs.json", "00_corpus", "json", (), "input files and their hashes, by stage"),
     _a("params", "params.json", "runner", "record", (), "the run's validated parameters"),

@@ -49,6 +49,11 @@ def _encoding(value: str) -> str:
     return ""
 
 
+def _numbers(value: dict) -> str:
+    bad = [k for k, v in value.items() if isinstance(v, bool) or not isinstance(v, (int, float))]
+    return f"a number for every holder (not {bad[0]!r})" if bad else ""
+
+
 def _n_jobs(value: int) -> str:
     return "" if value != 0 else "a positive number of worker processes, or -1 for every core (0 runs nothing)"
 
@@ -141,6 +146,8 @@ PARAMETERS: tuple[Param, ...] = (
           choices=("seeds", "nan")),
     Param("cluster_source", str, "stance", "polarity source of the main clustering (a registered source: lexicon, "
           "scaling, ...)"),
+    Param("reference_holders", dict, {}, "holders that fix a position line, e.g. {USA: 1, RUS: -1}: every holder is "
+          "placed on it by the words it uses (Wordscores); empty = no positions", check=_numbers),
     Param("cluster_missing", str, "shrink", "targets a holder rarely or never mentions: shrink its position toward "
           "the target's mean by how much it says, or add a mentioned/not-mentioned column per target (indicator)",
           choices=("shrink", "indicator")),
@@ -169,9 +176,10 @@ def defaults() -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{name: default}`` in declaration order (lists are fresh copies).
+        ``{name: default}`` in declaration order (lists and mappings are fresh copies).
     """
-    return {name: (list(p.default) if isinstance(p.default, list) else p.default) for name, p in SPEC.items()}
+    return {name: (type(p.default)(p.default) if isinstance(p.default, (list, dict)) else p.default)
+            for name, p in SPEC.items()}
 
 
 def _nearest(key: str) -> str:

@@ -63,20 +63,24 @@ from stancebook.stance.holders import (
     resolve_holders,
 )
 from stancebook.stance.maps import stance_map
+from stancebook.stance.positions import wordscores
 from stancebook.stance.plots import (
     NOTABLE_HOLDERS,
     StanceFigure,
     heatmap_size,
-    holder_figures,
     holder_map_size,
+    plot_agreement,
     plot_confusion,
     plot_profile_heatmap,
     plot_source_comparison,
     plot_stance_map,
     plot_word_polarity,
-    profile_figures,
+)
+from stancebook.stance.stage_figures import (
+    holder_figures,
     missing_figures,
-    plot_agreement,
+    position_figures,
+    profile_figures,
     source_figures,
     unit_figures,
     validation_figures,
@@ -102,6 +106,7 @@ from stancebook.stance.workflow import (
     UnitClusters,
     cluster_holders,
     cluster_units,
+    holder_positions,
     score_stances,
 )
 
@@ -171,6 +176,9 @@ __all__ = [
     "unit_figures",
     "validation_figures",
     "missing_figures",
+    "position_figures",
+    "holder_positions",
+    "wordscores",
     "plot_agreement",
     "unit_polarity_matrix",
     "unit_stance_features",

@@ -27,14 +27,17 @@ from stancebook.stance.clustering import ALGORITHMS, StanceClustering
 from stancebook.stance.coding import match_codes, read_codes
 from stancebook.stance.explain import cluster_keywords, typical_sentences
 from stancebook.stance.features import MISSING, holder_stance_features, shrunk_holder_features, unit_stance_features
-from stancebook.stance.holders import REPORTING_VERBS, holder_aliases, holder_attribute, match_holder_targets
+from stancebook.stance.holders import (REPORTING_VERBS, holder_aliases, holder_attribute, match_holder_targets,
+                                       resolve_holders)
 from stancebook.stance.maps import stance_map
 from stancebook.stance.polarity import RunSettings, make_sources
+from stancebook.stance.positions import wordscores
 from stancebook.stance.profiles import profiles_wide, stance_profiles
 from stancebook.stance.triples import expand_groups, stance_triples
 from stancebook.stance.validate import validate_clusters
 
-__all__ = ["HolderClusters", "StanceScores", "UnitClusters", "cluster_holders", "cluster_units", "score_stances"]
+__all__ = ["HolderClusters", "StanceScores", "UnitClusters", "cluster_holders", "cluster_units", "holder_positions",
+           "score_stances"]
 
 
 class _NoNotes:
@@ -237,6 +240,33 @@ def _agreement(paths, triples, matched, fitted, notes) -> dict:
         notes.note(f"Stance validation: {len(coded)} hand-coded pairs; the default stance agrees on "
                    f"{row['accuracy']:.0%} (macro-F1 {row['macro_f1']:.2f}, Krippendorff's alpha {row['alpha']:.2f}).")
     return {"stance_agreement": agreement, "stance_confusion": confusion}
+
+
+def holder_positions(paths, scores: StanceScores, *, reference: dict, notes=None) -> pd.DataFrame | None:
+    """Place every holder on the line fixed by ``reference`` holders (Wordscores) and write ``holder_positions``.
+
+    Returns None (with a note) when no reference is given or fewer than two
+    reference holders speak in the corpus.
+
+    See Also
+    --------
+    stancebook.stance.positions.wordscores : the scaling itself.
+    """
+    notes = notes or _NoNotes()
+    if not reference:
+        return None
+    dtm = catalog.read(paths, "dtm")
+    holder_of_unit = dict(zip(scores.units["unit_id"].astype(str),
+                              resolve_holders(scores.units, holder_column=scores.holder_column).tolist()))
+    try:
+        positions = wordscores(dtm.matrix, [holder_of_unit.get(str(u), "") for u in dtm.unit_ids], reference)
+    except ParameterError as error:
+        notes.note(f"Stance positions: not computed: {error}")
+        return None
+    catalog.write(positions, paths, "holder_positions")
+    notes.note(f"Stance positions: {len(positions)} holders placed by Wordscores between the reference holders "
+               f"{', '.join(f'{h} ({v:+g})' for h, v in reference.items())}.")
+    return positions
 
 
 def _clustering(algorithms, options: dict) -> tuple[StanceClustering, str]:
