@@ -498,7 +498,7 @@ def plot_positions(ax, positions: pd.DataFrame, *, names: dict | None = None, gr
         pick = [str(groups.get(h, "")) == kind for h in table["holder"]]
         ax.scatter(table.loc[pick, "rescaled"], y[pick], s=14, color=colours[kind], label=kind or None)
     shown = [i for i, (h, ref) in enumerate(zip(table["holder"], table["reference"]))
-             if h in notable or not np.isnan(ref) or len(table) <= _MAX_NAMED_POINTS]
+             if names.get(h, h) in notable or h in notable or not np.isnan(ref) or len(table) <= _MAX_NAMED_POINTS]
     for i in shown:
         ax.annotate(names.get(table["holder"].iat[i], table["holder"].iat[i]), (table["rescaled"].iat[i], y[i]),
                     xytext=(4, 0), textcoords="offset points", fontsize=7, va="center")
