@@ -63,12 +63,20 @@ def test_missing_values_in_features_are_refused_with_a_hint():
         stance.StanceClustering().fit(np.array([[0.0], [np.nan], [1.0]]), ["a", "b", "c"])
 
 
-def test_too_few_distinct_rows_warn_and_share_one_cluster():
-    X = np.array([[1.0, 0.5], [1.0, 0.5], [0.0, 0.0]])
+def test_one_distinct_row_warns_and_shares_one_cluster():
+    X = np.array([[1.0, 0.5], [1.0, 0.5], [1.0, 0.5]])
     with pytest.warns(DataTooSmallWarning, match="distinct"):
         model = stance.StanceClustering().fit(X, ["a", "b", "c"])
     assert model.labels_["kmeans"].tolist() == [1, 1, 1] and model.k_["agglomerative"] == 1
     assert model.scores_.empty and "cluster 1" in model.reason_
+
+
+def test_two_distinct_positions_are_two_clusters_without_a_k_to_compare():
+    # discrete default stances (+1 / -1) make identical profiles common: two positions are two blocs
+    X = np.array([[1.0, 0.5], [1.0, 0.5], [0.0, 0.0]])
+    model = stance.StanceClustering().fit(X, ["a", "b", "c"])
+    assert model.labels_["kmeans"].tolist() == [1, 1, 2] and model.k_["agglomerative"] == 2
+    assert model.scores_.empty and "2 distinct" in model.reason_
 
 
 @pytest.mark.parametrize("source", ["lexicon", "scaling"])

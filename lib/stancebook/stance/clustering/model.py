@@ -168,8 +168,9 @@ class StanceClustering:
     k is chosen per algorithm as the highest silhouette [1]_ among the k
     whose bootstrap stability [2]_ (mean adjusted Rand index [3]_) reaches
     ``min_stability`` (ties → the smaller k); when no k is stable, the
-    highest silhouette overall, and ``reason_`` says so. With fewer than
-    three distinct rows nothing can be compared: a
+    highest silhouette overall, and ``reason_`` says so. Two distinct rows
+    among three or more are two clusters, with no k compared. With one
+    distinct row (or fewer than three rows) nothing can be compared: a
     :class:`~stancebook.errors.DataTooSmallWarning` is issued and every id
     is put in cluster 1 (``k_ = 1``, empty ``scores_``). Stability is
     estimated on a seeded subsample of at most 1000 rows.
@@ -266,7 +267,17 @@ class StanceClustering:
         n = X.shape[0]
         n_distinct = len(np.unique(X, axis=0)) if n else 0
         algorithms, n_clusters, grid = self._validated()
-        if n_distinct < 3:
+        if n_distinct == 2 and n > 2:
+            # Two positions and nothing between them: each is a bloc, no k to compare.
+            _, first, inverse = np.unique(X, axis=0, return_index=True, return_inverse=True)
+            order = np.argsort(np.argsort(first))  # cluster 1 is the position met first
+            labels = order[np.ravel(inverse)].astype(np.int64) + 1
+            self.k_ = {name: 2 for name in algorithms}
+            label_cols = {name: labels for name in algorithms}
+            score_rows = []
+            self.reason_ = (f"Only 2 distinct stance vectors among {n} rows: each is a cluster (no k compared, "
+                            "no silhouette or stability to report).")
+        elif n_distinct < 3:
             warnings.warn(
                 f"Only {n_distinct} distinct stance vector(s) among {n} rows: too few to compare clusterings. "
                 f"Every id is put in cluster 1; use a larger corpus or more targets.",
