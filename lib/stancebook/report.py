@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__, catalog
-from .figures import read_index
+from .figures import citation, read_index
 from .paths import RunPaths
 
 _CSS = """
@@ -67,31 +67,6 @@ def _svg_inline(path: Path) -> str:
     return text[start:] if start >= 0 else ""
 
 
-def citation(entry: dict[str, Any], *, number: int, run: str) -> str:
-    """How to cite one figure.
-
-    Parameters
-    ----------
-    entry : dict
-        The figure's index entry.
-    number : int
-        Its number in the report.
-    run : str
-        The run name.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> citation({"id": "02-topic-terms", "title": "Topic terms", "input_hash": "abcdef1234567890"}, number=3, run="seeds")
-    'Figure 3 "Topic terms" (stancebook 0.1.0, run seeds, figure 02-topic-terms, inputs abcdef123456).'
-    """
-    return (f'Figure {number} "{entry["title"]}" (stancebook {__version__}, run {run}, '
-            f'figure {entry["id"]}, inputs {entry.get("input_hash", "")[:12]}).')
-
-
 def _quotes_html(typical: pd.DataFrame) -> str:
     parts = []
     for cluster, group in typical.groupby("cluster", sort=True):
@@ -137,12 +112,13 @@ def build_report(paths: RunPaths, *, title: str = "", parameters: dict[str, Any]
 
     entries = read_index(paths.figures_dir)
     body.append("<h2>Figures</h2>")
-    for number, entry in enumerate(entries, start=1):
+    for entry in entries:
         svg = paths.figures_dir / entry["svg"]
         body.append(
             f"<figure id='{html.escape(entry['id'])}'>{_svg_inline(svg)}"
-            f"<figcaption><b>Figure {number}. {html.escape(entry['title'])}.</b> {html.escape(entry['caption'])}"
-            f"<br><span class='cite'>Cite as: {html.escape(citation(entry, number=number, run=run))}</span>"
+            f"<figcaption><b>Figure {html.escape(entry['id'])}. {html.escape(entry['title'])}.</b> "
+            f"{html.escape(entry['caption'])}"
+            f"<br><span class='cite'>Cite as: {html.escape(citation(entry))}</span>"
             "</figcaption></figure>"
         )
 
