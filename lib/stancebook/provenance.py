@@ -70,7 +70,9 @@ def code_hash(notebooks_dir: Path | None = None) -> str:
 def code_commit(root: str | None = None) -> str:
     """The git commit of the code, ``"<sha>+dirty"`` with uncommitted code changes, ``"unknown"`` outside git.
 
-    Only changes to the code (``lib/``, ``notebooks/``, ``pyproject.toml``,
+    The commit is the last one that changed the code, so committing
+    regenerated figures does not change the commit the next run records
+    (the code is the same). Only changes to the code (``lib/``, ``notebooks/``, ``pyproject.toml``,
     ``requirements.lock``) mark the commit dirty: regenerated figures and
     runs are outputs, not code.
 
@@ -85,8 +87,10 @@ def code_commit(root: str | None = None) -> str:
     """
     root = root or str(repo_root())
     try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                             timeout=10, check=True).stdout.strip()
+        sha = subprocess.run(["git", "log", "-1", "--format=%H", "--", *CODE_PATHS], cwd=root, capture_output=True,
+                             text=True, timeout=10, check=True).stdout.strip()
+        sha = sha or subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                                    timeout=10, check=True).stdout.strip()
         status = subprocess.run(["git", "status", "--porcelain", "--", *CODE_PATHS], cwd=root,
                                 capture_output=True, text=True, timeout=10, check=True).stdout
     except (OSError, subprocess.SubprocessError):
