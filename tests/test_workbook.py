@@ -64,3 +64,11 @@ def test_files_are_written_with_the_users_umask(tmp_path, mask, mode):
         os.umask(old)
     for path in (table, report, *(tmp_path / "figures").glob("01-x.*"), tmp_path / "figures" / "index.json"):
         assert stat.S_IMODE(path.stat().st_mode) == mode, path
+
+
+def test_scratch_run_left_empty_by_a_failed_attempt_starts_from_the_named_run(roots):
+    (roots / "runs" / "seeds-scratch" / "artefacts").mkdir(parents=True)  # an attempt before the first run
+    (roots / "runs" / "seeds" / "artefacts").mkdir()
+    (roots / "runs" / "seeds" / "artefacts" / "dtm.npz").write_bytes(b"x")
+    stage = workbook.start_stage("02_topics", {"run": "seeds", "run_dir": "", "figures_dir": ""}, say=lambda line: None)
+    assert (stage.paths.artefacts / "dtm.npz").read_bytes() == b"x"

@@ -112,14 +112,15 @@ class RunPaths:
 
         A notebook opened in JupyterLab or executed with nbconvert or papermill
         without ``run_dir`` never writes into the named run, whose figures may
-        be committed and whose cache would otherwise hide the change. The
-        first time, the scratch run starts as a copy of the named run's
-        artefacts, tables and figures, so a later stage can be tried alone.
+        be committed and whose cache would otherwise hide the change. While
+        it holds no artefact of its own, the scratch run starts as a copy of
+        the named run's artefacts, tables and figures, so a later stage can
+        be tried alone.
         """
         named = cls.for_run(run)
         paths = cls(run=f"{run}{SCRATCH_SUFFIX}", run_dir=runs_root() / f"{run}{SCRATCH_SUFFIX}",
                      figures_dir=figures_root() / f"{run}{SCRATCH_SUFFIX}")
-        if not paths.run_dir.exists():
+        if not any(paths.artefacts.glob("*")):  # new, or every earlier attempt failed before writing
             for source, target in ((named.artefacts, paths.artefacts), (named.tables, paths.tables),
                                    (named.figures_dir, paths.figures_dir)):
                 if source.is_dir():
