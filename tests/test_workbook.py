@@ -72,3 +72,16 @@ def test_scratch_run_left_empty_by_a_failed_attempt_starts_from_the_named_run(ro
     (roots / "runs" / "seeds" / "artefacts" / "dtm.npz").write_bytes(b"x")
     stage = workbook.start_stage("02_topics", {"run": "seeds", "run_dir": "", "figures_dir": ""}, say=lambda line: None)
     assert (stage.paths.artefacts / "dtm.npz").read_bytes() == b"x"
+
+
+def test_the_runners_identity_is_used_only_with_the_runs_parameters(roots):
+    run_dir, figures_dir = roots / "staging" / "run", roots / "staging" / "figures"
+    (run_dir / "artefacts").mkdir(parents=True)
+    (run_dir / "params.json").write_text('{"run": "seeds", "n_topics": 0}', encoding="utf-8")
+    (run_dir / "artefacts" / "identity.json").write_text(
+        '{"version": "0.1.0", "commit": "c", "run": "seeds", "run_hash": "runner"}', encoding="utf-8")
+    namespace = {"run": "seeds", "run_dir": str(run_dir), "figures_dir": str(figures_dir)}
+    same = workbook.start_stage("02_topics", dict(namespace, n_topics=0), say=lambda line: None)
+    assert same.figures.identity["run_hash"] == "runner"
+    other = workbook.start_stage("02_topics", dict(namespace, n_topics=4), say=lambda line: None)
+    assert other.figures.identity["run_hash"] not in ("runner", "")

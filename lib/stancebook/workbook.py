@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import json
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -149,6 +150,17 @@ def _refuse_undeclared(namespace: dict[str, Any], notebook: str) -> None:
                              "(python -m stancebook params lists them)")
 
 
+def _identity(paths: RunPaths, params: dict[str, Any]) -> dict[str, str]:
+    """The run's identity: the runner's, when this notebook runs with the run's parameters, else its own."""
+    identity_file, params_file = paths.artefacts / IDENTITY_FILE, catalog.path(paths, "params")
+    if identity_file.is_file() and params_file.is_file():
+        run_params = read_json(params_file)
+        same = lambda a, b: json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)  # noqa: E731
+        if all(same(run_params.get(key), value) for key, value in params.items()):
+            return read_json(identity_file)
+    return run_identity(dict(params, run=paths.run))
+
+
 def _stage_paths(run: str, run_dir: str, figures_dir: str, *, notebook: str, say) -> RunPaths:
     """The folders a notebook writes to; outside the runner, never the named run's.
 
@@ -209,9 +221,7 @@ def start_stage(notebook: str, namespace: dict[str, Any], *, say=print) -> Stage
                          str(namespace.get("figures_dir", "") or ""), notebook=notebook, say=say)
     inputs = paths.artefacts / INPUTS_FILE
     input_hash = read_json(inputs).get("input_hash", "") if inputs.is_file() and notebook != "00_corpus" else ""
-    identity_file = paths.artefacts / IDENTITY_FILE
-    identity = (read_json(identity_file) if identity_file.is_file() and namespace.get("run_dir")
-                else run_identity(dict(params, run=paths.run)))
+    identity = _identity(paths, params)
     saver = FigureSaver(paths.figures_dir, run=paths.run, notebook=notebook, parameters=params,
                         input_hash=input_hash, identity=identity)
     stage = Stage(notebook=notebook, params=params, paths=paths, figures=saver)
