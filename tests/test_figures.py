@@ -118,3 +118,9 @@ def test_stamp_gives_every_figure_of_a_run_one_identity(tmp_path):
     assert {e["run_hash"] for e in entries} == {"9" * 64}
     assert {e["run_hash"] for e in read_index(tmp_path)} == {"9" * 64}
     assert "1" * 64 not in (tmp_path / "index.md").read_text()
+
+
+def test_a_saved_figure_shows_as_one_line_in_a_notebook(tmp_path):
+    entry = _saver(tmp_path).save(_draw(), "mentions", title="Mentions", caption="Counts.")
+    assert repr(entry) == "figure 01-mentions saved: 01-mentions.svg, 01-mentions.png, 01-mentions.pdf in run demo"
+    assert entry["id"] == "01-mentions"

@@ -95,6 +95,16 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: fl
         return plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
 
 
+class SavedFigure(dict):
+    """A figure's index entry, shown in a notebook as one line saying where the figure was saved."""
+
+    def __repr__(self) -> str:
+        return f"figure {self['id']} saved: {self['svg']}, {self['png']}, {self.get('pdf', '')} in run {self['run']}"
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(repr(self))
+
+
 class FigureSaver:
     """Saves the figures of one notebook of a run and keeps the index.
 
@@ -154,8 +164,8 @@ class FigureSaver:
 
         Returns
         -------
-        dict
-            The index entry.
+        SavedFigure
+            The index entry (a dict shown as one line in a notebook).
         """
         if not _ID.match(figure_id):
             raise StancebookError(f"figure id {figure_id!r}: use lower-case letters, digits and '-'.")
@@ -187,7 +197,7 @@ class FigureSaver:
         }
         entry = _with_identity(entry, self.identity)
         self._register(entry)
-        return entry
+        return SavedFigure(entry)
 
     def forget_notebook(self) -> None:
         """Remove this notebook's figures and index entries, before it draws them anew.
