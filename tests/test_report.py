@@ -61,3 +61,10 @@ def test_figures_are_numbered_by_their_stable_id(tmp_path):
     report = build_report(_run(tmp_path))
     assert "<b>Figure 03-holder-map. Map.</b>" in report and "Figure 1." not in report
     assert "Cite as: Figure 03-holder-map" in report
+
+
+def test_long_quotes_are_cut_at_a_word_with_an_ellipsis():
+    from stancebook.report import _shorten
+
+    assert _shorten("Russia lied about the war again", 20) == "Russia lied about …"
+    assert _shorten("Short.", 20) == "Short."

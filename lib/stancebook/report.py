@@ -129,7 +129,7 @@ def _findings_html(paths: RunPaths, *, n_positions: int = 3, quote_chars: int = 
             sign = "for" if row.polarity_stance > 0 else "against"
             quotes = triples[(triples["holder"] == row.holder) & (triples["target"] == row.target)]
             quotes = quotes[quotes["polarity_stance"] * row.polarity_stance > 0] if "polarity_stance" in quotes else quotes
-            quote = str(quotes["context"].iloc[0])[:quote_chars] if len(quotes) else ""
+            quote = _shorten(str(quotes["context"].iloc[0]), quote_chars) if len(quotes) else ""
             lines.append(f"<li>{html.escape(name(row.holder))} &rarr; {html.escape(name(row.target))}: {sign} "
                          f"({row.polarity_stance:+.2f} over {row.n_sentences} sentence(s))"
                          + (f"<blockquote>{html.escape(quote)}</blockquote>" if quote else "") + "</li>")
@@ -146,6 +146,11 @@ def _findings_html(paths: RunPaths, *, n_positions: int = 3, quote_chars: int = 
     if not items:
         return ""
     return "<h2 id='findings'>Findings</h2><ul class='findings'>" + "".join(items) + "</ul>"
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut at the last word boundary before ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 def _contents(body: list[str]) -> str:
