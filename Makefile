@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 RUN    ?= seeds
 SET    ?=
 
-.PHONY: setup run test lab bench clean-runs lock
+.PHONY: setup run test lab lab-check bench clean-runs lock
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,9 +25,15 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
-## make lab: JupyterLab on the same environment, opened on notebooks/
+## make lab: JupyterLab on the same environment, rooted at the repository so notebooks/, runs/ and figures/
+## can all be browsed; it opens on notebooks/. A notebook run there writes to the scratch run <run>-scratch.
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks
+
+## make lab-check: JupyterLab + headless Chromium (Debian: apt-get install chromium) run a notebook as a user
+## would and fail on errors or missing inline figures; the screenshot is runs/lab-check.png
+lab-check: setup
+	$(BIN)/python .ci/lab_check.py --screenshot runs/lab-check.png
 
 ## make bench [BENCH_ARGS=--quick]: stancebook vs spaCy+CountVectorizer, gensim and tomotopy on the UNGDC
 ## (about 9 minutes on 2 cores; the comparison tools are benchmark-only dependencies)

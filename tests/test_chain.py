@@ -6,7 +6,11 @@ reproducible to the byte.
 """
 
 import filecmp
+import hashlib
 import json
+import os
+import shutil
+import stat
 import subprocess
 import sys
 
@@ -45,7 +49,7 @@ def test_seed_run_writes_executed_notebooks_manifest_and_report(seed_runs):
     assert "000_e71531e8ba892e2d.txt" in manifest["inputs"]["files"]
     assert manifest["packages"]["scikit-learn"]
     report = (run_dir / "report.html").read_text(encoding="utf-8")
-    assert "Figure 1." in report and "<svg" in report and "Cite as:" in report
+    assert "Figure 00-unit-lengths." in report and "<svg" in report and "Cite as:" in report
 
 
 def test_seed_run_figures_include_the_required_overviews(seed_runs):
@@ -178,3 +182,82 @@ def test_unchanged_stages_are_reused_and_a_changed_parameter_reruns_only_what_it
     clusters = pd.read_csv(run_dir / "tables" / "unit_clusters.csv")
     assert clusters[clusters["algorithm"] != "hdbscan"].groupby("algorithm")["cluster"].nunique().eq(2).all()
     assert (run_dir / "tables" / "topic_terms.csv").read_bytes() == (first / "topic_terms.csv").read_bytes()
+
+
+def _hashes(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _papermill(notebook, out, env, *args):
+    result = subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "--no-progress-bar", *args],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_hand_run_notebook_never_changes_the_named_run_and_the_cache_notices_changes(seed_runs, tmp_path):
+    fresh = seed_runs[0]
+    for folder in ("runs", "figures"):
+        shutil.copytree(fresh / folder, tmp_path / folder, ignore=shutil.ignore_patterns(".locks"))
+    named_figures, named_tables = tmp_path / "figures" / "seeds", tmp_path / "runs" / "seeds" / "tables"
+    before = _hashes(named_figures)
+    env = dict(os.environ, STANCEBOOK_RUNS_ROOT=str(tmp_path / "runs"),
+               STANCEBOOK_FIGURES_ROOT=str(tmp_path / "figures"),
+               PYTHONPATH=os.pathsep.join([str(ROOT / "lib"), os.environ.get("PYTHONPATH", "")]))
+    notebook = ROOT / "notebooks" / "02_topics.ipynb"
+    # 1. As a user would: the notebook's own defaults (prevalence_by=["year"]), no run_dir.
+    _papermill(notebook, tmp_path / "hand.ipynb", env)
+    assert _hashes(named_figures) == before, "a hand-run notebook wrote into the named run's figures"
+    assert (tmp_path / "figures" / "seeds-scratch" / "02-topic-terms.svg").is_file()
+    printed = nbformat.read(tmp_path / "hand.ipynb", as_version=4).cells[2].outputs[0]["text"]
+    assert "scratch run 'seeds-scratch'" in printed
+    lines = []
+    run_chain(SEEDS, runs_root=tmp_path / "runs", figures_root=tmp_path / "figures", progress=lines.append)
+    assert sum("reused" in line for line in lines) == 5
+    # 2. Deliberately into the named run: the cache must notice and execute the stage again.
+    _papermill(notebook, tmp_path / "hand2.ipynb", env, "-p", "run_dir", str(tmp_path / "runs" / "seeds"),
+               "-p", "figures_dir", str(named_figures))
+    assert _hashes(named_figures) != before
+    lines = []
+    run_chain(SEEDS, runs_root=tmp_path / "runs", figures_root=tmp_path / "figures", progress=lines.append)
+    assert any(line.endswith("02_topics ...") for line in lines), lines
+    assert _hashes(named_figures) == before
+    assert _hashes(named_tables) == _hashes(fresh / "runs" / "seeds" / "tables")
+
+
+def test_executed_notebooks_show_every_figure_they_save_inline(seed_runs):
+    entries = json.loads((seed_runs[0] / "figures" / "seeds" / "index.json").read_text())
+    for name in ("02_topics", "03_stance"):
+        nb = nbformat.read(seed_runs[0] / "runs" / "seeds" / f"{name}.ipynb", as_version=4)
+        images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        saved = sum(e["notebook"] == f"notebooks/{name}.ipynb" for e in entries)
+        assert images == saved > 0, f"{name}: {images} inline images for {saved} saved figures"
+
+
+def test_every_figure_has_a_pdf_and_the_run_one_identity(seed_runs):
+    figures = seed_runs[0] / "figures" / "seeds"
+    entries = json.loads((figures / "index.json").read_text())
+    identity = json.loads((seed_runs[0] / "runs" / "seeds" / "artefacts" / "identity.json").read_text())
+    assert {e["run_hash"] for e in entries} == {identity["run_hash"]}
+    assert {e["commit"] for e in entries} == {identity["commit"]}
+    for entry in entries:
+        assert (figures / entry["pdf"]).read_bytes().startswith(b"%PDF")
+        assert entry["bibtex"] in (figures / "index.md").read_text(encoding="utf-8")
+    second = seed_runs[1] / "figures" / "seeds"
+    pdfs = sorted(p.name for p in figures.glob("*.pdf"))
+    assert filecmp.cmpfiles(figures, second, pdfs, shallow=False)[1] == [], "PDFs must be reproducible"
+
+
+def test_results_are_readable_by_collaborators_under_the_umask(seed_runs):
+    mask = os.umask(0)
+    os.umask(mask)
+    run_dir = seed_runs[0] / "runs" / "seeds"
+    for path in (run_dir / "report.html", run_dir / "tables" / "stance_triples.csv",
+                 seed_runs[0] / "figures" / "seeds" / "03-profile-heatmap.svg"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path
+
+
+def test_cite_prints_the_bibtex_of_a_seed_figure(seed_runs):
+    result = subprocess.run([sys.executable, "-m", "stancebook", "cite", "03-profile-heatmap", "--format", "bibtex",
+                             "--figures-root", str(seed_runs[0] / "figures")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("@misc{stancebook:seeds:03-profile-heatmap,") and "run hash" in result.stdout

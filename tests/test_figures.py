@@ -1,11 +1,13 @@
-"""One helper saves every figure: SVG + PNG, stable bytes, an index."""
+"""One helper saves every figure: SVG, PNG and PDF, stable bytes, an index, a citation."""
 
 import json
 
 import pytest
 
 from stancebook.errors import StancebookError
-from stancebook.figures import FigureSaver, new_figure, read_index
+import matplotlib
+
+from stancebook.figures import FigureSaver, citation, figure_style, latex_escape, new_figure, read_index, stamp_index
 
 
 def _draw():
@@ -15,18 +17,23 @@ def _draw():
     return fig
 
 
+IDENTITY = {"version": "0.1.0", "commit": "c0ffee" * 6 + "abcd", "run": "demo", "run_hash": "9" * 64}
+
+
 def _saver(folder, **kwargs):
     options = dict(run="demo", notebook="01_tokenise", parameters={"run": "demo", "min_df": 1, "run_dir": "/x"},
-                   input_hash="ab" * 32)
+                   input_hash="ab" * 32, identity=IDENTITY)
     options.update(kwargs)
     return FigureSaver(folder, **options)
 
 
-def test_same_figure_twice_gives_byte_identical_svg_and_png(tmp_path):
+def test_same_figure_twice_gives_byte_identical_svg_png_and_pdf(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     _saver(first).save(_draw(), "mentions", title="Mentions", caption="Counts.")
     _saver(second).save(_draw(), "mentions", title="Mentions", caption="Counts.")
-    for name in ("01-mentions.svg", "01-mentions.png"):
+    assert (first / "01-mentions.pdf").read_bytes().startswith(b"%PDF")
+    assert b"CreationDate" not in (first / "01-mentions.pdf").read_bytes()
+    for name in ("01-mentions.svg", "01-mentions.png", "01-mentions.pdf"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
     assert b"<dc:date>" not in (first / "01-mentions.svg").read_bytes()
 
@@ -42,7 +49,11 @@ def test_index_records_id_caption_notebook_parameters_and_input_hash(tmp_path):
     assert entry["notebook"] == "notebooks/01_tokenise.ipynb"
     assert entry["input_hash"] == "ab" * 32
     assert entry["parameters"] == {"run": "demo", "min_df": 1}, "locations must stay out of the index"
-    assert "| 1 | [01-mentions](01-mentions.svg) | Mentions |" in (tmp_path / "index.md").read_text()
+    assert entry["pdf"] == "01-mentions.pdf"
+    assert (entry["version"], entry["commit"], entry["run_hash"]) == ("0.1.0", IDENTITY["commit"], "9" * 64)
+    markdown = (tmp_path / "index.md").read_text()
+    assert "| [01-mentions](01-mentions.svg) | Mentions |" in markdown
+    assert "@misc{stancebook:demo:01-mentions," in markdown and entry["bibtex"] in markdown
 
 
 def test_saving_again_replaces_the_entry_not_duplicates_it(tmp_path):
@@ -64,3 +75,52 @@ def test_a_notebook_run_again_forgets_its_old_figures_but_not_others(tmp_path):
     _saver(tmp_path, notebook="03_stance").forget_notebook()
     assert [e["id"] for e in read_index(tmp_path)] == ["01-mentions"]
     assert not (tmp_path / "03-holder-map.svg").exists() and (tmp_path / "01-mentions.svg").exists()
+
+
+def test_figures_stay_interactive_so_every_notebook_cell_shows_its_figures():
+    # The inline backend only shows figures drawn while interactive; rc_context alone would reset it.
+    before = matplotlib.is_interactive()
+    try:
+        matplotlib.interactive(False)
+        with figure_style():
+            matplotlib.interactive(True)  # what the inline backend does when first activated
+        assert matplotlib.is_interactive()
+    finally:
+        matplotlib.interactive(before)
+
+
+def test_citation_names_version_commit_run_figure_and_run_hash():
+    entry = {"id": "03-profile-heatmap", "title": "Stance profiles", "run": "seeds", "version": "0.1.0",
+             "commit": "a" * 40 + "+dirty", "run_hash": "f" * 64, "caption": "min_df=1 & 50% of #units",
+             "pdf": "03-profile-heatmap.pdf"}
+    text = citation(entry)
+    assert text == ('Figure 03-profile-heatmap "Stance profiles" (stancebook 0.1.0, commit aaaaaaaaaaaa+dirty, '
+                    'run seeds, run hash ffffffffffff).')
+    bibtex = citation(entry, style="bibtex")
+    assert bibtex.startswith("@misc{stancebook:seeds:03-profile-heatmap,") and bibtex.endswith("}")
+    assert "a" * 40 + "+dirty" in bibtex and "f" * 64 in bibtex and "0.1.0" in bibtex
+    assert bibtex.count("{") == bibtex.count("}")
+    latex = citation(entry, style="latex")
+    assert r"\includegraphics[width=\linewidth]{figures/seeds/03-profile-heatmap.pdf}" in latex
+    assert r"min\_df=1 \& 50\% of \#units" in latex and r"\label{fig:03-profile-heatmap}" in latex
+
+
+def test_latex_escape_makes_every_special_character_literal():
+    assert latex_escape("a_b%c&d#e$f{g}h~i^j\\k") == (
+        r"a\_b\%c\&d\#e\$f\{g\}h\textasciitilde{}i\textasciicircum{}j\textbackslash{}k")
+
+
+def test_stamp_gives_every_figure_of_a_run_one_identity(tmp_path):
+    _saver(tmp_path, notebook="01_tokenise", identity=dict(IDENTITY, run_hash="1" * 64)).save(
+        _draw(), "mentions", title="M", caption="c")
+    _saver(tmp_path, notebook="03_stance").save(_draw(), "holder-map", title="H", caption="c")
+    entries = stamp_index(tmp_path, IDENTITY)
+    assert {e["run_hash"] for e in entries} == {"9" * 64}
+    assert {e["run_hash"] for e in read_index(tmp_path)} == {"9" * 64}
+    assert "1" * 64 not in (tmp_path / "index.md").read_text()
+
+
+def test_a_saved_figure_shows_as_one_line_in_a_notebook(tmp_path):
+    entry = _saver(tmp_path).save(_draw(), "mentions", title="Mentions", caption="Counts.")
+    assert repr(entry) == "figure 01-mentions saved: 01-mentions.svg, 01-mentions.png, 01-mentions.pdf in run demo"
+    assert entry["id"] == "01-mentions"

@@ -1,4 +1,5 @@
-"""Command line: ``python -m stancebook run [PARAMS.yaml] [--set key=value ...]``."""
+"""Command line: ``python -m stancebook run [PARAMS.yaml] [--set key=value ...]``, ``params``, ``sample``,
+``cite FIGURE_ID [--run RUN] [--format text|bibtex|latex]``."""
 
 from __future__ import annotations
 
@@ -26,7 +27,33 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", default=None, help="CSV to write (default: stance_coding_<run>.csv here); never "
                         "overwritten")
     sample.add_argument("--runs-root", default=None, help="parent of runs/<run>/ (default: runs/ at the repository root)")
+    cite = commands.add_parser("cite", help="print how to cite a figure of a run")
+    cite.add_argument("figure", metavar="FIGURE_ID", help="the figure's stable ID, e.g. 03-profile-heatmap")
+    cite.add_argument("--run", default="seeds", help="the run (figures/<run>/; default seeds)")
+    cite.add_argument("--format", dest="style", choices=("text", "bibtex", "latex"), default="text",
+                      help="a line of text, a BibTeX entry or a LaTeX figure (default text)")
+    cite.add_argument("--figures-root", default=None, help="parent of figures/<run>/ (default: figures/)")
     return parser
+
+
+def _cite(figure: str, *, run: str, style: str, figures_root: str | None) -> str:
+    """The citation of one figure, read from ``figures/<run>/index.json``."""
+    import difflib
+    from pathlib import Path
+
+    from .figures import citation, read_index
+    from .paths import figures_root as default_root
+
+    folder = (Path(figures_root) if figures_root else default_root()) / run
+    entries = {entry["id"]: entry for entry in read_index(folder)}
+    if not entries:
+        raise StancebookError(f"run '{run}' has no figures in {folder}: run `python -m stancebook run` first.")
+    if figure not in entries:
+        near = difflib.get_close_matches(figure, list(entries), n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else f" (figures: {', '.join(entries)})"
+        raise StancebookError(f"run '{run}' has no figure '{figure}'{hint}")
+    return citation(entries[figure], style=style, figures_path=str(folder.relative_to(folder.parents[1]))
+                    if not figures_root else str(folder))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
             for param in PARAMETERS:
                 choices = f" (one of {', '.join(map(str, param.choices or param.item_choices))})" if (param.choices or param.item_choices) else ""
                 print(f"{param.name:<26} {param.default!r:<28} {param.help}{choices}")
+            return 0
+        if args.command == "cite":
+            print(_cite(args.figure, run=args.run, style=args.style, figures_root=args.figures_root))
             return 0
         if args.command == "sample":
             from .stance.coding import write_coding_sample

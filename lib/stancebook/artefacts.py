@@ -25,10 +25,27 @@ from .errors import ParameterError, StancebookError
 FLOAT_FORMAT = "%.6g"
 
 
+def _umask() -> int:
+    """The process's umask (read from /proc where possible: setting it to read it is not thread-safe)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, write) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then move it into place.
 
     A crash leaves the previous ``path`` untouched and no partial file behind.
+    The file gets the mode an ordinary ``open`` would give it under the
+    user's umask (0644 under umask 022), not ``mkstemp``'s private 0600:
+    results on a shared server stay readable to collaborators.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -36,6 +53,7 @@ def atomic_write(path: Path, write) -> Path:
     os.close(handle)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

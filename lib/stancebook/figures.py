@@ -1,13 +1,16 @@
-"""The one place figures are saved: SVG + PNG, a stable ID, an index.
+"""The one place figures are saved: SVG, PNG and PDF, a stable ID, an index, a citation.
 
 Every figure of a run goes through :class:`FigureSaver`, which writes
-``figures/<run>/<id>.svg`` and ``.png`` byte-reproducibly and records the
-figure in ``figures/<run>/index.json`` and ``index.md`` with its title,
-caption, source notebook, parameters and input hash.
+``figures/<run>/<id>.svg``, ``.png`` and ``.pdf`` byte-reproducibly and
+records the figure in ``figures/<run>/index.json`` and ``index.md`` with its
+title, caption, source notebook, parameters, input hash and the run's
+identity (stancebook version, code commit, run hash), plus a BibTeX entry.
+:func:`citation` formats how to cite a figure as text, BibTeX or LaTeX.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from typing import Any
 import matplotlib
 import matplotlib.pyplot as plt
 
+from . import __version__
 from .artefacts import atomic_write, read_json, write_json, write_text
 from .errors import StancebookError
 
@@ -36,20 +40,38 @@ STYLE = {
     "image.cmap": "viridis",
 }
 
+# PDF metadata: no creation date and a fixed producer, so the same figure gives the same bytes.
+PDF_METADATA = {"CreationDate": None, "Producer": "stancebook", "Creator": "stancebook"}
+
 # Parameters that say where a run is written, not what it computes: they
 # stay out of the index so the same analysis gives the same index anywhere.
 _LOCATION_KEYS = {"run_dir", "figures_dir"}
 
 
+@contextlib.contextmanager
 def figure_style():
-    """Return a context manager applying the house style.
+    """Apply the house style inside the block, leaving every other matplotlib setting as the block left it.
+
+    ``matplotlib.rc_context`` alone would also restore ``interactive``: when
+    the first figure of a kernel session is drawn inside it, the inline
+    backend switches interactive mode on there and the restore switches it
+    off again, so only the first figure cell of a notebook shows its figures.
 
     Examples
     --------
     >>> with figure_style():
     ...     fig, ax = plt.subplots()
     """
-    return matplotlib.rc_context(STYLE)
+    state: dict[str, bool] = {}
+    try:
+        with matplotlib.rc_context(STYLE):
+            try:
+                yield
+            finally:
+                state["interactive"] = matplotlib.is_interactive()
+    finally:
+        if "interactive" in state:
+            matplotlib.interactive(state["interactive"])
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: float = 4.0, **kwargs):
@@ -73,6 +95,16 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: fl
         return plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
 
 
+class SavedFigure(dict):
+    """A figure's index entry, shown in a notebook as one line saying where the figure was saved."""
+
+    def __repr__(self) -> str:
+        return f"figure {self['id']} saved: {self['svg']}, {self['png']}, {self.get('pdf', '')} in run {self['run']}"
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(repr(self))
+
+
 class FigureSaver:
     """Saves the figures of one notebook of a run and keeps the index.
 
@@ -88,6 +120,9 @@ class FigureSaver:
         The run's validated parameters, recorded with each figure.
     input_hash : str
         Hash of the run's inputs (corpus files and dictionaries).
+    identity : dict, optional
+        The run's identity from :func:`stancebook.provenance.run_identity`
+        (``version``, ``commit``, ``run_hash``), recorded with each figure.
 
     Examples
     --------
@@ -96,8 +131,9 @@ class FigureSaver:
     """
 
     def __init__(self, figures_dir, *, run: str, notebook: str, parameters: dict[str, Any] | None = None,
-                 input_hash: str = ""):
+                 input_hash: str = "", identity: dict[str, str] | None = None):
         self.figures_dir = Path(figures_dir)
+        self.identity = dict(identity or {})
         self.run = run
         self.notebook = notebook
         self.parameters = {k: v for k, v in (parameters or {}).items() if k not in _LOCATION_KEYS}
@@ -110,7 +146,7 @@ class FigureSaver:
         return self.figures_dir / "index.json"
 
     def save(self, fig, figure_id: str, *, title: str, caption: str, close: bool = True) -> dict[str, Any]:
-        """Write ``fig`` as SVG and PNG and register it in the index.
+        """Write ``fig`` as SVG, PNG and PDF and register it in the index.
 
         Parameters
         ----------
@@ -128,8 +164,8 @@ class FigureSaver:
 
         Returns
         -------
-        dict
-            The index entry.
+        SavedFigure
+            The index entry (a dict shown as one line in a notebook).
         """
         if not _ID.match(figure_id):
             raise StancebookError(f"figure id {figure_id!r}: use lower-case letters, digits and '-'.")
@@ -141,6 +177,8 @@ class FigureSaver:
             png = self.figures_dir / f"{full_id}.png"
             atomic_write(svg, lambda tmp: fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None}))
             atomic_write(png, lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
+            pdf = self.figures_dir / f"{full_id}.pdf"
+            atomic_write(pdf, lambda tmp: fig.savefig(tmp, format="pdf", metadata=PDF_METADATA))
         if close:
             plt.close(fig)
         self._saved += 1
@@ -153,11 +191,13 @@ class FigureSaver:
             "run": self.run,
             "svg": svg.name,
             "png": png.name,
+            "pdf": pdf.name,
             "parameters": self.parameters,
             "input_hash": self.input_hash,
         }
+        entry = _with_identity(entry, self.identity)
         self._register(entry)
-        return entry
+        return SavedFigure(entry)
 
     def forget_notebook(self) -> None:
         """Remove this notebook's figures and index entries, before it draws them anew.
@@ -171,19 +211,50 @@ class FigureSaver:
         if not stale:
             return
         for entry in stale:
-            for key in ("svg", "png"):
-                (self.figures_dir / entry[key]).unlink(missing_ok=True)
+            for key in ("svg", "png", "pdf"):
+                if entry.get(key):
+                    (self.figures_dir / entry[key]).unlink(missing_ok=True)
         self._write_index([e for e in entries if e["notebook"] != notebook])
 
     def _write_index(self, entries: list[dict[str, Any]]) -> None:
-        write_json(entries, self.index_path)
-        write_text(_index_markdown(self.run, entries), self.figures_dir / "index.md")
+        _write_index(self.figures_dir, self.run, entries)
 
     def _register(self, entry: dict[str, Any]) -> None:
         entries = read_index(self.figures_dir)
         entries = [e for e in entries if e["id"] != entry["id"]] + [entry]
         entries.sort(key=lambda e: (e["notebook"], e["position"], e["id"]))
         self._write_index(entries)
+
+
+def _write_index(figures_dir: Path, run: str, entries: list[dict[str, Any]]) -> None:
+    write_json(entries, Path(figures_dir) / "index.json")
+    write_text(_index_markdown(run, entries), Path(figures_dir) / "index.md")
+
+
+def _with_identity(entry: dict[str, Any], identity: dict[str, str]) -> dict[str, Any]:
+    """The entry carrying the run's identity and the BibTeX entry made from it."""
+    entry = dict(entry)
+    entry["run"] = identity.get("run") or entry["run"]
+    for key in ("version", "commit", "run_hash"):
+        entry[key] = identity.get(key, "unknown" if key == "commit" else "")
+    entry["version"] = entry["version"] or __version__
+    entry["bibtex"] = citation(entry, style="bibtex")
+    return entry
+
+
+def stamp_index(figures_dir, identity: dict[str, str]) -> list[dict[str, Any]]:
+    """Give every figure in ``figures/<run>/index.json`` the run's identity; return the entries.
+
+    The runner calls this after each stage: a stage reused from the cache
+    kept the identity of the run that drew it, and a run has one hash.
+    """
+    entries = read_index(figures_dir)
+    if not entries:
+        return entries
+    stamped = [_with_identity(entry, identity) for entry in entries]
+    if stamped != entries:
+        _write_index(Path(figures_dir), identity.get("run") or stamped[0]["run"], stamped)
+    return stamped
 
 
 def read_index(figures_dir) -> list[dict[str, Any]]:
@@ -199,17 +270,94 @@ def _index_markdown(run: str, entries: list[dict[str, Any]]) -> str:
     lines = [
         f"# Figures of run `{run}`",
         "",
-        "| # | ID | title | caption | notebook | input hash |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "Figures are cited by their ID, which does not change when a figure is added. Each is here as SVG, PNG "
+        "and PDF (for LaTeX); `python -m stancebook cite ID` prints its citation.",
+        "",
+        "| ID | title | caption | notebook | run hash |",
+        "| --- | --- | --- | --- | --- |",
     ]
-    for number, entry in enumerate(entries, start=1):
+    for entry in entries:
         caption = entry["caption"].replace("|", "\\|").replace("\n", " ")
         lines.append(
-            f"| {number} | [{entry['id']}]({entry['svg']}) | {entry['title']} | {caption} | "
-            f"`{entry['notebook']}` | `{entry['input_hash'][:12]}` |"
+            f"| [{entry['id']}]({entry['svg']}) | {entry['title']} | {caption} | "
+            f"`{entry['notebook']}` | `{entry.get('run_hash', '')[:12]}` |"
         )
-    lines += ["", "Parameters of every figure: see `index.json`.", ""]
+    lines += ["", "## BibTeX", "", "```bibtex"]
+    lines += [entry.get("bibtex") or citation(entry, style="bibtex") for entry in entries]
+    lines += ["```", "", "Parameters of every figure: see `index.json`.", ""]
     return "\n".join(lines)
+
+
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def latex_escape(text: str) -> str:
+    """Escape the characters LaTeX treats specially: ``\\ & % $ # _ { } ~ ^``.
+
+    Examples
+    --------
+    >>> print(latex_escape("min_df=1, 50% & more"))
+    min\\_df=1, 50\\% \\& more
+    """
+    return "".join(_LATEX_SPECIAL.get(char, char) for char in str(text))
+
+
+def citation(entry: dict[str, Any], *, style: str = "text", figures_path: str = "") -> str:
+    """How to cite one figure: as a line of text, a BibTeX entry or a LaTeX figure.
+
+    Parameters
+    ----------
+    entry : dict
+        The figure's index entry (``id``, ``title``, ``run``, ``version``,
+        ``commit``, ``run_hash``; ``caption`` for LaTeX).
+    style : {"text", "bibtex", "latex"}
+        The form.
+    figures_path : str
+        For LaTeX: the folder holding the PDF (default ``figures/<run>``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> entry = {"id": "02-topic-terms", "title": "Topic terms", "run": "seeds", "version": "0.1.0",
+    ...          "commit": "0123456789abcdef", "run_hash": "abcdef1234567890"}
+    >>> citation(entry)
+    'Figure 02-topic-terms "Topic terms" (stancebook 0.1.0, commit 0123456789ab, run seeds, run hash abcdef123456).'
+    """
+    version = entry.get("version") or __version__
+    commit = entry.get("commit") or "unknown"
+    short_commit = commit if commit == "unknown" else commit[:12] + ("+dirty" if commit.endswith("+dirty") else "")
+    run_hash = entry.get("run_hash", "")
+    if style == "text":
+        return (f'Figure {entry["id"]} "{entry["title"]}" (stancebook {version}, commit {short_commit}, '
+                f'run {entry["run"]}, run hash {run_hash[:12]}).')
+    if style == "bibtex":
+        key = re.sub(r"[^A-Za-z0-9:-]", "-", f"stancebook:{entry['run']}:{entry['id']}")
+        return "\n".join([
+            f"@misc{{{key},",
+            f"  title        = {{{{{latex_escape(entry['title'])}}}}},",
+            "  author       = {{stancebook}},",
+            f"  howpublished = {{Figure {latex_escape(entry['id'])} of run {latex_escape(entry['run'])}, "
+            f"stancebook {latex_escape(version)}}},",
+            f"  version      = {{{latex_escape(version)}}},",
+            f"  note         = {{Code commit {latex_escape(commit)}; run hash {run_hash}}},",
+            "}",
+        ])
+    if style == "latex":
+        folder = figures_path or f"figures/{entry['run']}"
+        return "\n".join([
+            "\\begin{figure}",
+            "  \\centering",
+            f"  \\includegraphics[width=\\linewidth]{{{folder}/{entry.get('pdf') or entry['id'] + '.pdf'}}}",
+            f"  \\caption{{{latex_escape(entry['title'])}. {latex_escape(entry.get('caption', ''))} "
+            f"{latex_escape(citation(entry))}}}",
+            f"  \\label{{fig:{entry['id']}}}",
+            "\\end{figure}",
+        ])
+    raise StancebookError(f"style={style!r}: use 'text', 'bibtex' or 'latex'.")
 
 
 def short_unit_labels(unit_ids) -> dict[str, str]:

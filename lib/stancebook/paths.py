@@ -6,10 +6,16 @@ working directory, so notebooks opened from anywhere find the same folders.
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 NOTEBOOK_NAMES = ("00_corpus", "01_tokenise", "02_topics", "03_stance", "04_report")
+# Environment variables moving the default parents of runs/<run>/ and figures/<run>/ (tests, shared servers).
+RUNS_ROOT_ENV = "STANCEBOOK_RUNS_ROOT"
+FIGURES_ROOT_ENV = "STANCEBOOK_FIGURES_ROOT"
+SCRATCH_SUFFIX = "-scratch"
 
 
 def repo_root() -> Path:
@@ -27,6 +33,16 @@ def repo_root() -> Path:
         if (parent / "pyproject.toml").is_file() and (parent / "notebooks").is_dir():
             return parent
     return Path.cwd()
+
+
+def runs_root() -> Path:
+    """The parent of ``runs/<run>/``: ``$STANCEBOOK_RUNS_ROOT`` when set, else ``runs/`` at the root."""
+    return Path(os.environ[RUNS_ROOT_ENV]) if os.environ.get(RUNS_ROOT_ENV) else repo_root() / "runs"
+
+
+def figures_root() -> Path:
+    """The parent of ``figures/<run>/``: ``$STANCEBOOK_FIGURES_ROOT`` when set, else ``figures/`` at the root."""
+    return Path(os.environ[FIGURES_ROOT_ENV]) if os.environ.get(FIGURES_ROOT_ENV) else repo_root() / "figures"
 
 
 def resolve_input(path: str | Path, *, base: Path | None = None) -> Path:
@@ -84,12 +100,32 @@ class RunPaths:
     @classmethod
     def for_run(cls, run: str, *, run_dir: str | Path = "", figures_dir: str | Path = "") -> "RunPaths":
         """Build the paths of ``run``; empty overrides mean the defaults under the root."""
-        root = repo_root()
         return cls(
             run=run,
-            run_dir=Path(run_dir).resolve() if str(run_dir) else root / "runs" / run,
-            figures_dir=Path(figures_dir).resolve() if str(figures_dir) else root / "figures" / run,
+            run_dir=Path(run_dir).resolve() if str(run_dir) else runs_root() / run,
+            figures_dir=Path(figures_dir).resolve() if str(figures_dir) else figures_root() / run,
         )
+
+    @classmethod
+    def scratch(cls, run: str) -> "RunPaths":
+        """The paths of a notebook executed outside the runner: ``runs/<run>-scratch/``, ``figures/<run>-scratch/``.
+
+        A notebook opened in JupyterLab or executed with nbconvert or papermill
+        without ``run_dir`` never writes into the named run, whose figures may
+        be committed and whose cache would otherwise hide the change. While
+        it holds no artefact of its own, the scratch run starts as a copy of
+        the named run's artefacts, tables and figures, so a later stage can
+        be tried alone.
+        """
+        named = cls.for_run(run)
+        paths = cls(run=f"{run}{SCRATCH_SUFFIX}", run_dir=runs_root() / f"{run}{SCRATCH_SUFFIX}",
+                     figures_dir=figures_root() / f"{run}{SCRATCH_SUFFIX}")
+        if not any(paths.artefacts.glob("*")):  # new, or every earlier attempt failed before writing
+            for source, target in ((named.artefacts, paths.artefacts), (named.tables, paths.tables),
+                                   (named.figures_dir, paths.figures_dir)):
+                if source.is_dir():
+                    shutil.copytree(source, target, dirs_exist_ok=True)
+        return paths
 
     @property
     def tables(self) -> Path:

@@ -1,8 +1,11 @@
 """The report of a run: one self-contained HTML file.
 
-``runs/<run>/report.html`` holds the numbered figures (inline SVG) with
-their captions, the key tables, the quotes behind each stance cluster, the
-parameters and input hashes, and how to cite each figure.
+``runs/<run>/report.html`` opens with the findings (main topics and their
+shares, the strongest holder -> target positions with a quote, the clusters
+of holders with their members), a table of contents, then the figures by
+stable ID (inline SVG) with captions and how to cite each, the key tables
+(cut to fit the page, with a link to the full CSV), the quotes behind each
+stance cluster, the notes of the run, the parameters and input hashes.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__, catalog
-from .figures import read_index
+from .figures import citation, read_index
 from .paths import RunPaths
 
 _CSS = """
@@ -24,7 +27,9 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60rem; margin: 
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 2.2rem; }
 figure { margin: 1.5rem 0; } figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: .92rem; color: #333; } .cite { font-size: .8rem; color: #666; font-family: monospace; }
-table { border-collapse: collapse; font-size: .85rem; margin: .8rem 0; } th, td { border: 1px solid #ddd; padding: .25rem .45rem; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; font-size: .85rem; margin: .8rem 0; display: block; max-width: 100%; overflow-x: auto; }
+@media print { table { display: table; font-size: .7rem; } figure { break-inside: avoid; } nav { display: none; } }
+nav ol { columns: 2; font-size: .9rem; } .findings li { margin: .35rem 0; } th, td { border: 1px solid #ddd; padding: .25rem .45rem; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; } blockquote { border-left: 3px solid #888; margin: .5rem 0; padding: .2rem .8rem; color: #333; }
 .note { background: #fff7e0; border: 1px solid #e8d9a8; padding: .5rem .8rem; }
 """
@@ -38,6 +43,7 @@ class ReportTable:
     heading: str
     note: str = ""
     max_rows: int = 30
+    columns: tuple[str, ...] = ()  # shown columns; empty: the first MAX_COLUMNS
 
 
 DEFAULT_TABLES = (
@@ -47,17 +53,32 @@ DEFAULT_TABLES = (
     ReportTable("collocations", "Collocations", "Adjacent word pairs that occur together more than chance.", 15),
     ReportTable("model_selection", "Topic model selection", "Every model and number of topics compared."),
     ReportTable("topic_labels", "Topics", "Each topic's label and top words."),
-    ReportTable("stance_profiles", "Stance profiles", "Mean polarity of each holder toward each target with a "
-                "bootstrap interval; empty cells: the holder never mentions the target (missing, not neutral).", 60),
+    ReportTable("stance_profiles_long", "Stance profiles", "Mean default stance of each holder toward each target "
+                "(+1 for, -1 against) with a bootstrap interval, most-mentioned pairs first; a holder that never "
+                "mentions a target has no row (missing, not neutral). Every source's polarity is in the CSV.", 40,
+                ("holder", "target", "n_sentences", "polarity_stance", "ci_low_stance", "ci_high_stance",
+                 "polarity_lexicon")),
     ReportTable("cluster_keywords", "Cluster keywords", "Terms over-used in each stance cluster (Dunning G²).", 40),
 )
 
 
-def _table_html(frame: pd.DataFrame, max_rows: int) -> str:
-    shown = frame.head(max_rows)
+MAX_COLUMNS = 8  # wider tables run off the page: the report shows these, the CSV has all
+
+
+def _table_html(frame: pd.DataFrame, max_rows: int, *, columns: tuple[str, ...] = (), link: str = "") -> str:
+    shown_columns = [c for c in columns if c in frame.columns] or list(frame.columns[:MAX_COLUMNS])
+    if "n_sentences" in shown_columns:
+        frame = frame.sort_values("n_sentences", ascending=False, kind="stable")
+    shown = frame[shown_columns].head(max_rows)
     text = shown.to_html(index=False, escape=True, na_rep="", float_format=lambda v: f"{v:.3g}", border=0)
+    cut = []
     if len(frame) > max_rows:
-        text += f"<p class='note'>First {max_rows} of {len(frame)} rows; the full table is in tables/.</p>"
+        cut.append(f"the first {max_rows} of {len(frame)} rows")
+    if len(shown_columns) < frame.shape[1]:
+        cut.append(f"{len(shown_columns)} of {frame.shape[1]} columns")
+    if cut:
+        where = f"<a href='{html.escape(link)}'>{html.escape(link)}</a>" if link else "tables/"
+        text += f"<p class='note'>Shown: {' and '.join(cut)}; the full table is {where}.</p>"
     return text
 
 
@@ -65,31 +86,6 @@ def _svg_inline(path: Path) -> str:
     text = path.read_text(encoding="utf-8")
     start = text.find("<svg")
     return text[start:] if start >= 0 else ""
-
-
-def citation(entry: dict[str, Any], *, number: int, run: str) -> str:
-    """How to cite one figure.
-
-    Parameters
-    ----------
-    entry : dict
-        The figure's index entry.
-    number : int
-        Its number in the report.
-    run : str
-        The run name.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> citation({"id": "02-topic-terms", "title": "Topic terms", "input_hash": "abcdef1234567890"}, number=3, run="seeds")
-    'Figure 3 "Topic terms" (stancebook 0.1.0, run seeds, figure 02-topic-terms, inputs abcdef123456).'
-    """
-    return (f'Figure {number} "{entry["title"]}" (stancebook {__version__}, run {run}, '
-            f'figure {entry["id"]}, inputs {entry.get("input_hash", "")[:12]}).')
 
 
 def _quotes_html(typical: pd.DataFrame) -> str:
@@ -100,6 +96,72 @@ def _quotes_html(typical: pd.DataFrame) -> str:
             where = html.escape(str(getattr(row, "unit_id", "")))
             parts.append(f"<blockquote>{html.escape(str(row.text))}<br><span class='cite'>{where}</span></blockquote>")
     return "\n".join(parts)
+
+
+def _read(paths: RunPaths, name: str) -> pd.DataFrame | None:
+    path = catalog.path(paths, name)
+    return pd.read_csv(path, keep_default_na=False, na_values=[""]) if path.is_file() else None
+
+
+def _display_names(paths: RunPaths) -> dict[str, str]:
+    counts = _read(paths, "mention_counts")
+    return {} if counts is None else dict(zip(counts["target"].astype(str), counts["label"].astype(str)))
+
+
+def _findings_html(paths: RunPaths, *, n_positions: int = 3, quote_chars: int = 220) -> str:
+    """The findings summary: main topics and shares, strongest positions with a quote, clusters with members."""
+    names = _display_names(paths)
+    name = lambda key: names.get(str(key), str(key))  # noqa: E731 - display names everywhere
+    items = []
+    labels = _read(paths, "topic_labels")
+    if labels is not None and "prevalence" in labels:
+        top = labels.sort_values("prevalence", ascending=False).head(5)
+        shares = "; ".join(f"topic {t.topic} <i>{html.escape(str(t.label))}</i> ({t.prevalence:.0%})"
+                           for t in top.itertuples())
+        items.append(f"<li><b>Main topics</b> (share of the text): {shares}.</li>")
+    profiles, triples = _read(paths, "stance_profiles_long"), _read(paths, "stance_triples")
+    if profiles is not None and "polarity_stance" in profiles and triples is not None:
+        scored = profiles.dropna(subset=["polarity_stance"])
+        scored = scored[scored["polarity_stance"] != 0]
+        strongest = scored.reindex(scored["polarity_stance"].abs().sort_values(ascending=False, kind="stable").index)
+        lines = []
+        for row in strongest.head(n_positions).itertuples():
+            sign = "for" if row.polarity_stance > 0 else "against"
+            quotes = triples[(triples["holder"] == row.holder) & (triples["target"] == row.target)]
+            quotes = quotes[quotes["polarity_stance"] * row.polarity_stance > 0] if "polarity_stance" in quotes else quotes
+            quote = _shorten(str(quotes["context"].iloc[0]), quote_chars) if len(quotes) else ""
+            lines.append(f"<li>{html.escape(name(row.holder))} &rarr; {html.escape(name(row.target))}: {sign} "
+                         f"({row.polarity_stance:+.2f} over {row.n_sentences} sentence(s))"
+                         + (f"<blockquote>{html.escape(quote)}</blockquote>" if quote else "") + "</li>")
+        if lines:
+            items.append("<li><b>Strongest positions</b> (holder &rarr; target, default stance):<ul>"
+                         + "".join(lines) + "</ul></li>")
+    clusters = _read(paths, "stance_clusters")
+    if clusters is not None and len(clusters):
+        algorithm = str(clusters["algorithm"].iloc[0])
+        chosen = clusters[clusters["algorithm"] == algorithm]
+        groups = "; ".join(f"holder cluster {c}: " + ", ".join(html.escape(name(h)) for h in g["holder"])
+                           for c, g in chosen.groupby("cluster", sort=True))
+        items.append(f"<li><b>Clusters of holders</b> ({html.escape(algorithm)}): {groups}.</li>")
+    if not items:
+        return ""
+    return "<h2 id='findings'>Findings</h2><ul class='findings'>" + "".join(items) + "</ul>"
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut at the last word boundary before ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def _contents(body: list[str]) -> str:
+    import re
+
+    heads = re.findall(r"<h2 id='([^']+)'>(.*?)</h2>", "\n".join(body))
+    return "<nav><h2>Contents</h2><ol>" + "".join(f"<li><a href='#{i}'>{t}</a></li>" for i, t in heads) + "</ol></nav>"
+
+
+def _anchor(heading: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in heading.lower()).strip("-")
 
 
 def build_report(paths: RunPaths, *, title: str = "", parameters: dict[str, Any] | None = None,
@@ -129,43 +191,51 @@ def build_report(paths: RunPaths, *, title: str = "", parameters: dict[str, Any]
     """
     run = paths.run
     title = title or f"stancebook report: run {run}"
-    body = [f"<h1>{html.escape(title)}</h1>",
-            f"<p>Produced by stancebook {__version__}. Every figure is also in <code>figures/{html.escape(run)}/</code> "
-            "as SVG and PNG; every table in <code>runs/" + html.escape(run) + "/tables/</code>.</p>"]
-    if notes:
-        body.append("<h2>Notes from the run</h2><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>")
+    intro = (f"<p>Produced by stancebook {__version__}. Every figure is also in <code>figures/{html.escape(run)}/</code> "
+             "as SVG, PNG and PDF, cited by its stable ID; every table in <code>runs/" + html.escape(run)
+             + "/tables/</code>.</p>")
+    body = [_findings_html(paths)]
+    names = _display_names(paths)
 
     entries = read_index(paths.figures_dir)
-    body.append("<h2>Figures</h2>")
-    for number, entry in enumerate(entries, start=1):
+    body.append("<h2 id='figures'>Figures</h2>")
+    for entry in entries:
         svg = paths.figures_dir / entry["svg"]
         body.append(
             f"<figure id='{html.escape(entry['id'])}'>{_svg_inline(svg)}"
-            f"<figcaption><b>Figure {number}. {html.escape(entry['title'])}.</b> {html.escape(entry['caption'])}"
-            f"<br><span class='cite'>Cite as: {html.escape(citation(entry, number=number, run=run))}</span>"
+            f"<figcaption><b>Figure {html.escape(entry['id'])}. {html.escape(entry['title'])}.</b> "
+            f"{html.escape(entry['caption'])}"
+            f"<br><span class='cite'>Cite as: {html.escape(citation(entry))}</span>"
             "</figcaption></figure>"
         )
 
     for table in tables:
-        path = catalog.path(paths, table.name)
-        if path.is_file():
-            frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
-            body.append(f"<h2>{html.escape(table.heading)}</h2><p>{html.escape(table.note)}</p>")
-            body.append(_table_html(frame, table.max_rows))
+        frame = _read(paths, table.name)
+        if frame is not None:
+            for column in ("holder", "target"):
+                if column in frame:
+                    frame[column] = frame[column].map(lambda key: names.get(str(key), key))
+            link = f"tables/{catalog.path(paths, table.name).name}"
+            body.append(f"<h2 id='{_anchor(table.heading)}'>{html.escape(table.heading)}</h2>"
+                        f"<p>{html.escape(table.note)}</p>")
+            body.append(_table_html(frame, table.max_rows, columns=table.columns, link=link))
 
     typical = catalog.path(paths, "typical_sentences")
     if typical.is_file():
-        body.append("<h2>The quotes behind each stance cluster</h2>"
+        body.append("<h2 id='quotes'>The quotes behind each stance cluster</h2>"
                     "<p>The sentences nearest each cluster's centre that mention a target.</p>")
         body.append(_quotes_html(pd.read_csv(typical)))
-
+    if notes:
+        body.append("<h2 id='notes'>Notes from the run</h2><ul>"
+                    + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>")
     if parameters:
         frame = pd.DataFrame({"parameter": list(parameters), "value": [repr(v) for v in parameters.values()]})
-        body.append("<h2>Parameters</h2>" + _table_html(frame, len(frame)))
+        body.append("<h2 id='parameters'>Parameters</h2>" + _table_html(frame, len(frame)))
     if inputs:
         files = pd.DataFrame(sorted(inputs.get("files", {}).items()), columns=["input", "sha256"])
-        body.append(f"<h2>Inputs</h2><p>Combined input hash <code>{html.escape(inputs.get('input_hash', ''))}</code>.</p>")
+        body.append(f"<h2 id='inputs'>Inputs</h2><p>Combined input hash <code>{html.escape(inputs.get('input_hash', ''))}</code>.</p>")
         body.append(_table_html(files, 50))
+    body = [f"<h1>{html.escape(title)}</h1>", intro, _contents(body)] + body
 
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>\n"

@@ -26,12 +26,11 @@ from . import catalog
 from .artefacts import digest, file_sha256, read_json, write_json
 from .errors import ParameterError, RunInterrupted, RunLockedError, StageError
 from .params import load_params
-from .paths import NOTEBOOK_NAMES, repo_root, resolve_input
+from .paths import NOTEBOOK_NAMES, figures_root as default_figures_root, repo_root, resolve_input
+from .paths import runs_root as default_runs_root
+from .provenance import IDENTITY_FILE, PATH_PARAMETERS, content_hash, library_hash, run_identity
 
 CACHE_FILE = "cache.json"
-# Parameters naming input files: their content, not only their name, keys the cache.
-PATH_PARAMETERS = ("corpus_path", "metadata_file", "actor_dictionary", "actor_dictionary_extend", "stance_frames",
-                   "stance_frames_extend", "stance_codes")
 
 PACKAGES = (
     "stancebook", "numpy", "scipy", "pandas", "scikit-learn", "matplotlib", "pyarrow",
@@ -83,34 +82,6 @@ def notebook_parameters(notebook: Path, params: dict[str, Any], *, run_dir: Path
                          "(papermill could not read them: keep each on one line, `name: type = value  # comment`).")
     values = dict(params, run_dir=str(run_dir), figures_dir=str(figures_dir))
     return {name: values[name] for name in declared if name in values}
-
-
-def content_hash(path: Path) -> str:
-    """sha256 of a file, or one digest over every file below a folder (hidden ones skipped).
-
-    Parameters
-    ----------
-    path : Path
-
-    Returns
-    -------
-    str
-        ``"missing"`` when the path does not exist (the stage reports it).
-    """
-    if path.is_file():
-        return file_sha256(path)
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not any(
-            part.startswith(".") for part in p.relative_to(path).parts))
-        return digest({str(p.relative_to(path)): file_sha256(p) for p in files})
-    return "missing"
-
-
-def library_hash() -> str:
-    """One digest of the package's code and data: changed code invalidates every cached stage."""
-    package = Path(__file__).resolve().parent
-    files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".yaml", ".txt", ".csv"})
-    return digest({str(p.relative_to(package)): file_sha256(p) for p in files})
 
 
 def stage_keys(notebooks: list[Path], params: dict[str, Any]) -> list[str]:
@@ -269,9 +240,25 @@ def _chain_notebooks(notebooks_dir: Path) -> list[Path]:
 
 
 def _reusable(old: dict | None, key: str, final: dict[str, Path]) -> bool:
-    """A stage of the last good run can be reused: same key, and every file it wrote still there."""
-    return old is not None and old["key"] == key and all(
-        (final[name.split("/", 1)[0]] / name.split("/", 1)[1]).is_file() for name in old["files"])
+    """A stage of the last good run can be reused: same key, and every file it wrote still there, unchanged.
+
+    The content hashes recorded at the end of the last run catch a file
+    changed outside the runner (a notebook executed by hand into the run,
+    a table edited): the stage is then executed again.
+    """
+    if old is None or old["key"] != key or not isinstance(old.get("files"), dict):
+        return False  # a cache of an older stancebook recorded no content hashes
+    for name, sha in old["files"].items():
+        path = final[name.split("/", 1)[0]] / name.split("/", 1)[1]
+        if not path.is_file() or file_sha256(path) != sha:
+            return False
+    return True
+
+
+def _hash_files(names: list[str], folders: dict[str, Path]) -> dict[str, str]:
+    """``{name: sha256}`` of files named ``"run/..."`` or ``"figures/..."`` in their final state."""
+    return {name: file_sha256(folders[name.split("/", 1)[0]] / name.split("/", 1)[1]) for name in names
+            if (folders[name.split("/", 1)[0]] / name.split("/", 1)[1]).is_file()}
 
 
 def _execute_notebook(notebook: Path, params: dict, folders: dict[str, Path], *, kernel_name: str,
@@ -395,8 +382,8 @@ def run_chain(
     check_inputs_exist(params)
     check_registered_names(params)
     root = repo_root()
-    runs_root = Path(runs_root) if runs_root else root / "runs"
-    figures_root = Path(figures_root) if figures_root else root / "figures"
+    runs_root = Path(runs_root) if runs_root else default_runs_root()
+    figures_root = Path(figures_root) if figures_root else default_figures_root()
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
     notebooks = _chain_notebooks(notebooks_dir)
 
@@ -421,6 +408,13 @@ def _run_locked(params: dict, notebooks: list[Path], *, runs_root: Path, figures
                              code) from None
 
 
+def stamp_index(figures_dir: Path, identity: dict[str, str]) -> None:
+    """Give every figure of the run the run's identity (reused stages carry the one of an earlier run)."""
+    from .figures import stamp_index as stamp
+
+    stamp(figures_dir, identity)
+
+
 def _run_stages(params: dict, notebooks: list[Path], staging: Path, current: dict, *, runs_root: Path,
                 figures_root: Path, kernel_name: str, use_cache: bool, progress: Callable[[str], None]) -> Path:
     run = params["run"]
@@ -431,7 +425,10 @@ def _run_stages(params: dict, notebooks: list[Path], staging: Path, current: dic
         folder.mkdir(parents=True)
     write_json(params, folders["run"] / catalog.entry("params").file)
     final = {"run": runs_root / run, "figures": figures_root / run}
+    identity = run_identity(params, notebooks_dir=notebooks[0].parent)
+    write_json(identity, folders["run"] / "artefacts" / IDENTITY_FILE)
     keys = stage_keys(notebooks, params)
+    keys[-1] = digest({"key": keys[-1], "commit": identity["commit"]})  # the report names the commit
     cache_file = final["run"] / CACHE_FILE
     cached = read_json(cache_file) if use_cache and cache_file.is_file() else {}
     old_stages = {entry["notebook"]: entry for entry in cached.get("stages", [])}
@@ -448,8 +445,9 @@ def _run_stages(params: dict, notebooks: list[Path], staging: Path, current: dic
             for name in old["files"]:
                 prefix, relative = name.split("/", 1)
                 _link_or_copy(final[prefix] / relative, folders[prefix] / relative)
+            stamp_index(folders["figures"], identity)
             stages.append({"notebook": notebook.name, "seconds": 0.0, "status": "cached"})
-            records.append({"notebook": notebook.name, "key": key, "files": old["files"]})
+            records.append({"notebook": notebook.name, "key": key, "files": sorted(old["files"])})
             progress(f"{counter}: unchanged, reused from the last run")
             continue
         progress(f"{counter} ...")
@@ -459,6 +457,7 @@ def _run_stages(params: dict, notebooks: list[Path], staging: Path, current: dic
                           failed=runs_root / FAILED_DIR / f"{run}-{time.strftime('%Y%m%dT%H%M%S')}",
                           final_run=final["run"])
         seconds = round(time.perf_counter() - begin, 2)
+        stamp_index(folders["figures"], identity)
         after = _snapshot(folders)
         changed = sorted(name for name, state in after.items() if before.get(name) != state)
         stages.append({"notebook": notebook.name, "seconds": seconds, "status": "executed"})
@@ -468,6 +467,8 @@ def _run_stages(params: dict, notebooks: list[Path], staging: Path, current: dic
     current["stage"] = "the final move of the results"
     manifest = _manifest(params, folders["run"], stages, started)
     write_json(manifest, folders["run"] / catalog.entry("manifest").file)
+    for record in records:  # content hashes in the final state: a file changed later is noticed before reuse
+        record["files"] = _hash_files(record["files"], folders)
     write_json({"stages": records}, folders["run"] / CACHE_FILE)
     _replace_dir(folders["figures"], final["figures"])
     _replace_dir(folders["run"], final["run"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import json
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from .artefacts import digest, read_json, write_json
 from .figures import FigureSaver
 from .errors import ParameterError
 from .params import SPEC, validate
-from .paths import RunPaths
+from .paths import SCRATCH_SUFFIX, RunPaths, figures_root
+from .provenance import IDENTITY_FILE, run_identity
 
 INPUTS_FILE = catalog.entry("inputs").file
 
@@ -148,7 +150,41 @@ def _refuse_undeclared(namespace: dict[str, Any], notebook: str) -> None:
                              "(python -m stancebook params lists them)")
 
 
-def start_stage(notebook: str, namespace: dict[str, Any]) -> Stage:
+def _identity(paths: RunPaths, params: dict[str, Any]) -> dict[str, str]:
+    """The run's identity: the runner's, when this notebook runs with the run's parameters, else its own."""
+    identity_file, params_file = paths.artefacts / IDENTITY_FILE, catalog.path(paths, "params")
+    if identity_file.is_file() and params_file.is_file():
+        run_params = read_json(params_file)
+        same = lambda a, b: json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)  # noqa: E731
+        if all(same(run_params.get(key), value) for key, value in params.items()):
+            return read_json(identity_file)
+    return run_identity(dict(params, run=paths.run))
+
+
+def _stage_paths(run: str, run_dir: str, figures_dir: str, *, notebook: str, say) -> RunPaths:
+    """The folders a notebook writes to; outside the runner, never the named run's.
+
+    The runner gives ``run_dir`` and ``figures_dir``. A notebook executed
+    without them (JupyterLab, nbconvert, papermill) writes to the scratch
+    run ``<run>-scratch`` and says so: the named run's figures may be
+    committed, and its cache must not be fooled. Given ``run_dir`` alone,
+    the figures still go to ``figures/<run>-scratch/``.
+    """
+    if run_dir and figures_dir:
+        return RunPaths.for_run(run, run_dir=run_dir, figures_dir=figures_dir).ensure()
+    if run_dir:
+        scratch = RunPaths.for_run(run, run_dir=run_dir, figures_dir=figures_root() / f"{run}{SCRATCH_SUFFIX}")
+        say(f"{notebook}: figures_dir not given, so figures go to the scratch folder {scratch.figures_dir} "
+            f"(not figures/{run}/).")
+        return scratch.ensure()
+    scratch = RunPaths.scratch(run).ensure()
+    say(f"{notebook}: executed outside the runner, so this is the scratch run '{scratch.run}': results in "
+        f"{scratch.run_dir}, figures in {scratch.figures_dir}. Run `python -m stancebook run` for the run "
+        f"'{run}' itself.")
+    return scratch
+
+
+def start_stage(notebook: str, namespace: dict[str, Any], *, say=print) -> Stage:
     """Validate a notebook's parameters and open its run.
 
     Parameters
@@ -158,7 +194,11 @@ def start_stage(notebook: str, namespace: dict[str, Any]) -> Stage:
     namespace : dict
         The notebook's ``globals()``: the names of its parameters cell are
         picked out (every declared run parameter plus ``run_dir`` and
-        ``figures_dir``); nothing else is read.
+        ``figures_dir``); nothing else is read. Without ``run_dir`` (the
+        notebook was not executed by the runner) the stage works in the
+        scratch run ``<run>-scratch`` and prints a line saying so.
+    say : callable
+        Receives that line.
 
     Returns
     -------
@@ -177,13 +217,13 @@ def start_stage(notebook: str, namespace: dict[str, Any]) -> Stage:
     declared = {key: namespace[key] for key in SPEC if key in namespace}
     params = validate(declared, source=f"notebook {notebook}")
     params = {key: params[key] for key in declared}
-    paths = RunPaths.for_run(
-        params["run"], run_dir=namespace.get("run_dir", ""), figures_dir=namespace.get("figures_dir", "")
-    ).ensure()
+    paths = _stage_paths(params["run"], str(namespace.get("run_dir", "") or ""),
+                         str(namespace.get("figures_dir", "") or ""), notebook=notebook, say=say)
     inputs = paths.artefacts / INPUTS_FILE
     input_hash = read_json(inputs).get("input_hash", "") if inputs.is_file() and notebook != "00_corpus" else ""
-    saver = FigureSaver(paths.figures_dir, run=params["run"], notebook=notebook, parameters=params,
-                        input_hash=input_hash)
+    identity = _identity(paths, params)
+    saver = FigureSaver(paths.figures_dir, run=paths.run, notebook=notebook, parameters=params,
+                        input_hash=input_hash, identity=identity)
     stage = Stage(notebook=notebook, params=params, paths=paths, figures=saver)
     stage.reset_notes()
     saver.forget_notebook()
