@@ -109,6 +109,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("prevalence_by", list, ["year"], "metadata columns to show topic prevalence by; absent ones are skipped",
           item_kind=str),
     Param("n_top_words", int, 10, "top words per topic for coherence and labels", minimum=2, maximum=50),
+    Param("topic_exclude_names", bool, False, "keep place names, demonyms, capitals and leaders out of the topic "
+          "vocabulary (they stay in the DTM for mentions and stance)"),
     # stance
     Param("stance_context", str, "sentence", "context scored for polarity toward a target", choices=("sentence", "window")),
     Param("stance_window", int, 10, "words either side of a mention when stance_context is 'window'", minimum=1),

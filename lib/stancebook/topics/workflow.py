@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from stancebook import catalog
+from stancebook.resources.actors import ActorDictionary
+from stancebook.resources.place_names import load_place_words
 from stancebook.topics.describe import (
     distinctive_terms,
     representative_units,
@@ -25,6 +28,7 @@ from stancebook.topics.describe import (
 from stancebook.topics.mapping import topic_map
 from stancebook.topics.prevalence import topic_prevalence
 from stancebook.topics.selection import TopicModelSelection
+from stancebook.topics.vocabulary import place_term_mask, without_columns
 
 __all__ = ["TopicsResult", "selection_from_params", "fit_and_describe"]
 
@@ -148,9 +152,10 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
     dtm = catalog.read(paths, "dtm")
     units = catalog.read(paths, "units")
     tokens = catalog.read(paths, "tokens") if params["topic_coherence"] == "window" else None
-    selection = selection_from_params(params).fit(dtm.matrix, dtm.terms, dtm.unit_ids, tokens=tokens)
+    matrix, vocabulary_note = _topic_matrix(dtm, paths, params)
+    selection = selection_from_params(params).fit(matrix, dtm.terms, dtm.unit_ids, tokens=tokens)
     result = _describe(selection, dtm.terms, dtm.unit_ids, units, paths, params)
-    result.notes = [*selection.notes_, selection.reason_]
+    result.notes = [*vocabulary_note, *selection.notes_, selection.reason_]
     for by in params["prevalence_by"]:
         if by not in units.columns or units[by].nunique() < 2:
             result.notes.append(f"no prevalence by '{by}': the column is absent or has a single value.")
@@ -160,6 +165,19 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
         catalog.write(prevalence, paths, "topic_prevalence", by=by)
         result.prevalence[by] = prevalence
     return result
+
+
+def _topic_matrix(dtm, paths, params: dict[str, Any]):
+    """The DTM the topic models see: with ``topic_exclude_names``, place and leader terms zeroed; and a note."""
+    if not params.get("topic_exclude_names"):
+        return dtm.matrix, []
+    dictionary = ActorDictionary.from_dict(catalog.read(paths, "actor_dictionary"))
+    drop = place_term_mask(dtm.terms, load_place_words(dictionary))
+    examples = ", ".join(dtm.terms[drop][np.argsort(-np.asarray(dtm.matrix[:, drop].sum(axis=0)).ravel(),
+                                                   kind="stable")[:8]])
+    note = (f"{int(drop.sum())} place and leader terms (most frequent: {examples}) were kept out of the topic "
+            "vocabulary (topic_exclude_names); they stay in the DTM for mentions and stance.")
+    return without_columns(dtm.matrix, drop), [note]
 
 
 def _describe(selection: TopicModelSelection, terms, unit_ids, units: pd.DataFrame, paths,
