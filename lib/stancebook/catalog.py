@@ -97,6 +97,8 @@ CATALOG: dict[str, Artefact] = {a.name: a for a in (
        ("unit_id", "sentence", "start", "end", "orig_start", "orig_end", "surface", "target", "kind", "groups"),
        "one row per mention of a target of the actor dictionary"),
     _a("dtm", "dtm.npz", "01_tokenise", "dtm", (), "the document-term matrix of the units"),
+    _a("passage_dtm", "passage_dtm.npz", "01_tokenise", "dtm", (),
+       "the terms of the dtm counted per fixed-size passage (rows <unit_id>#p<n>; only with topic_unit passage)"),
     _a("actor_dictionary", "actor_dictionary.json", "01_tokenise", "json", (),
        "the actor dictionary the mentions were found with"),
     _a("stopwords", "stopwords.json", "01_tokenise", "json", (), "the stopword list the terms were built with"),

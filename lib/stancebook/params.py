@@ -109,6 +109,10 @@ PARAMETERS: tuple[Param, ...] = (
     Param("prevalence_by", list, ["year"], "metadata columns to show topic prevalence by; absent ones are skipped",
           item_kind=str),
     Param("n_top_words", int, 10, "top words per topic for coherence and labels", minimum=2, maximum=50),
+    Param("topic_unit", str, "document", "what topics are fitted on: whole units, or passages of "
+          "topic_passage_words words (shares averaged back to the units); passage suits long documents",
+          choices=("document", "passage")),
+    Param("topic_passage_words", int, 150, "words per passage when topic_unit is 'passage'", minimum=20),
     Param("topic_exclude_names", bool, False, "keep place names, demonyms, capitals and leaders out of the topic "
           "vocabulary (they stay in the DTM for mentions and stance)"),
     # stance

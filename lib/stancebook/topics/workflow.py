@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from stancebook import catalog
+from stancebook.errors import ParameterError, StancebookError
 from stancebook.resources.actors import ActorDictionary
 from stancebook.resources.place_names import load_place_words
 from stancebook.topics.describe import (
@@ -26,6 +27,7 @@ from stancebook.topics.describe import (
     unit_topic_table,
 )
 from stancebook.topics.mapping import topic_map
+from stancebook.topics.passages import document_shares, passage_units
 from stancebook.topics.prevalence import topic_prevalence
 from stancebook.topics.selection import TopicModelSelection
 from stancebook.topics.vocabulary import place_term_mask, without_columns
@@ -115,7 +117,8 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
     """Fit the model selection, describe the chosen topics and write every table of the topics stage.
 
     Reads the ``dtm`` and ``units`` artefacts (and ``tokens`` for
-    ``topic_coherence: window``); writes ``model_selection``,
+    ``topic_coherence: window``, ``passage_dtm`` for ``topic_unit: passage``,
+    ``actor_dictionary`` for ``topic_exclude_names``); writes ``model_selection``,
     ``topic_terms``, ``topic_labels``, ``distinctive_terms``,
     ``unit_topics``, ``representative_units``, ``topic_map`` and one
     ``topic_prevalence`` per column of ``prevalence_by`` that exists and
@@ -127,7 +130,11 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
         The run's folders.
     params : dict
         Run parameters: those of :func:`selection_from_params` plus
-        ``relevance_lambda``, ``prevalence_by`` and ``n_boot``.
+        ``relevance_lambda``, ``prevalence_by``, ``n_boot``, ``topic_unit``,
+        ``topic_passage_words`` and ``topic_exclude_names``. With passages the
+        models are fitted on the passages and every table is about units: a
+        unit's shares are the term-weighted mean of its passages' shares
+        (:func:`~stancebook.topics.passages.document_shares`).
 
     Returns
     -------
@@ -151,20 +158,46 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
     """
     dtm = catalog.read(paths, "dtm")
     units = catalog.read(paths, "units")
+    fit_dtm, unit_note = _fit_dtm(dtm, paths, params)
     tokens = catalog.read(paths, "tokens") if params["topic_coherence"] == "window" else None
-    matrix, vocabulary_note = _topic_matrix(dtm, paths, params)
-    selection = selection_from_params(params).fit(matrix, dtm.terms, dtm.unit_ids, tokens=tokens)
-    result = _describe(selection, dtm.terms, dtm.unit_ids, units, paths, params)
-    result.notes = [*vocabulary_note, *selection.notes_, selection.reason_]
+    matrix, vocabulary_note = _topic_matrix(fit_dtm, paths, params)
+    selection = selection_from_params(params).fit(matrix, fit_dtm.terms, fit_dtm.unit_ids, tokens=tokens)
+    shares = selection.unit_topic_
+    if fit_dtm is not dtm:
+        shares = document_shares(shares, matrix, passage_units(fit_dtm.unit_ids, dtm.unit_ids), len(dtm.unit_ids))
+    result = _describe(selection, shares, dtm.terms, dtm.unit_ids, units, paths, params)
+    result.notes = [*unit_note, *vocabulary_note, *selection.notes_, selection.reason_]
     for by in params["prevalence_by"]:
         if by not in units.columns or units[by].nunique() < 2:
             result.notes.append(f"no prevalence by '{by}': the column is absent or has a single value.")
             continue
-        prevalence = topic_prevalence(selection.unit_topic_, dtm.unit_ids, units, by, n_boot=params["n_boot"],
+        prevalence = topic_prevalence(shares, dtm.unit_ids, units, by, n_boot=params["n_boot"],
                                       random_state=params["random_state"])
         catalog.write(prevalence, paths, "topic_prevalence", by=by)
         result.prevalence[by] = prevalence
     return result
+
+
+def _fit_dtm(dtm, paths, params: dict[str, Any]):
+    """The counts the topic models are fitted on: the units' DTM, or (``topic_unit: passage``) the passages'."""
+    if params.get("topic_unit", "document") == "document":
+        return dtm, []
+    if params["topic_coherence"] == "window":
+        raise ParameterError("topic_coherence: 'window' coherence is counted over the units' tokens and cannot "
+                             "score topics fitted on passages; set topic_coherence: document or topic_unit: "
+                             "document.")
+    if not catalog.path(paths, "passage_dtm").exists():
+        raise StancebookError("passage_dtm: topic_unit is 'passage' but 01_tokenise wrote no passage DTM; re-run "
+                              "01_tokenise with the same topic_unit and topic_passage_words.")
+    passages = catalog.read(paths, "passage_dtm")
+    if passages.terms.shape != dtm.terms.shape or (passages.terms != dtm.terms).any():
+        raise StancebookError("passage_dtm: its terms differ from the dtm's; the two artefacts come from "
+                              "different runs. Re-run 01_tokenise.")
+    n_used = int((passages.matrix.getnnz(axis=1) > 0).sum())
+    note = (f"Topics were fitted on {n_used} passages of about {params['topic_passage_words']} words "
+            f"(topic_unit: passage) and each unit's shares are the mean of its passages' shares, weighted by "
+            "their numbers of terms.")
+    return passages, [note]
 
 
 def _topic_matrix(dtm, paths, params: dict[str, Any]):
@@ -180,11 +213,11 @@ def _topic_matrix(dtm, paths, params: dict[str, Any]):
     return without_columns(dtm.matrix, drop), [note]
 
 
-def _describe(selection: TopicModelSelection, terms, unit_ids, units: pd.DataFrame, paths,
+def _describe(selection: TopicModelSelection, unit_topic, terms, unit_ids, units: pd.DataFrame, paths,
               params: dict[str, Any]) -> TopicsResult:
     """Label and describe the chosen topics and write the tables that do not depend on a grouping."""
     n_top, lambda_ = params["n_top_words"], params["relevance_lambda"]
-    topic_word, unit_topic, frequency = selection.topic_word_, selection.unit_topic_, selection.term_frequency_
+    topic_word, frequency = selection.topic_word_, selection.term_frequency_
     result = TopicsResult(
         selection=selection,
         labels=topic_labels(topic_word, terms, term_frequency=frequency, lambda_=lambda_),
