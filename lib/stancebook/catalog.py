@@ -98,7 +98,7 @@ CATALOG: dict[str, Artefact] = {a.name: a for a in (
        "one row per mention of a target of the actor dictionary"),
     _a("dtm", "dtm.npz", "01_tokenise", "dtm", (), "the document-term matrix of the units"),
     _a("passage_dtm", "passage_dtm.npz", "01_tokenise", "dtm", (),
-       "the terms of the dtm counted per fixed-size passage (rows <unit_id>#p<n>; only with topic_unit passage)"),
+       "terms counted per fixed-size passage, df bounds over passages (rows <unit_id>#p<n>; topic_unit passage)"),
     _a("actor_dictionary", "actor_dictionary.json", "01_tokenise", "json", (),
        "the actor dictionary the mentions were found with"),
     _a("stopwords", "stopwords.json", "01_tokenise", "json", (), "the stopword list the terms were built with"),
@@ -114,7 +114,8 @@ CATALOG: dict[str, Artefact] = {a.name: a for a in (
        "bigram collocations"),
     # 02_topics
     _a("model_selection", "model_selection.csv", "02_topics", "table",
-       ("model", "k", "npmi", "npmi_se", "diversity", "stability", "heldout_perplexity", "stable", "selected"),
+       ("model", "k", "npmi", "npmi_se", "exclusivity", "overlap", "diversity", "stability", "heldout_perplexity",
+        "stable", "frontier", "selected"),
        "one row per model and k compared; the chosen one is selected"),
     _a("topic_terms", "topic_terms.csv", "02_topics", "table", ("topic", "rank", "term", "weight"),
        "top terms per topic"),

@@ -9,7 +9,6 @@ from stancebook.artefacts import Dtm
 from stancebook.errors import ParameterError
 from stancebook.tokenise import tokenise_corpus
 from stancebook.tokenise.chunk import passage_counts
-from stancebook.tokenise.dtm import align_columns
 from tests.tokenise import oracle
 from tests.tokenise.samples import CORPUS_MWES
 
@@ -24,7 +23,7 @@ def _unit_sums(passages: Dtm, unit_ids) -> np.ndarray:
 @pytest.mark.parametrize("n_jobs, chunk_chars, words", [(1, 10**9, 5), (1, 1, 3), (2, 150, 4)])
 def test_passages_add_up_to_their_units_whatever_the_chunks(corpus_units, actors, n_jobs, chunk_chars, words):
     result = tokenise_corpus(corpus_units, dictionary=actors, mwes=CORPUS_MWES, n_jobs=n_jobs,
-                             chunk_chars=chunk_chars, keep_tokens=False, min_df=2, passage_words=words)
+                             chunk_chars=chunk_chars, keep_tokens=False, passage_words=words)
     passages = result.passage_dtm
     assert passages.terms.tolist() == result.dtm.terms.tolist()
     assert np.array_equal(_unit_sums(passages, result.dtm.unit_ids), result.dtm.matrix.toarray())
@@ -67,9 +66,10 @@ def test_no_passage_dtm_unless_asked(corpus_units, actors):
         tokenise_corpus(corpus_units, dictionary=actors, passage_words=-1)
 
 
-def test_align_columns_gives_the_requested_terms_in_order():
-    dtm = Dtm(sp.csr_matrix(np.array([[1, 0, 2], [0, 3, 0]], dtype=np.int64)), np.array(["a", "b", "c"]),
-              np.array(["u#p1", "u#p2"]))
-    aligned = align_columns(dtm, np.array(["b", "c", "x"]))
-    assert aligned.terms.tolist() == ["b", "c", "x"]
-    assert aligned.matrix.toarray().tolist() == [[0, 2, 0], [3, 0, 0]]
+def test_passage_terms_are_pruned_by_their_share_of_passages(actors):
+    # "climate" is in both speeches (max_df 0.6 of units drops it) but in one passage of four.
+    units = pd.DataFrame({"unit_id": ["a", "b"], "offset_breaks": [[0, 0]] * 2, "text": [
+        "Climate threatens islands. Ships carry grain. Banks lend money. Farmers plant rice.",
+        "Climate harms coasts. Troops guard borders. Courts try cases. Schools teach children."]})
+    result = tokenise_corpus(units, dictionary=actors, max_df=0.6, passage_words=6)
+    assert "climate" not in result.dtm.terms and "climate" in result.passage_dtm.terms

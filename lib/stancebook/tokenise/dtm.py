@@ -11,7 +11,7 @@ from stancebook.artefacts import Dtm
 from stancebook.checks import is_int, is_number
 from stancebook.errors import ParameterError
 
-__all__ = ["TermCounts", "align_columns", "df_bounds", "prune_dtm"]
+__all__ = ["TermCounts", "df_bounds", "prune_dtm"]
 
 # Document frequencies are whole numbers; the tolerance keeps a share such as 0.5 x 4 units = 2 exact.
 _EPS = 1e-9
@@ -107,29 +107,6 @@ def prune_dtm(matrix, vocabulary: np.ndarray, unit_ids: np.ndarray, *, min_df=1,
     matrix = sp.csr_matrix(matrix, dtype=np.int64)
     matrix.sort_indices()
     return Dtm(matrix=matrix, terms=vocabulary, unit_ids=unit_ids)
-
-
-def align_columns(dtm: Dtm, terms: np.ndarray) -> Dtm:
-    """The DTM with exactly the columns ``terms``, in that order (a term it lacks is a zero column).
-
-    The passage DTM is counted over the whole vocabulary and then given the
-    columns of the unit DTM, so that both share their terms (and the unit
-    DTM's document-frequency pruning).
-
-    Examples
-    --------
-    >>> dtm = Dtm(sp.csr_matrix([[1, 2, 3]]), np.array(["a", "b", "c"]), np.array(["u#p1"]))
-    >>> align_columns(dtm, np.array(["c", "a", "z"])).matrix.toarray().tolist()
-    [[3, 1, 0]]
-    """
-    position = {t: i for i, t in enumerate(dtm.terms.tolist())}
-    source = np.array([position.get(t, -1) for t in np.asarray(terms).tolist()], dtype=np.int64)
-    present = np.flatnonzero(source >= 0)
-    matrix = dtm.matrix.tocsc()[:, source[present]].tocoo()
-    aligned = sp.csr_matrix((matrix.data, (matrix.row, present[matrix.col])),
-                            shape=(dtm.matrix.shape[0], len(source)), dtype=np.int64)
-    aligned.sort_indices()
-    return Dtm(matrix=aligned, terms=np.asarray(terms, dtype=str), unit_ids=dtm.unit_ids)
 
 
 class TermCounts:

@@ -23,7 +23,7 @@ from stancebook.errors import ParameterError
 from stancebook.resources.actors import ActorDictionary
 from stancebook.resources.stopwords import load_stopwords
 from stancebook.tokenise.chunk import Spec, chunk_mentions, chunk_sentences, chunk_tables
-from stancebook.tokenise.dtm import TermCounts, align_columns, df_bounds
+from stancebook.tokenise.dtm import TermCounts, df_bounds
 from stancebook.tokenise.mentions import MentionMatcher
 from stancebook.tokenise.mwes import mwe_index
 from stancebook.tokenise.tables import (MENTION_COLUMNS, POSITIONS, SENTENCE_COLUMNS, TOKEN_BOOLS, TOKEN_COLUMNS,
@@ -61,9 +61,12 @@ class TokeniseResult:
         The terms counted per unit, one row per unit in input order,
         columns sorted by term.
     passage_dtm : Dtm or None
-        With ``passage_words``: the same terms (columns of ``dtm``) counted
-        per passage of that many words, rows ``<unit_id>#p<n>`` in unit order
-        (see :func:`stancebook.tokenise.chunk.passage_counts`); else None.
+        With ``passage_words``: the terms counted per passage of that many
+        words, rows ``<unit_id>#p<n>`` in unit order (see
+        :func:`stancebook.tokenise.chunk.passage_counts`), pruned by
+        ``min_df`` and ``max_df`` counted over passages (a word in most
+        speeches, such as "climate" in the 2010s, is still in few passages);
+        else None.
     """
 
     sentences: pd.DataFrame
@@ -247,7 +250,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
         tokens=concat_frames(parts["tokens"], TOKEN_COLUMNS, ints=TOKEN_INTS, bools=TOKEN_BOOLS) if keep_tokens
         else None,
         dtm=dtm,
-        passage_dtm=(align_columns(passages.to_dtm(np.asarray(passage_ids, dtype=str)), dtm.terms)
+        passage_dtm=(passages.to_dtm(np.asarray(passage_ids, dtype=str), min_df=min_df, max_df=max_df)
                      if passage_words else None),
     )
 

@@ -38,7 +38,9 @@ MAX_PREVALENCE_TOPICS = 8
 _PREVALENCE_COLUMNS = 4
 
 _SELECTION_PANELS = (
+    ("frontier", "mean NPMI coherence"),
     ("npmi", "mean NPMI coherence (top words)"),
+    ("exclusivity", "exclusivity (mean FREX of top words)"),
     ("stability", "stability (matched cosine across refits)"),
     ("heldout_perplexity", "held-out perplexity (LDA)"),
     ("diversity", "topic diversity"),
@@ -48,9 +50,12 @@ _SELECTION_PANELS = (
 def plot_model_selection(ax, table: pd.DataFrame):
     """Plot the model-selection measures against k, one line per model, the chosen fit ringed.
 
-    With one axes: mean NPMI (error bars: one standard error of the
-    per-topic NPMI). With an array of axes, in order: NPMI, stability,
-    held-out perplexity, diversity (as many panels as axes, up to four).
+    With one axes: the frontier (mean NPMI against exclusivity, one point per
+    fit labelled with its k, the fits no other stable fit beats on both
+    joined by a line, as STM's ``searchK`` plots show the trade-off). With an
+    array of axes, in order: the frontier, NPMI (error bars: one standard
+    error of the per-topic NPMI), exclusivity, stability, held-out
+    perplexity, diversity (as many panels as axes, up to six).
 
     Parameters
     ----------
@@ -80,6 +85,9 @@ def plot_model_selection(ax, table: pd.DataFrame):
         raise ParameterError(f"ax: at most {len(_SELECTION_PANELS)} axes (one per measure), got {len(flat)}.")
     ks = np.sort(table["k"].unique())
     for panel, (column, ylabel) in zip(flat, _SELECTION_PANELS):
+        if column == "frontier":
+            _plot_frontier(panel, table, ylabel)
+            continue
         if column not in table.columns:
             panel.set_visible(False)
             continue
@@ -104,6 +112,25 @@ def plot_model_selection(ax, table: pd.DataFrame):
         panel.set_ylabel(ylabel)
     flat[0].legend(frameon=False)
     return ax
+
+
+def _plot_frontier(panel, table: pd.DataFrame, ylabel: str) -> None:
+    """Mean NPMI against exclusivity, one point per fit labelled by k; the frontier joined; the choice ringed."""
+    if "exclusivity" not in table.columns:
+        panel.set_visible(False)
+        return
+    for name, part in table.sort_values(["model", "k"], kind="stable").groupby("model", sort=True):
+        panel.scatter(part["exclusivity"], part["npmi"], marker="o", label=MODEL_NAMES.get(name, str(name)))
+        for k, x, y in zip(part["k"], part["exclusivity"], part["npmi"]):
+            panel.annotate(str(k), (x, y), textcoords="offset points", xytext=(4, 3), fontsize=7)
+    if "frontier" in table.columns and table["frontier"].any():
+        edge = table[table["frontier"]].sort_values("exclusivity", kind="stable")
+        panel.plot(edge["exclusivity"], edge["npmi"], color="#555555", linewidth=1, zorder=1, label="frontier")
+    chosen = table[table["selected"]]
+    panel.scatter(chosen["exclusivity"], chosen["npmi"], s=220, facecolors="none", edgecolors="black",
+                  linewidths=1.5, zorder=5, label="selected")
+    panel.set_xlabel("exclusivity (mean FREX of top words)")
+    panel.set_ylabel(ylabel)
 
 
 def plot_topic_terms(axes, topic_terms_table: pd.DataFrame, labels):
@@ -285,14 +312,14 @@ def plot_topic_map(ax, map_table: pd.DataFrame, *, labels=None):
 
 
 def model_selection_figure():
-    """Return a figure with three panels side by side for :func:`plot_model_selection`.
+    """Return a figure with six panels (two rows of three) for :func:`plot_model_selection`.
 
     Returns
     -------
     (matplotlib.figure.Figure, numpy.ndarray of Axes)
-        NPMI, stability and held-out perplexity panels.
+        Frontier, NPMI, exclusivity, stability, held-out perplexity and diversity panels.
     """
-    return new_figure(1, 3, width=11, height=3.4)
+    return new_figure(2, 3, width=11, height=6.8)
 
 
 def topic_terms_figure(n_topics: int):
@@ -360,12 +387,14 @@ def model_selection_caption(selection) -> str:
     -------
     str
     """
-    return (f"Mean NPMI coherence of the top {selection.n_top_words} words ({selection.coherence} reference, "
-            f"+/- one standard error over topics), stability (mean matched cosine of the topic-word "
+    return (f"Top left: the frontier of coherence against exclusivity, one point per fit (labelled by k). "
+            f"Then by number of topics: mean NPMI coherence of the top {selection.n_top_words} words "
+            f"({selection.coherence} reference, +/- one standard error over topics), exclusivity (mean FREX of "
+            f"the top words), stability (mean matched cosine of the topic-word "
             f"distributions of the kept fit and {selection.n_seeds - 1} refits on "
             f"{selection.stability_sample:.0%} samples of the units) and held-out perplexity (LDA, "
-            f"{selection.holdout:.0%} of units held out) by number of topics; the ringed point is the chosen "
-            f"model. {selection.reason_}")
+            f"{selection.holdout:.0%} of units held out) and topic diversity; the ringed point is the "
+            f"chosen model. {selection.reason_}")
 
 
 def prevalence_caption(by: str, n_topics: int, n_boot: int, *, max_topics: int = MAX_PREVALENCE_TOPICS) -> str:

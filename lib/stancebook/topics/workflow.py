@@ -165,7 +165,7 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
     shares = selection.unit_topic_
     if fit_dtm is not dtm:
         shares = document_shares(shares, matrix, passage_units(fit_dtm.unit_ids, dtm.unit_ids), len(dtm.unit_ids))
-    result = _describe(selection, shares, dtm.terms, dtm.unit_ids, units, paths, params)
+    result = _describe(selection, shares, fit_dtm.terms, dtm.unit_ids, units, paths, params)
     result.notes = [*unit_note, *vocabulary_note, *selection.notes_, selection.reason_]
     for by in params["prevalence_by"]:
         if by not in units.columns or units[by].nunique() < 2:
@@ -190,13 +190,10 @@ def _fit_dtm(dtm, paths, params: dict[str, Any]):
         raise StancebookError("passage_dtm: topic_unit is 'passage' but 01_tokenise wrote no passage DTM; re-run "
                               "01_tokenise with the same topic_unit and topic_passage_words.")
     passages = catalog.read(paths, "passage_dtm")
-    if passages.terms.shape != dtm.terms.shape or (passages.terms != dtm.terms).any():
-        raise StancebookError("passage_dtm: its terms differ from the dtm's; the two artefacts come from "
-                              "different runs. Re-run 01_tokenise.")
     n_used = int((passages.matrix.getnnz(axis=1) > 0).sum())
     note = (f"Topics were fitted on {n_used} passages of about {params['topic_passage_words']} words "
             f"(topic_unit: passage) and each unit's shares are the mean of its passages' shares, weighted by "
-            "their numbers of terms.")
+            "their numbers of terms; min_df and max_df were counted over passages.")
     return passages, [note]
 
 
