@@ -392,7 +392,7 @@ def model_selection_caption(selection) -> str:
             f"({selection.coherence} reference, +/- one standard error over topics), exclusivity (mean FREX of "
             f"the top words), stability (mean matched cosine of the topic-word "
             f"distributions of the kept fit and {selection.n_seeds - 1} refits on "
-            f"{selection.stability_sample:.0%} samples of the units) and held-out perplexity (LDA, "
+            f"{selection.stability_sample:.0%} samples of the units), held-out perplexity (LDA, "
             f"{selection.holdout:.0%} of units held out) and topic diversity; the ringed point is the "
             f"chosen model. {selection.reason_}")
 

@@ -359,8 +359,10 @@ class TopicModelSelection:
                         stability_sample=self.stability_sample, n_jobs=self.n_jobs)
         report_unconverged(fits, prepared.notes)
         table, mains, per_topic_stability = score_table(fits, models, prepared.k_values)
+        # "Extend k_grid" is advice only for a grid the researcher chose and the corpus did not cut.
+        extendable = self.k_grid is not None and not prepared.grid_note
         best, reason = _select(table, n_top=prepared.settings.n_top, min_stability=float(self.min_stability),
-                               coherence=self._coherence_words())
+                               coherence=self._coherence_words(), extendable=extendable)
         table["selected"] = np.arange(len(table)) == best
         self._store(prepared, table, mains[best], per_topic_stability[best], reason)
         self.timings_ = pd.DataFrame(
@@ -602,7 +604,8 @@ def _check_data(dtm, terms, unit_ids):
     return counts, terms, unit_ids
 
 
-def _select(table: pd.DataFrame, *, n_top: int, min_stability: float, coherence: str) -> tuple[int, str]:
+def _select(table: pd.DataFrame, *, n_top: int, min_stability: float, coherence: str,
+            extendable: bool = False) -> tuple[int, str]:
     """Row index of the chosen fit and the reason in plain words (the rule: module docstring).
 
     Adds the columns ``stable`` (passed the stability bar) and ``frontier``
@@ -635,7 +638,7 @@ def _select(table: pd.DataFrame, *, n_top: int, min_stability: float, coherence:
     chosen = int(ranked["row"].iloc[0])
     basis = f"NPMI coherence of the top {n_top} words per topic, {coherence}"
     return chosen, _reason(table, chosen, best, n_candidates=len(candidates), n_pool=len(pool), basis=basis,
-                           pool_note=pool_note)
+                           pool_note=pool_note, extendable=extendable)
 
 
 def _stable_pool(table: pd.DataFrame, min_stability: float) -> tuple[np.ndarray, str]:
@@ -668,7 +671,7 @@ def _distinct_pool(table: pd.DataFrame, stable: np.ndarray) -> tuple[np.ndarray,
 
 
 def _reason(table: pd.DataFrame, chosen: int, best: int, *, n_candidates: int, n_pool: int, basis: str,
-            pool_note: str) -> str:
+            pool_note: str, extendable: bool = False) -> str:
     """Why row ``chosen`` was kept, in plain words: its scores, the best fit, and the rule that decided."""
     row = table.loc[chosen]
     what = f"{MODEL_NAMES[row['model']]} with k = {row['k']}"
@@ -681,7 +684,7 @@ def _reason(table: pd.DataFrame, chosen: int, best: int, *, n_candidates: int, n
             f"({MODEL_NAMES[best_row['model']]}, k = {best_row['k']}); {n_candidates} of {n_pool} stable fits came "
             f"within one standard error ({best_row['npmi_se']:.3f}) of it")
     small = ""
-    if row["k"] == table["k"].max() and len(table["k"].unique()) > 1:
+    if extendable and row["k"] == table["k"].max() and len(table["k"].unique()) > 1:
         small = (f" k = {row['k']} is the largest k of the grid: larger k may be as coherent and more exclusive; "
                  "extend k_grid to see.")
     if row["k"] == 2 and table["k"].max() > 2:
