@@ -302,6 +302,10 @@ def validate(values: dict[str, Any], *, source: str = "") -> dict[str, Any]:
     if result["topic_coherence"] == "window" and not result["keep_tokens"]:
         raise ParameterError(f"parameter 'topic_coherence'{suffix}: 'window' coherence needs the token table; "
                              "set keep_tokens: true or topic_coherence: document.")
+    if result["topic_coherence"] == "window" and result["topic_unit"] == "passage":
+        raise ParameterError(f"parameter 'topic_coherence'{suffix}: 'window' coherence is counted over the units' "
+                             "tokens and cannot score topics fitted on passages; set topic_coherence: document "
+                             "or topic_unit: document.")
     if any(k < 2 for k in result["k_grid"]):
         raise ParameterError(f"parameter 'k_grid'{suffix}: every number of topics must be at least 2.")
     if not result["topic_models"]:

@@ -67,3 +67,11 @@ def test_passages_need_the_passage_dtm_and_document_coherence(run, tmp_path):
     catalog.write(catalog.read(paths, "units"), empty, "units")
     with pytest.raises(StancebookError, match="re-run 01_tokenise"):
         fit_and_describe(empty, params)
+
+
+def test_run_parameters_refuse_window_coherence_on_passages():
+    from stancebook.params import validate
+
+    with pytest.raises(ParameterError, match="topic_coherence"):
+        validate({"topic_unit": "passage", "topic_coherence": "window"})
+    assert validate({"topic_unit": "passage"})["topic_passage_words"] == 150
