@@ -113,6 +113,8 @@ PARAMETERS: tuple[Param, ...] = (
           "topic_passage_words words (shares averaged back to the units); passage suits long documents",
           choices=("document", "passage")),
     Param("topic_passage_words", int, 150, "words per passage when topic_unit is 'passage'", minimum=20),
+    Param("topic_effects", str, "", "covariate effects on topic shares, 'time + group' (e.g. 'year + region'): "
+          "a spline of time and the groups, with bootstrap intervals; empty = none"),
     Param("topic_exclude_names", bool, False, "keep place names, demonyms, capitals and leaders out of the topic "
           "vocabulary (they stay in the DTM for mentions and stance)"),
     # stance
@@ -306,6 +308,9 @@ def validate(values: dict[str, Any], *, source: str = "") -> dict[str, Any]:
         raise ParameterError(f"parameter 'topic_coherence'{suffix}: 'window' coherence is counted over the units' "
                              "tokens and cannot score topics fitted on passages; set topic_coherence: document "
                              "or topic_unit: document.")
+    if result["topic_effects"] and [bool(p.strip()) for p in result["topic_effects"].split("+")] != [True, True]:
+        raise ParameterError(f"parameter 'topic_effects'{suffix}: expected 'time + group', e.g. 'year + region', "
+                             f"got {result['topic_effects']!r}.")
     if any(k < 2 for k in result["k_grid"]):
         raise ParameterError(f"parameter 'k_grid'{suffix}: every number of topics must be at least 2.")
     if not result["topic_models"]:

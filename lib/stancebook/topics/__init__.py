@@ -41,6 +41,8 @@ from stancebook.topics.describe import (
 from stancebook.topics.effects import topic_effects
 from stancebook.topics.mapping import topic_map
 from stancebook.topics.plots import (
+    effects_caption,
+    plot_effects,
     model_selection_caption,
     model_selection_figure,
     plot_model_selection,
@@ -89,6 +91,8 @@ __all__ = [
     "plot_topic_terms",
     "plot_prevalence",
     "plot_topic_map",
+    "plot_effects",
+    "effects_caption",
     "model_selection_figure",
     "topic_terms_figure",
     "topic_map_figure",

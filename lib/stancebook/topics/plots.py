@@ -24,6 +24,8 @@ __all__ = [
     "plot_topic_terms",
     "plot_prevalence",
     "plot_topic_map",
+    "plot_effects",
+    "effects_caption",
     "model_selection_figure",
     "topic_terms_figure",
     "topic_map_figure",
@@ -112,6 +114,63 @@ def plot_model_selection(ax, table: pd.DataFrame):
         panel.set_ylabel(ylabel)
     flat[0].legend(frameon=False)
     return ax
+
+
+def plot_effects(axes, expected: pd.DataFrame, *, labels=None, topics=None, max_topics: int = MAX_PREVALENCE_TOPICS):
+    """Plot the expected share of each topic over time, one line and band per group (STM's effect plots).
+
+    Parameters
+    ----------
+    axes : array of matplotlib.axes.Axes
+        Small multiples, one topic per panel (extra axes hidden).
+    expected : pandas.DataFrame
+        The first table of :func:`~stancebook.topics.effects.topic_effects`.
+    labels : list of str, optional
+        One label per topic of the model.
+    topics : list of int, optional
+        Topics to draw; default: the ``max_topics`` with the largest mean expected share.
+    max_topics : int, default 8
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        What was given.
+    """
+    require_columns(expected, ["topic", "group", "time", "share", "low", "high"], "topic effects",
+                    hint="Pass the first table of topic_effects.", error=ParameterError)
+    if topics is None:
+        means = expected.groupby("topic")["share"].mean()
+        topics = sorted(means.sort_values(ascending=False, kind="stable").index[:max_topics])
+    flat = list(np.ravel(axes))
+    if len(flat) < len(topics):
+        raise ParameterError(f"axes: {len(topics)} topics need at least {len(topics)} axes, got {len(flat)}.")
+    groups = sorted(expected["group"].unique())
+    for ax, topic in zip(flat, topics):
+        part = expected[expected["topic"] == topic]
+        for j, name in enumerate(groups):
+            line = part[part["group"] == name].sort_values("time")
+            ax.plot(line["time"], line["share"], color=f"C{j % 10}", label=str(name))
+            ax.fill_between(line["time"], line["low"], line["high"], color=f"C{j % 10}", alpha=0.2, linewidth=0)
+        ax.set_title(textwrap.fill(f"Topic {topic}" + (f": {labels[topic - 1]}" if labels is not None else ""), 32),
+                     fontsize=9)
+    for ax in flat[len(topics):]:
+        ax.set_visible(False)
+    flat[0].legend(frameon=False, fontsize=7)
+    return axes
+
+
+def effects_caption(formula: str, n_boot: int) -> str:
+    """Caption of the topic-effects figure.
+
+    Examples
+    --------
+    >>> effects_caption("year + region", 500)[:40]
+    'Expected topic share by year for each re'
+    """
+    time, group = [p.strip() for p in formula.split("+")]
+    return (f"Expected topic share by {time} for each {group}, from a regression of the unit shares on a cubic "
+            f"spline of {time} and the {group} groups, with 95% percentile bootstrap bands ({n_boot} resamples "
+            "of the units; the topic model's own uncertainty is not included).")
 
 
 def _plot_frontier(panel, table: pd.DataFrame, ylabel: str) -> None:

@@ -27,12 +27,13 @@ from stancebook.topics.describe import (
     unit_topic_table,
 )
 from stancebook.topics.mapping import topic_map
+from stancebook.topics.effects import topic_effects
 from stancebook.topics.passages import document_shares, passage_units
 from stancebook.topics.prevalence import topic_prevalence
 from stancebook.topics.selection import TopicModelSelection
 from stancebook.topics.vocabulary import place_term_mask, without_columns
 
-__all__ = ["TopicsResult", "selection_from_params", "fit_and_describe"]
+__all__ = ["TopicsResult", "effect_columns", "selection_from_params", "fit_and_describe"]
 
 # Representative units per topic, and how much of their text the table keeps.
 _REPRESENTATIVE_UNITS = 3
@@ -60,6 +61,9 @@ class TopicsResult:
     notes : list of str
         Plain-words notes for the report: what was cut or not computed, the
         choice of model, the grouping columns skipped.
+    effects : tuple of (pandas.DataFrame, pandas.DataFrame) or None
+        The ``topic_effects`` and ``topic_effect_differences`` tables
+        (``topic_effects`` parameter), or None.
     """
 
     selection: TopicModelSelection
@@ -69,6 +73,7 @@ class TopicsResult:
     topic_map: pd.DataFrame
     prevalence: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    effects: tuple | None = None
 
     @property
     def k(self) -> int:
@@ -175,7 +180,45 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
                                       random_state=params["random_state"])
         catalog.write(prevalence, paths, "topic_prevalence", by=by)
         result.prevalence[by] = prevalence
+    if params.get("topic_effects"):
+        result.effects = _effects(shares, dtm.unit_ids, units, paths, params, result.notes)
     return result
+
+
+def effect_columns(formula: str) -> tuple[str, str]:
+    """The time and group columns of a ``topic_effects`` formula such as ``"year + region"``.
+
+    Examples
+    --------
+    >>> effect_columns("year + region")
+    ('year', 'region')
+    """
+    parts = [p.strip() for p in str(formula).split("+")]
+    if len(parts) != 2 or not all(parts):
+        raise ParameterError(f"topic_effects: expected 'time + group', e.g. 'year + region', got {formula!r}.")
+    return parts[0], parts[1]
+
+
+def _effects(shares, unit_ids, units: pd.DataFrame, paths, params: dict[str, Any], notes: list[str]):
+    """Write the covariate-effect tables, or add a note saying why they could not be estimated."""
+    time, group = effect_columns(params["topic_effects"])
+    missing = [c for c in (time, group) if c not in units.columns]
+    if missing:
+        notes.append(f"no topic effects: the column(s) {missing} are not in the units table.")
+        return None
+    try:
+        expected, differences = topic_effects(shares, unit_ids, units, time=time, group=group,
+                                              n_boot=params["n_boot"], random_state=params["random_state"])
+    except ParameterError as exc:
+        notes.append(f"no topic effects: {exc}")
+        return None
+    catalog.write(expected, paths, "topic_effects")
+    catalog.write(differences, paths, "topic_effect_differences")
+    notes.append(f"Topic effects: each topic's unit shares regressed on a cubic spline of '{time}' and the "
+                 f"groups of '{group}' (reference: {differences['reference'].iloc[0]}), with percentile bootstrap "
+                 f"intervals over units ({params['n_boot']} resamples); the topic model's own uncertainty is not "
+                 "included.")
+    return expected, differences
 
 
 def _fit_dtm(dtm, paths, params: dict[str, Any]):
