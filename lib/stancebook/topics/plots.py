@@ -14,6 +14,8 @@ import textwrap
 import numpy as np
 import pandas as pd
 
+from matplotlib.ticker import MaxNLocator
+
 from stancebook.checks import require_columns
 from stancebook.errors import ParameterError
 from stancebook.figures import new_figure
@@ -153,6 +155,7 @@ def plot_effects(axes, expected: pd.DataFrame, *, labels=None, topics=None, max_
             ax.fill_between(line["time"], line["low"], line["high"], color=f"C{j % 10}", alpha=0.2, linewidth=0)
         ax.set_title(textwrap.fill(f"Topic {topic}" + (f": {labels[topic - 1]}" if labels is not None else ""), 32),
                      fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 2017.5
     for ax in flat[len(topics):]:
         ax.set_visible(False)
     flat[0].legend(frameon=False, fontsize=7)
