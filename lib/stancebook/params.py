@@ -114,6 +114,14 @@ PARAMETERS: tuple[Param, ...] = (
     Param("prevalence_by", list, ["year"], "metadata columns to show topic prevalence by; absent ones are skipped",
           item_kind=str),
     Param("n_top_words", int, 10, "top words per topic for coherence and labels", minimum=2, maximum=50),
+    Param("topic_unit", str, "document", "what topics are fitted on: whole units, or passages of "
+          "topic_passage_words words (shares averaged back to the units); passage suits long documents",
+          choices=("document", "passage")),
+    Param("topic_passage_words", int, 150, "words per passage when topic_unit is 'passage'", minimum=20),
+    Param("topic_effects", str, "", "covariate effects on topic shares, 'time + group' (e.g. 'year + region'): "
+          "a spline of time and the groups, with bootstrap intervals; empty = none"),
+    Param("topic_exclude_names", bool, False, "keep place names, demonyms, capitals and leaders out of the topic "
+          "vocabulary (they stay in the DTM for mentions and stance)"),
     # stance
     Param("stance_context", str, "sentence", "context scored for polarity toward a target", choices=("sentence", "window")),
     Param("stance_window", int, 10, "words either side of a mention when stance_context is 'window'", minimum=1),
@@ -304,6 +312,13 @@ def validate(values: dict[str, Any], *, source: str = "") -> dict[str, Any]:
     if result["topic_coherence"] == "window" and not result["keep_tokens"]:
         raise ParameterError(f"parameter 'topic_coherence'{suffix}: 'window' coherence needs the token table; "
                              "set keep_tokens: true or topic_coherence: document.")
+    if result["topic_coherence"] == "window" and result["topic_unit"] == "passage":
+        raise ParameterError(f"parameter 'topic_coherence'{suffix}: 'window' coherence is counted over the units' "
+                             "tokens and cannot score topics fitted on passages; set topic_coherence: document "
+                             "or topic_unit: document.")
+    if result["topic_effects"] and [bool(p.strip()) for p in result["topic_effects"].split("+")] != [True, True]:
+        raise ParameterError(f"parameter 'topic_effects'{suffix}: expected 'time + group', e.g. 'year + region', "
+                             f"got {result['topic_effects']!r}.")
     if any(k < 2 for k in result["k_grid"]):
         raise ParameterError(f"parameter 'k_grid'{suffix}: every number of topics must be at least 2.")
     if not result["topic_models"]:

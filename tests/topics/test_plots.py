@@ -26,15 +26,16 @@ from stancebook.topics import (  # noqa: E402
 )
 
 
-def test_plot_model_selection_marks_the_chosen_fit(planted_grid_fit):
+def test_plot_model_selection_shows_the_frontier_and_marks_the_chosen_fit(planted_grid_fit):
     fig, ax = plt.subplots()
     try:
         returned = plot_model_selection(ax, planted_grid_fit.table_)
         assert returned is ax
-        assert ax.get_xlabel() == "number of topics k"
-        assert "NPMI" in ax.get_ylabel()
+        assert ax.get_xlabel().startswith("exclusivity") and "NPMI" in ax.get_ylabel()
         legend = [text.get_text() for text in ax.get_legend().get_texts()]
-        assert {"LDA", "NMF", "selected"} <= set(legend)
+        assert {"LDA", "NMF", "frontier", "selected"} <= set(legend)
+        # every fit is labelled with its k
+        assert sorted(int(t.get_text()) for t in ax.texts) == sorted(planted_grid_fit.table_["k"])
     finally:
         plt.close(fig)
 
@@ -90,10 +91,12 @@ def test_plot_topic_map_labels_every_topic(two_topics):
 
 
 def test_plot_model_selection_draws_one_panel_per_measure(planted_grid_fit):
-    fig, axes = plt.subplots(1, 3)
+    fig, axes = plt.subplots(2, 3)
     try:
         assert plot_model_selection(axes, planted_grid_fit.table_) is axes
-        assert [ax.get_ylabel().split(" ")[0] for ax in axes] == ["mean", "stability", "held-out"]
+        assert [ax.get_ylabel().split(" ")[0] for ax in axes.ravel()] == [
+            "mean", "mean", "exclusivity", "stability", "held-out", "topic"]
+        assert all(ax.get_xlabel() == "number of topics k" for ax in axes.ravel()[1:])
     finally:
         plt.close(fig)
 
@@ -127,7 +130,7 @@ def test_prevalence_figure_shows_at_most_eight_topics_four_a_row(n_topics, grid,
 
 
 def test_fixed_size_figures_and_the_prevalence_figure_id():
-    for make, panels, inches in ((model_selection_figure, 3, (11, 3.4)), (topic_map_figure, 1, (6, 5))):
+    for make, panels, inches in ((model_selection_figure, 6, (11, 6.8)), (topic_map_figure, 1, (6, 5))):
         fig, axes = make()
         try:
             assert np.size(axes) == panels

@@ -23,8 +23,8 @@ from stancebook.topics import (
 )
 
 N_PLANTED = 3
-TABLE_COLUMNS = ["model", "k", "npmi", "npmi_se", "diversity", "stability", "heldout_perplexity",
-                 "stable", "selected"]
+TABLE_COLUMNS = ["model", "k", "npmi", "npmi_se", "exclusivity", "overlap", "diversity", "stability",
+                 "heldout_perplexity", "stable", "frontier", "selected"]
 
 
 def matched_cosines(planted, learned):
@@ -122,8 +122,8 @@ def test_unit_topic_rows_are_proportions_and_follow_the_units(planted_grid_fit, 
         (8, 100, [2]),
         (20, 200, [2, 3, 4, 5]),
         (20, 15, [2, 3]),
-        (100, 5000, [2, 4, 6, 8, 10, 15, 20, 25]),
-        (10_000, 50_000, [2, 4, 6, 8, 10, 15, 20, 25, 30]),
+        (100, 5000, [2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25]),
+        (10_000, 50_000, [2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30]),
     ],
 )
 def test_default_k_grid_is_sized_to_the_corpus(n_units, n_terms, expected):
@@ -342,3 +342,39 @@ def test_window_coherence_uses_the_token_sequences(small_corpus):
     top = by_window.top_indices_[:, :10]
     ref = window_reference(term_sequences(tokens, terms, unit_ids), window_size=5, n_terms=len(terms))
     np.testing.assert_allclose(by_window.npmi_per_topic_, npmi_coherence(top, ref).round(6))
+
+
+# -- the rule on planted corpora: a k a researcher can defend --------------------------------------------------
+
+@pytest.mark.parametrize("n_topics, lowest, highest", [(12, 10, 14), (3, 3, 3)])
+def test_rule_recovers_the_planted_number_of_topics(make_planted_corpus, n_topics, lowest, highest):
+    dtm, terms, unit_ids, _ = make_planted_corpus(seed=1, n_docs=300, doc_len=60, n_topics=n_topics)
+    selection = TopicModelSelection(models=("nmf",), n_jobs=2).fit(dtm, terms, unit_ids)
+    assert lowest <= selection.k_ <= highest, selection.table_
+    chosen = selection.table_[selection.table_["selected"]].iloc[0]
+    assert chosen["frontier"]  # the choice is on the coherence-exclusivity frontier
+    assert f"k = {selection.k_}" in selection.reason_ and "exclusivity" in selection.reason_
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n_topics, lowest, highest", [(12, 10, 14), (3, 3, 3)])
+def test_rule_recovers_the_planted_number_of_topics_with_lda(make_planted_corpus, n_topics, lowest, highest):
+    dtm, terms, unit_ids, _ = make_planted_corpus(seed=1, n_docs=300, doc_len=60, n_topics=n_topics)
+    selection = TopicModelSelection(models=("lda",), n_jobs=2).fit(dtm, terms, unit_ids)
+    assert lowest <= selection.k_ <= highest, selection.table_
+
+
+def test_near_copy_topics_are_set_aside():
+    from stancebook.topics.fitting import top_word_overlap
+
+    assert top_word_overlap(np.array([[0, 1, 2, 3], [0, 1, 2, 9], [5, 6, 7, 8]])) == 0.75
+    assert top_word_overlap(np.array([[0, 1], [2, 3]])) == 0.0
+
+
+def test_two_topics_are_chosen_only_with_a_reason_that_says_so():
+    # Two planted topics: k = 2 is right here, and the reason tells the reader what it means.
+    from tests.topics.conftest import planted_corpus
+
+    dtm, terms, unit_ids, _ = planted_corpus(seed=2, n_docs=120, doc_len=50, n_topics=2)
+    selection = TopicModelSelection(models=("nmf",), k_grid=[2, 4, 6]).fit(dtm, terms, unit_ids)
+    assert selection.k_ == 2 and "Two topics is the least" in selection.reason_

@@ -23,7 +23,7 @@ from stancebook.text.tokens import ABBREVIATIONS, NUMBER_ABBREVIATIONS, TOKEN_KI
 from stancebook.tokenise.mentions import MentionMatcher
 from stancebook.tokenise.tables import POSITIONS, TOKEN_BOOLS, TOKEN_INTS, typed_frame
 
-__all__ = ["Spec", "chunk_mentions", "chunk_sentences", "chunk_tables"]
+__all__ = ["Spec", "chunk_mentions", "chunk_sentences", "chunk_tables", "passage_counts"]
 
 KINDS = ("word", "number", "punct")
 _KIND_CODE = {group: KINDS.index(kind) for group, kind in TOKEN_KINDS.items()}
@@ -46,6 +46,7 @@ class Spec:
     mwe_index: dict
     mentions: MentionMatcher
     keep_tokens: bool
+    passage_words: int = 0  # > 0: also count terms per passage of this many words (passage_counts)
 
 
 # --------------------------------------------------------------------------
@@ -400,9 +401,67 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
     has = terms.term >= 0
     width = max(len(terms.term_id), 1)
     keys, counts = np.unique(tokens.owner[has] * width + terms.term[has], return_counts=True)
-    return {
+    tables = {
         "sentences": sentences, "mentions": mentions, "terms": list(terms.term_id),
         "rows": (keys // width).astype(np.int64), "cols": (keys % width).astype(np.int64),
         "counts": counts.astype(np.int64),
         "tokens": _tokens_frame(unit_ids, breaks, tokens, terms) if spec.keep_tokens else None,
     }
+    if spec.passage_words > 0:
+        tables["passages"] = passage_counts(unit_ids, tokens.owner, tokens.kind == _WORD, terms.term,
+                                            spec.passage_words)
+    return tables
+
+
+def passage_counts(unit_ids: list, owner: np.ndarray, is_word: np.ndarray, term: np.ndarray,
+                   passage_words: int) -> dict:
+    """Term counts per passage: each unit cut into consecutive runs of ``passage_words`` words.
+
+    Words are word tokens, stopwords included (the length a reader sees);
+    the last run of a unit joins the one before when it is shorter than half
+    a passage, so no passage is a scrap. A unit without words is one (empty)
+    passage. Passage ids are ``<unit_id>#p<n>`` (1-based, in text order).
+
+    Parameters
+    ----------
+    unit_ids : list of str
+        The chunk's units.
+    owner : numpy.ndarray of int, shape (n_tokens,)
+        Unit (index into ``unit_ids``) of every token, in text order.
+    is_word : numpy.ndarray of bool, shape (n_tokens,)
+        Whether each token is a word (not a number or punctuation).
+    term : numpy.ndarray of int, shape (n_tokens,)
+        Chunk term id of every token (-1: none).
+    passage_words : int
+        Words per passage.
+
+    Returns
+    -------
+    dict
+        ``ids`` (passage ids in unit order) and ``rows``, ``cols``, ``counts``
+        (rows index ``ids``, cols are chunk term ids).
+
+    Examples
+    --------
+    >>> out = passage_counts(["a"], np.zeros(5, dtype=int), np.ones(5, dtype=bool), np.array([0, 1, 0, 1, 1]), 3)
+    >>> out["ids"], out["rows"].tolist(), out["cols"].tolist(), out["counts"].tolist()
+    (['a#p1', 'a#p2'], [0, 0, 1], [0, 1, 1], [2, 1, 2])
+    """
+    n_units = len(unit_ids)
+    owner = np.asarray(owner, dtype=np.int64)
+    words_per_unit = np.bincount(owner[is_word], minlength=n_units)
+    full, rest = np.divmod(words_per_unit, passage_words)
+    n_passages = np.maximum(full + (2 * rest >= passage_words), 1)
+    # Ordinal of each token among its unit's words (a non-word takes the number of the word before it).
+    ordinal = np.cumsum(is_word) - 1
+    first_word = np.concatenate(([0], np.cumsum(words_per_unit)[:-1]))
+    within = np.maximum(ordinal - first_word[owner], 0)
+    passage = np.minimum(within // passage_words, n_passages[owner] - 1)
+    first_passage = np.concatenate(([0], np.cumsum(n_passages)[:-1]))
+    has = term >= 0
+    row = first_passage[owner[has]] + passage[has]
+    width = int(term.max()) + 1 if term.size and term.max() >= 0 else 1
+    keys, counts = np.unique(row * width + term[has], return_counts=True)
+    ids = [f"{u}#p{n}" for u, count in zip(unit_ids, n_passages.tolist()) for n in range(1, count + 1)]
+    return {"ids": ids, "rows": (keys // width).astype(np.int64), "cols": (keys % width).astype(np.int64),
+            "counts": counts.astype(np.int64)}

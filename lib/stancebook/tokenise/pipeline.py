@@ -60,12 +60,20 @@ class TokeniseResult:
     dtm : Dtm
         The terms counted per unit, one row per unit in input order,
         columns sorted by term.
+    passage_dtm : Dtm or None
+        With ``passage_words``: the terms counted per passage of that many
+        words, rows ``<unit_id>#p<n>`` in unit order (see
+        :func:`stancebook.tokenise.chunk.passage_counts`), pruned by
+        ``min_df`` and ``max_df`` counted over passages (a word in most
+        speeches, such as "climate" in the 2010s, is still in few passages);
+        else None.
     """
 
     sentences: pd.DataFrame
     mentions: pd.DataFrame
     tokens: pd.DataFrame | None
     dtm: Dtm
+    passage_dtm: Dtm | None = None
 
 
 def chunk_bounds(units: pd.DataFrame, chunk_chars: int) -> Iterator[tuple[int, int]]:
@@ -135,15 +143,15 @@ def _unique_unit_ids(units: pd.DataFrame) -> pd.Index:
     return ids
 
 
-def _spec(dictionary: ActorDictionary, stopwords, mwes, keep_tokens: bool) -> Spec:
+def _spec(dictionary: ActorDictionary, stopwords, mwes, keep_tokens: bool, passage_words: int = 0) -> Spec:
     return Spec(stopwords=load_stopwords() if stopwords is None else frozenset(stopwords),
                 mwe_index=mwe_index(mwes, dictionary), mentions=MentionMatcher.from_dictionary(dictionary),
-                keep_tokens=bool(keep_tokens))
+                keep_tokens=bool(keep_tokens), passage_words=int(passage_words))
 
 
 def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwords=None, mwes=(), n_jobs: int = 1,
                     keep_tokens: bool = True, min_df=1, max_df=1.0,
-                    chunk_chars: int = DEFAULT_CHUNK_CHARS) -> TokeniseResult:
+                    chunk_chars: int = DEFAULT_CHUNK_CHARS, passage_words: int = 0) -> TokeniseResult:
     """Sentences, mentions, tokens and the DTM of a corpus in one streaming pass.
 
     The units are processed chunk by chunk (consecutive units of about
@@ -188,6 +196,9 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     chunk_chars : int, default 4_000_000
         Characters per chunk: larger chunks mean fewer hand-overs between
         processes, smaller ones less memory per worker.
+    passage_words : int, default 0
+        Above 0, also count the terms per passage of this many words (the
+        ``passage_dtm``, for topics fitted on passages of long documents).
 
     Returns
     -------
@@ -218,20 +229,29 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     chunk_chars = check_int(chunk_chars, "chunk_chars")
     ids = _unique_unit_ids(units)
     df_bounds(min_df, max_df, len(ids))  # refuse bad bounds before the long pass
-    spec = _spec(dictionary, stopwords, mwes, keep_tokens)
+    passage_words = check_int(passage_words, "passage_words", minimum=0)
+    spec = _spec(dictionary, stopwords, mwes, keep_tokens, passage_words)
     parts: dict[str, list] = {"sentences": [], "mentions": [], "tokens": []}
-    counts = TermCounts()
+    counts, passages, passage_ids = TermCounts(), TermCounts(), []
     for result, first_row in _chunk_results(_chunk_jobs(units, chunk_chars), spec, workers):
         for name in parts:
             parts[name].append(result[name])
         counts.add(result["terms"], rows=result["rows"], cols=result["cols"], counts=result["counts"],
                    first_row=first_row)
+        if passage_words:
+            chunk = result["passages"]
+            passages.add(result["terms"], rows=chunk["rows"], cols=chunk["cols"], counts=chunk["counts"],
+                         first_row=len(passage_ids))
+            passage_ids += chunk["ids"]
+    dtm = counts.to_dtm(np.asarray(ids, dtype=str), min_df=min_df, max_df=max_df)
     return TokeniseResult(
         sentences=concat_frames(parts["sentences"], SENTENCE_COLUMNS, ints=POSITIONS),
         mentions=concat_frames(parts["mentions"], MENTION_COLUMNS, ints=POSITIONS),
         tokens=concat_frames(parts["tokens"], TOKEN_COLUMNS, ints=TOKEN_INTS, bools=TOKEN_BOOLS) if keep_tokens
         else None,
-        dtm=counts.to_dtm(np.asarray(ids, dtype=str), min_df=min_df, max_df=max_df),
+        dtm=dtm,
+        passage_dtm=(passages.to_dtm(np.asarray(passage_ids, dtype=str), min_df=min_df, max_df=max_df)
+                     if passage_words else None),
     )
 
 

@@ -114,10 +114,10 @@ class StageOutputs:
 
 
 def _tokenise(units, *, dictionary, stopwords, n_jobs, keep_tokens, min_df, max_df, collocation_min_count,
-              collocations_as_terms):
+              collocations_as_terms, passage_words=0):
     """The tables, and the collocations of the tokens; with ``collocations_as_terms`` a second pass makes them terms."""
     options = dict(dictionary=dictionary, stopwords=stopwords, n_jobs=n_jobs, keep_tokens=keep_tokens,
-                   min_df=min_df, max_df=max_df)
+                   min_df=min_df, max_df=max_df, passage_words=passage_words)
     result = tokenise_corpus(units, **options)
     collocations = find_collocations(result.tokens, min_count=collocation_min_count) if keep_tokens else None
     if collocations_as_terms and collocations is not None and len(collocations):
@@ -135,6 +135,8 @@ def _write(paths, result: TokeniseResult, collocations, dictionary: ActorDiction
         warnings.warn("keep_tokens is false, so the token table and collocations are not kept.", UserWarning,
                       stacklevel=3)
     catalog.write(result.dtm, paths, "dtm")
+    if result.passage_dtm is not None:
+        catalog.write(result.passage_dtm, paths, "passage_dtm")
     catalog.write(dictionary.to_dict(), paths, "actor_dictionary")
     catalog.write(sorted(stopwords), paths, "stopwords")
     catalog.write(result.mentions, paths, "mentions_table")
@@ -143,12 +145,13 @@ def _write(paths, result: TokeniseResult, collocations, dictionary: ActorDiction
 def tokenise_and_write(paths, *, actor_dictionary: str = "", actor_dictionary_extend: str = "",
                        stopwords_extra=(), domain_stopwords: bool = True, min_df=1, max_df=1.0,
                        keep_tokens: bool = True, collocation_min_count: int = 2, collocations_as_terms: bool = False,
-                       keyness_target: str = "", n_top_terms: int = 20, n_jobs: int = 1) -> StageOutputs:
+                       keyness_target: str = "", n_top_terms: int = 20, n_jobs: int = 1,
+                       topic_unit: str = "document", topic_passage_words: int = 150) -> StageOutputs:
     """Tokenise a run's units and write every artefact and table of the stage.
 
     Reads ``units``; writes ``sentences``, ``mentions``, ``tokens`` and
     ``collocations`` (with ``keep_tokens``), ``dtm``, ``actor_dictionary``,
-    ``stopwords``, ``mentions_table``, ``mention_counts``, ``top_terms`` and
+    ``stopwords``, ``passage_dtm`` (with ``topic_unit="passage"``), ``mentions_table``, ``mention_counts``, ``top_terms`` and
     (when a target splits the corpus) ``keyness`` (names of
     :mod:`stancebook.catalog`).
 
@@ -160,6 +163,9 @@ def tokenise_and_write(paths, *, actor_dictionary: str = "", actor_dictionary_ex
 collocation_min_count, collocations_as_terms, keyness_target, n_top_terms, n_jobs
         The run parameters of the same names (``python -m stancebook params``
         explains each; the defaults are theirs).
+    topic_unit, topic_passage_words : str and int, default "document" and 150
+        With ``topic_unit="passage"``, also write the ``passage_dtm``: the
+        terms per passage of ``topic_passage_words`` words, for the topics stage.
 
     Returns
     -------
@@ -185,7 +191,8 @@ collocation_min_count, collocations_as_terms, keyness_target, n_top_terms, n_job
     result, collocations = _tokenise(
         catalog.read(paths, "units"), dictionary=dictionary, stopwords=stopwords, n_jobs=n_jobs,
         keep_tokens=keep_tokens, min_df=min_df, max_df=max_df, collocation_min_count=collocation_min_count,
-        collocations_as_terms=collocations_as_terms)
+        collocations_as_terms=collocations_as_terms,
+        passage_words=topic_passage_words if topic_unit == "passage" else 0)
     counts = mention_counts(result.mentions, dictionary)
     if result.mentions.empty:
         warnings.warn("no target of the actor dictionary is mentioned; stance needs mentions "

@@ -8,7 +8,7 @@ another stage, so any sparse count matrix will do.
 One module per job:
 
 * :mod:`~stancebook.topics.quality` -- NPMI coherence (gensim's ``c_npmi``),
-  topic diversity, stability across refits;
+  exclusivity (FREX), topic diversity, stability across refits;
 * :mod:`~stancebook.topics.selection` -- :class:`TopicModelSelection`, the
   k grid and the rule that keeps one fit (what is measured and how the
   choice is made is told there);
@@ -18,6 +18,11 @@ One module per job:
   unit shares, representative units;
 * :mod:`~stancebook.topics.prevalence` -- prevalence by metadata with
   bootstrap intervals;
+* :mod:`~stancebook.topics.effects` -- covariate effects (shares regressed on
+  a spline of time and a group, STM-style, bootstrap intervals);
+* :mod:`~stancebook.topics.vocabulary` -- place and leader names out of the
+  topic vocabulary;
+* :mod:`~stancebook.topics.passages` -- shares of passages back to units;
 * :mod:`~stancebook.topics.mapping` -- the topic map (Jensen-Shannon
   distances, classical scaling);
 * :mod:`~stancebook.topics.plots` -- every figure, its size and caption;
@@ -33,8 +38,11 @@ from stancebook.topics.describe import (
     topic_terms,
     unit_topic_table,
 )
+from stancebook.topics.effects import topic_effects
 from stancebook.topics.mapping import topic_map
 from stancebook.topics.plots import (
+    effects_caption,
+    plot_effects,
     model_selection_caption,
     model_selection_figure,
     plot_model_selection,
@@ -53,6 +61,7 @@ from stancebook.topics.quality import (
     npmi_coherence,
     term_sequences,
     topic_diversity,
+    topic_exclusivity,
     topic_stability,
     window_reference,
 )
@@ -75,11 +84,15 @@ __all__ = [
     "unit_topic_table",
     "representative_units",
     "topic_prevalence",
+    "topic_effects",
+    "topic_exclusivity",
     "topic_map",
     "plot_model_selection",
     "plot_topic_terms",
     "plot_prevalence",
     "plot_topic_map",
+    "plot_effects",
+    "effects_caption",
     "model_selection_figure",
     "topic_terms_figure",
     "topic_map_figure",

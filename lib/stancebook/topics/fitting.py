@@ -44,6 +44,7 @@ from stancebook.topics.quality import (
     npmi_coherence,
     term_sequences,
     topic_diversity,
+    topic_exclusivity,
     topic_stability,
     window_reference,
 )
@@ -99,6 +100,8 @@ class Fit:
     unit_topic: np.ndarray | None = None
     top_indices: np.ndarray | None = None
     npmi_per_topic: np.ndarray | None = None
+    exclusivity_per_topic: np.ndarray | None = None
+    overlap: float = float("nan")
     diversity: float = float("nan")
     perplexity: float = float("nan")
     converged: bool = True
@@ -167,6 +170,8 @@ def fit_one(model_name, k, seed_index, role, seed, data: FitData, settings: Sett
         result.top_indices = top
         result.npmi_per_topic = npmi_coherence(top, reference)
         result.diversity = topic_diversity(top)
+        result.exclusivity_per_topic = topic_exclusivity(result.topic_word, n_top=settings.n_top)
+        result.overlap = top_word_overlap(top)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -302,6 +307,8 @@ def score_table(fits: list[Fit], models, k_values):
                     "k": k,
                     "npmi": float(main.npmi_per_topic.mean()),
                     "npmi_se": standard_error(main.npmi_per_topic),
+                    "exclusivity": float(main.exclusivity_per_topic.mean()),
+                    "overlap": main.overlap,
                     "diversity": main.diversity,
                     "stability": stability,
                     "heldout_perplexity": heldout[0] if heldout else float("nan"),
@@ -311,9 +318,31 @@ def score_table(fits: list[Fit], models, k_values):
             per_topic.append(topic_scores)
     table = pd.DataFrame(rows)
     table["k"] = table["k"].astype(np.int64)
-    floats = ["npmi", "npmi_se", "diversity", "stability", "heldout_perplexity"]
+    floats = ["npmi", "npmi_se", "exclusivity", "overlap", "diversity", "stability", "heldout_perplexity"]
     table[floats] = table[floats].astype(np.float64).round(DECIMALS)
     return table, mains, per_topic
+
+
+def top_word_overlap(top: np.ndarray) -> float:
+    """The largest share of top words any two topics have in common (0 for a single topic).
+
+    Above one half, one topic repeats most of another's top words: a real
+    topic split into near copies rather than two themes.
+
+    Examples
+    --------
+    >>> top_word_overlap(np.array([[0, 1, 2, 3], [0, 1, 2, 9], [5, 6, 7, 8]]))
+    0.75
+    """
+    top = np.asarray(top)
+    if top.shape[0] < 2:
+        return 0.0
+    rows = np.repeat(np.arange(top.shape[0]), top.shape[1])
+    member = np.zeros((top.shape[0], int(top.max()) + 1))
+    member[rows, top.ravel()] = 1.0
+    shared = member @ member.T
+    np.fill_diagonal(shared, 0.0)
+    return float(shared.max() / top.shape[1])
 
 
 def standard_error(values: np.ndarray) -> float:

@@ -14,6 +14,8 @@ import textwrap
 import numpy as np
 import pandas as pd
 
+from matplotlib.ticker import MaxNLocator
+
 from stancebook.checks import require_columns
 from stancebook.errors import ParameterError
 from stancebook.figures import new_figure
@@ -24,6 +26,8 @@ __all__ = [
     "plot_topic_terms",
     "plot_prevalence",
     "plot_topic_map",
+    "plot_effects",
+    "effects_caption",
     "model_selection_figure",
     "topic_terms_figure",
     "topic_map_figure",
@@ -38,7 +42,9 @@ MAX_PREVALENCE_TOPICS = 8
 _PREVALENCE_COLUMNS = 4
 
 _SELECTION_PANELS = (
+    ("frontier", "mean NPMI coherence"),
     ("npmi", "mean NPMI coherence (top words)"),
+    ("exclusivity", "exclusivity (mean FREX of top words)"),
     ("stability", "stability (matched cosine across refits)"),
     ("heldout_perplexity", "held-out perplexity (LDA)"),
     ("diversity", "topic diversity"),
@@ -48,9 +54,12 @@ _SELECTION_PANELS = (
 def plot_model_selection(ax, table: pd.DataFrame):
     """Plot the model-selection measures against k, one line per model, the chosen fit ringed.
 
-    With one axes: mean NPMI (error bars: one standard error of the
-    per-topic NPMI). With an array of axes, in order: NPMI, stability,
-    held-out perplexity, diversity (as many panels as axes, up to four).
+    With one axes: the frontier (mean NPMI against exclusivity, one point per
+    fit labelled with its k, the fits no other stable fit beats on both
+    joined by a line, as STM's ``searchK`` plots show the trade-off). With an
+    array of axes, in order: the frontier, NPMI (error bars: one standard
+    error of the per-topic NPMI), exclusivity, stability, held-out
+    perplexity, diversity (as many panels as axes, up to six).
 
     Parameters
     ----------
@@ -80,6 +89,9 @@ def plot_model_selection(ax, table: pd.DataFrame):
         raise ParameterError(f"ax: at most {len(_SELECTION_PANELS)} axes (one per measure), got {len(flat)}.")
     ks = np.sort(table["k"].unique())
     for panel, (column, ylabel) in zip(flat, _SELECTION_PANELS):
+        if column == "frontier":
+            _plot_frontier(panel, table, ylabel)
+            continue
         if column not in table.columns:
             panel.set_visible(False)
             continue
@@ -104,6 +116,83 @@ def plot_model_selection(ax, table: pd.DataFrame):
         panel.set_ylabel(ylabel)
     flat[0].legend(frameon=False)
     return ax
+
+
+def plot_effects(axes, expected: pd.DataFrame, *, labels=None, topics=None, max_topics: int = MAX_PREVALENCE_TOPICS):
+    """Plot the expected share of each topic over time, one line and band per group (STM's effect plots).
+
+    Parameters
+    ----------
+    axes : array of matplotlib.axes.Axes
+        Small multiples, one topic per panel (extra axes hidden).
+    expected : pandas.DataFrame
+        The first table of :func:`~stancebook.topics.effects.topic_effects`.
+    labels : list of str, optional
+        One label per topic of the model.
+    topics : list of int, optional
+        Topics to draw; default: the ``max_topics`` with the largest mean expected share.
+    max_topics : int, default 8
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        What was given.
+    """
+    require_columns(expected, ["topic", "group", "time", "share", "low", "high"], "topic effects",
+                    hint="Pass the first table of topic_effects.", error=ParameterError)
+    if topics is None:
+        means = expected.groupby("topic")["share"].mean()
+        topics = sorted(means.sort_values(ascending=False, kind="stable").index[:max_topics])
+    flat = list(np.ravel(axes))
+    if len(flat) < len(topics):
+        raise ParameterError(f"axes: {len(topics)} topics need at least {len(topics)} axes, got {len(flat)}.")
+    groups = sorted(expected["group"].unique())
+    for ax, topic in zip(flat, topics):
+        part = expected[expected["topic"] == topic]
+        for j, name in enumerate(groups):
+            line = part[part["group"] == name].sort_values("time")
+            ax.plot(line["time"], line["share"], color=f"C{j % 10}", label=str(name))
+            ax.fill_between(line["time"], line["low"], line["high"], color=f"C{j % 10}", alpha=0.2, linewidth=0)
+        ax.set_title(textwrap.fill(f"Topic {topic}" + (f": {labels[topic - 1]}" if labels is not None else ""), 32),
+                     fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 2017.5
+    for ax in flat[len(topics):]:
+        ax.set_visible(False)
+    flat[0].legend(frameon=False, fontsize=7)
+    return axes
+
+
+def effects_caption(formula: str, n_boot: int) -> str:
+    """Caption of the topic-effects figure.
+
+    Examples
+    --------
+    >>> effects_caption("year + region", 500)[:40]
+    'Expected topic share by year for each re'
+    """
+    time, group = [p.strip() for p in formula.split("+")]
+    return (f"Expected topic share by {time} for each {group}, from a regression of the unit shares on a cubic "
+            f"spline of {time} and the {group} groups, with 95% percentile bootstrap bands ({n_boot} resamples "
+            "of the units; the topic model's own uncertainty is not included).")
+
+
+def _plot_frontier(panel, table: pd.DataFrame, ylabel: str) -> None:
+    """Mean NPMI against exclusivity, one point per fit labelled by k; the frontier joined; the choice ringed."""
+    if "exclusivity" not in table.columns:
+        panel.set_visible(False)
+        return
+    for name, part in table.sort_values(["model", "k"], kind="stable").groupby("model", sort=True):
+        panel.scatter(part["exclusivity"], part["npmi"], marker="o", label=MODEL_NAMES.get(name, str(name)))
+        for k, x, y in zip(part["k"], part["exclusivity"], part["npmi"]):
+            panel.annotate(str(k), (x, y), textcoords="offset points", xytext=(4, 3), fontsize=7)
+    if "frontier" in table.columns and table["frontier"].any():
+        edge = table[table["frontier"]].sort_values("exclusivity", kind="stable")
+        panel.plot(edge["exclusivity"], edge["npmi"], color="#555555", linewidth=1, zorder=1, label="frontier")
+    chosen = table[table["selected"]]
+    panel.scatter(chosen["exclusivity"], chosen["npmi"], s=220, facecolors="none", edgecolors="black",
+                  linewidths=1.5, zorder=5, label="selected")
+    panel.set_xlabel("exclusivity (mean FREX of top words)")
+    panel.set_ylabel(ylabel)
 
 
 def plot_topic_terms(axes, topic_terms_table: pd.DataFrame, labels):
@@ -285,14 +374,14 @@ def plot_topic_map(ax, map_table: pd.DataFrame, *, labels=None):
 
 
 def model_selection_figure():
-    """Return a figure with three panels side by side for :func:`plot_model_selection`.
+    """Return a figure with six panels (two rows of three) for :func:`plot_model_selection`.
 
     Returns
     -------
     (matplotlib.figure.Figure, numpy.ndarray of Axes)
-        NPMI, stability and held-out perplexity panels.
+        Frontier, NPMI, exclusivity, stability, held-out perplexity and diversity panels.
     """
-    return new_figure(1, 3, width=11, height=3.4)
+    return new_figure(2, 3, width=11, height=6.8)
 
 
 def topic_terms_figure(n_topics: int):
@@ -360,12 +449,14 @@ def model_selection_caption(selection) -> str:
     -------
     str
     """
-    return (f"Mean NPMI coherence of the top {selection.n_top_words} words ({selection.coherence} reference, "
-            f"+/- one standard error over topics), stability (mean matched cosine of the topic-word "
+    return (f"Top left: the frontier of coherence against exclusivity, one point per fit (labelled by k). "
+            f"Then by number of topics: mean NPMI coherence of the top {selection.n_top_words} words "
+            f"({selection.coherence} reference, +/- one standard error over topics), exclusivity (mean FREX of "
+            f"the top words), stability (mean matched cosine of the topic-word "
             f"distributions of the kept fit and {selection.n_seeds - 1} refits on "
-            f"{selection.stability_sample:.0%} samples of the units) and held-out perplexity (LDA, "
-            f"{selection.holdout:.0%} of units held out) by number of topics; the ringed point is the chosen "
-            f"model. {selection.reason_}")
+            f"{selection.stability_sample:.0%} samples of the units), held-out perplexity (LDA, "
+            f"{selection.holdout:.0%} of units held out) and topic diversity; the ringed point is the "
+            f"chosen model. {selection.reason_}")
 
 
 def prevalence_caption(by: str, n_topics: int, n_boot: int, *, max_topics: int = MAX_PREVALENCE_TOPICS) -> str:

@@ -11,9 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from stancebook import catalog
+from stancebook.errors import ParameterError, StancebookError
+from stancebook.resources.actors import ActorDictionary
+from stancebook.resources.place_names import load_place_words
 from stancebook.topics.describe import (
     distinctive_terms,
     representative_units,
@@ -23,10 +27,13 @@ from stancebook.topics.describe import (
     unit_topic_table,
 )
 from stancebook.topics.mapping import topic_map
+from stancebook.topics.effects import topic_effects
+from stancebook.topics.passages import document_shares, passage_units
 from stancebook.topics.prevalence import topic_prevalence
 from stancebook.topics.selection import TopicModelSelection
+from stancebook.topics.vocabulary import place_term_mask, without_columns
 
-__all__ = ["TopicsResult", "selection_from_params", "fit_and_describe"]
+__all__ = ["TopicsResult", "effect_columns", "selection_from_params", "fit_and_describe"]
 
 # Representative units per topic, and how much of their text the table keeps.
 _REPRESENTATIVE_UNITS = 3
@@ -54,6 +61,9 @@ class TopicsResult:
     notes : list of str
         Plain-words notes for the report: what was cut or not computed, the
         choice of model, the grouping columns skipped.
+    effects : tuple of (pandas.DataFrame, pandas.DataFrame) or None
+        The ``topic_effects`` and ``topic_effect_differences`` tables
+        (``topic_effects`` parameter), or None.
     """
 
     selection: TopicModelSelection
@@ -63,6 +73,7 @@ class TopicsResult:
     topic_map: pd.DataFrame
     prevalence: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    effects: tuple | None = None
 
     @property
     def k(self) -> int:
@@ -111,7 +122,8 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
     """Fit the model selection, describe the chosen topics and write every table of the topics stage.
 
     Reads the ``dtm`` and ``units`` artefacts (and ``tokens`` for
-    ``topic_coherence: window``); writes ``model_selection``,
+    ``topic_coherence: window``, ``passage_dtm`` for ``topic_unit: passage``,
+    ``actor_dictionary`` for ``topic_exclude_names``); writes ``model_selection``,
     ``topic_terms``, ``topic_labels``, ``distinctive_terms``,
     ``unit_topics``, ``representative_units``, ``topic_map`` and one
     ``topic_prevalence`` per column of ``prevalence_by`` that exists and
@@ -123,7 +135,11 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
         The run's folders.
     params : dict
         Run parameters: those of :func:`selection_from_params` plus
-        ``relevance_lambda``, ``prevalence_by`` and ``n_boot``.
+        ``relevance_lambda``, ``prevalence_by``, ``n_boot``, ``topic_unit``,
+        ``topic_passage_words`` and ``topic_exclude_names``. With passages the
+        models are fitted on the passages and every table is about units: a
+        unit's shares are the term-weighted mean of its passages' shares
+        (:func:`~stancebook.topics.passages.document_shares`).
 
     Returns
     -------
@@ -147,26 +163,101 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
     """
     dtm = catalog.read(paths, "dtm")
     units = catalog.read(paths, "units")
+    fit_dtm, unit_note = _fit_dtm(dtm, paths, params)
     tokens = catalog.read(paths, "tokens") if params["topic_coherence"] == "window" else None
-    selection = selection_from_params(params).fit(dtm.matrix, dtm.terms, dtm.unit_ids, tokens=tokens)
-    result = _describe(selection, dtm.terms, dtm.unit_ids, units, paths, params)
-    result.notes = [*selection.notes_, selection.reason_]
+    matrix, vocabulary_note = _topic_matrix(fit_dtm, paths, params)
+    selection = selection_from_params(params).fit(matrix, fit_dtm.terms, fit_dtm.unit_ids, tokens=tokens)
+    shares = selection.unit_topic_
+    if fit_dtm is not dtm:
+        shares = document_shares(shares, matrix, passage_units(fit_dtm.unit_ids, dtm.unit_ids), len(dtm.unit_ids))
+    result = _describe(selection, shares, fit_dtm.terms, dtm.unit_ids, units, paths, params)
+    result.notes = [*unit_note, *vocabulary_note, *selection.notes_, selection.reason_]
     for by in params["prevalence_by"]:
         if by not in units.columns or units[by].nunique() < 2:
             result.notes.append(f"no prevalence by '{by}': the column is absent or has a single value.")
             continue
-        prevalence = topic_prevalence(selection.unit_topic_, dtm.unit_ids, units, by, n_boot=params["n_boot"],
+        prevalence = topic_prevalence(shares, dtm.unit_ids, units, by, n_boot=params["n_boot"],
                                       random_state=params["random_state"])
         catalog.write(prevalence, paths, "topic_prevalence", by=by)
         result.prevalence[by] = prevalence
+    if params.get("topic_effects"):
+        result.effects = _effects(shares, dtm.unit_ids, units, paths, params, result.notes)
     return result
 
 
-def _describe(selection: TopicModelSelection, terms, unit_ids, units: pd.DataFrame, paths,
+def effect_columns(formula: str) -> tuple[str, str]:
+    """The time and group columns of a ``topic_effects`` formula such as ``"year + region"``.
+
+    Examples
+    --------
+    >>> effect_columns("year + region")
+    ('year', 'region')
+    """
+    parts = [p.strip() for p in str(formula).split("+")]
+    if len(parts) != 2 or not all(parts):
+        raise ParameterError(f"topic_effects: expected 'time + group', e.g. 'year + region', got {formula!r}.")
+    return parts[0], parts[1]
+
+
+def _effects(shares, unit_ids, units: pd.DataFrame, paths, params: dict[str, Any], notes: list[str]):
+    """Write the covariate-effect tables, or add a note saying why they could not be estimated."""
+    time, group = effect_columns(params["topic_effects"])
+    missing = [c for c in (time, group) if c not in units.columns]
+    if missing:
+        notes.append(f"no topic effects: the column(s) {missing} are not in the units table.")
+        return None
+    try:
+        expected, differences = topic_effects(shares, unit_ids, units, time=time, group=group,
+                                              n_boot=params["n_boot"], random_state=params["random_state"])
+    except ParameterError as exc:
+        notes.append(f"no topic effects: {exc}")
+        return None
+    catalog.write(expected, paths, "topic_effects")
+    catalog.write(differences, paths, "topic_effect_differences")
+    notes.append(f"Topic effects: each topic's unit shares regressed on a cubic spline of '{time}' and the "
+                 f"groups of '{group}' (reference: {differences['reference'].iloc[0]}), with percentile bootstrap "
+                 f"intervals over units ({params['n_boot']} resamples); the topic model's own uncertainty is not "
+                 "included.")
+    return expected, differences
+
+
+def _fit_dtm(dtm, paths, params: dict[str, Any]):
+    """The counts the topic models are fitted on: the units' DTM, or (``topic_unit: passage``) the passages'."""
+    if params.get("topic_unit", "document") == "document":
+        return dtm, []
+    if params["topic_coherence"] == "window":
+        raise ParameterError("topic_coherence: 'window' coherence is counted over the units' tokens and cannot "
+                             "score topics fitted on passages; set topic_coherence: document or topic_unit: "
+                             "document.")
+    if not catalog.path(paths, "passage_dtm").exists():
+        raise StancebookError("passage_dtm: topic_unit is 'passage' but 01_tokenise wrote no passage DTM; re-run "
+                              "01_tokenise with the same topic_unit and topic_passage_words.")
+    passages = catalog.read(paths, "passage_dtm")
+    n_used = int((passages.matrix.getnnz(axis=1) > 0).sum())
+    note = (f"Topics were fitted on {n_used} passages of about {params['topic_passage_words']} words "
+            f"(topic_unit: passage) and each unit's shares are the mean of its passages' shares, weighted by "
+            "their numbers of terms; min_df and max_df were counted over passages.")
+    return passages, [note]
+
+
+def _topic_matrix(dtm, paths, params: dict[str, Any]):
+    """The DTM the topic models see: with ``topic_exclude_names``, place and leader terms zeroed; and a note."""
+    if not params.get("topic_exclude_names"):
+        return dtm.matrix, []
+    dictionary = ActorDictionary.from_dict(catalog.read(paths, "actor_dictionary"))
+    drop = place_term_mask(dtm.terms, load_place_words(dictionary))
+    examples = ", ".join(dtm.terms[drop][np.argsort(-np.asarray(dtm.matrix[:, drop].sum(axis=0)).ravel(),
+                                                   kind="stable")[:8]])
+    note = (f"{int(drop.sum())} place and leader terms (most frequent: {examples}) were kept out of the topic "
+            "vocabulary (topic_exclude_names); they stay in the DTM for mentions and stance.")
+    return without_columns(dtm.matrix, drop), [note]
+
+
+def _describe(selection: TopicModelSelection, unit_topic, terms, unit_ids, units: pd.DataFrame, paths,
               params: dict[str, Any]) -> TopicsResult:
     """Label and describe the chosen topics and write the tables that do not depend on a grouping."""
     n_top, lambda_ = params["n_top_words"], params["relevance_lambda"]
-    topic_word, unit_topic, frequency = selection.topic_word_, selection.unit_topic_, selection.term_frequency_
+    topic_word, frequency = selection.topic_word_, selection.term_frequency_
     result = TopicsResult(
         selection=selection,
         labels=topic_labels(topic_word, terms, term_frequency=frequency, lambda_=lambda_),
