@@ -25,20 +25,7 @@ def write():
 
 # ---------------------------------------------------------------- a messy text
 
-# A PDF-extraction mess: BOM, CRLF, tabs, runs of spaces, NBSP, a ligature,
-# a control character, both kinds of hyphenation, blank lines with spaces.
-MESSY = (
-    "\ufeffTitle  of\tthe piece \r\n\r\n"
-    "The seventy- seventh session of the inter-\r\nnational\u00a0body,\r\n"
-    "a once-in- a-century\x07 event that \ufb01nally   came.  \n \n\n\n"
-    "Second paragraph\twith\t\ttabs and \u201ccurly\u201d quotes\u2019s.\n"
-)
-MESSY_NORMALISED = (
-    "Title of the piece\n\n"
-    "The seventy-seventh session of the international body, "
-    "a once-in-a-century event that finally came.\n\n"
-    "Second paragraph with tabs and \u201ccurly\u201d quotes\u2019s."
-)
+from tests.text.samples import MESSY, MESSY_NORMALISED  # noqa: F401 (fixtures of both suites)
 
 
 @pytest.fixture

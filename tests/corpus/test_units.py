@@ -2,29 +2,17 @@
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from stancebook.corpus import add_paragraph_numbers, load_documents, short_unit_labels, split_units
 from stancebook.corpus import units as units_module
 from stancebook.errors import CorpusError, ParameterError
-from stancebook.text import normalise_text, to_original
+from stancebook.text import normalise_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_ID = "000_e71531e8ba892e2d"
-LIGATURE_LETTERS = {"f", "i"}
-
-
-def assert_maps_back(original: str, normalised: str, breaks, *, replaced=frozenset()):
-    """Every copied character maps back to itself; whitespace maps to whitespace."""
-    mapped = to_original(np.arange(len(normalised)), breaks)
-    for p, o in enumerate(mapped.tolist()):
-        char = normalised[p]
-        if char.isspace():
-            assert original[o].isspace() or original[o] in "\u2029", (p, o)
-        elif char not in replaced:
-            assert original[o] == char, (p, char, o, original[o])
+from tests.text.samples import LIGATURE_LETTERS, assert_maps_back  # noqa: F401
 
 
 def test_document_units_are_the_normalised_documents_with_metadata(messy, messy_documents):
