@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from stancebook.errors import ParameterError
+from stancebook.resources.yaml_files import read_yaml_file
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MENTION_KINDS = ("name", "demonym", "capital", "leader", "metonym")
@@ -111,13 +110,7 @@ def _dictionary_error(where: str, message: str) -> ParameterError:
 
 def _read_yaml(path, parameter: str) -> dict:
     path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"{parameter}={str(path)!r}: no such actor dictionary file. "
-                             "Give the path of a YAML file (see stancebook/resources/data/actors.yaml for the schema).")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise _dictionary_error(str(path), f"is not valid UTF-8 YAML ({error}).") from None
+    data = read_yaml_file(path, parameter=parameter, kind="actor dictionary", schema="actors.yaml")
     if not isinstance(data, dict):
         raise _dictionary_error(str(path), "must be a mapping with the key 'targets' (see the schema in "
                                            "stancebook/resources/data/actors.yaml).")

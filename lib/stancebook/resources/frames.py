@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from stancebook.errors import ParameterError
+from stancebook.resources.yaml_files import read_yaml_file
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 STANCES = ("for", "against", "neutral")
@@ -58,13 +57,7 @@ def _error(where: str, message: str) -> ParameterError:
 
 
 def _read(path: Path, parameter: str) -> list:
-    if not path.is_file():
-        raise ParameterError(f"{parameter}={str(path)!r}: no such stance-frames file. Give the path of a YAML "
-                             "file with the schema of stancebook/resources/data/stance_frames.yaml.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise _error(str(path), f"is not valid UTF-8 YAML ({error}).") from None
+    data = read_yaml_file(path, parameter=parameter, kind="stance frames", schema="stance_frames.yaml")
     if not isinstance(data, dict) or set(data) != {"frames"} or not isinstance(data["frames"], list):
         raise _error(str(path), "must be a mapping with the one key 'frames' holding a list of frames.")
     return data["frames"]

@@ -75,7 +75,7 @@ def plot_model_selection(ax, table: pd.DataFrame):
     See Also
     --------
     TopicModelSelection : Makes the table.
-    model_selection_figure : A figure of three panels for it.
+    model_selection_figure : A figure of six panels for it.
 
     Examples
     --------
