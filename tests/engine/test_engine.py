@@ -12,12 +12,6 @@ from stancebook.engine import DaskEngine, LocalEngine, as_engine, check_schedule
 from stancebook.errors import ParameterError
 
 
-@pytest.fixture(scope="module")
-def dask_engine():
-    with open_engine("dask", n_jobs=2) as engine:
-        yield engine
-
-
 @pytest.fixture(params=["serial", "processes", "dask"])
 def engine(request, dask_engine):
     return {"serial": LocalEngine(1), "processes": LocalEngine(2), "dask": dask_engine}[request.param]

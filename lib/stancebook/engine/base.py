@@ -37,10 +37,15 @@ class Engine:
         ``"local"`` or ``"dask"``.
     n_workers : int
         Workers that run jobs side by side (1: jobs run in this process).
+    remote : bool
+        True when jobs always run outside this process (a cluster that is
+        already up): callers then map small inputs too, instead of keeping
+        them here to save the start of local processes.
     """
 
     name = "engine"
     n_workers = 1
+    remote = False
 
     def map(self, fn: Callable, jobs: Iterable, *, shared: dict | None = None, max_in_flight: int | None = None,
             describe: Callable[[Any], str] | None = None) -> Iterator:

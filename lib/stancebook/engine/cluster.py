@@ -89,6 +89,7 @@ class DaskEngine(Engine):
     """
 
     name = "dask"
+    remote = True
 
     def __init__(self, client):
         self.client = client

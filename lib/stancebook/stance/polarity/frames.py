@@ -392,7 +392,7 @@ class FramePolarity(PolaritySource):
             self.fit([])
         keys = list(dict.fromkeys((item.text, item.mentions) for item in contexts))
         engine = self._engine()
-        if engine.n_workers > 1 and len(keys) >= _MIN_PARALLEL_SENTENCES:
+        if engine.remote or (engine.n_workers > 1 and len(keys) >= _MIN_PARALLEL_SENTENCES):
             size = max(_MIN_CHUNK_SENTENCES, -(-len(keys) // (4 * engine.n_workers)))  # a few chunks per worker
             chunks = [keys[a:a + size] for a in range(0, len(keys), size)]
             results = engine.map(_match_job, chunks, shared={"matcher": self.matcher_, "groups": self.groups})

@@ -136,7 +136,7 @@ class LexiconPolarity(PolaritySource):
         texts = list(texts)
         engine = self._engine()
         neutral = _check_neutral(self.neutral)
-        if engine.n_workers > 1 and len(texts) >= _MIN_PARALLEL_CONTEXTS:
+        if engine.remote or (engine.n_workers > 1 and len(texts) >= _MIN_PARALLEL_CONTEXTS):
             # VADER is pure Python: a few chunks per worker, so none waits long on the last one.
             bounds = np.linspace(0, len(texts), 4 * engine.n_workers + 1).astype(int)
             parts = engine.map(_scores, (texts[a:b] for a, b in zip(bounds[:-1], bounds[1:])),
