@@ -29,6 +29,9 @@ def test_unknown_key_far_from_any_lists_valid_keys():
         ({"run": "../escape"}, "run"),
         ({"year_min": 2020, "year_max": 2010}, "year_min"),
         ({"actors": ["RUS"]}, "holder_column"),
+        ({"engine": "spark"}, "engine"),
+        ({"engine": "dask", "dask_scheduler": "localhost:8786"}, "dask_scheduler.*tcp://host:port"),
+        ({"dask_scheduler": "tcp://10.0.0.5:8786"}, "dask_scheduler.*engine is 'local'"),
     ],
 )
 def test_bad_values_are_refused_naming_the_key(values, key):

@@ -92,3 +92,13 @@ def test_names_of_registered_formats_sources_and_algorithms_are_checked_before_a
         run_chain(SEEDS, [pair], runs_root=tmp_path / "runs", figures_root=tmp_path / "figures",
                   progress=lambda line: None)
     assert not (tmp_path / "runs").exists()
+
+
+def test_an_unreachable_dask_scheduler_stops_the_run_before_any_notebook_naming_the_parameter(tmp_path):
+    from stancebook.errors import ParameterError
+    from stancebook.runner import run_chain
+
+    with pytest.raises(ParameterError, match="dask_scheduler.*no Dask scheduler answers"):
+        run_chain(SEEDS, ["engine=dask", "dask_scheduler=tcp://127.0.0.1:9"], runs_root=tmp_path / "runs",
+                  figures_root=tmp_path / "figures", progress=lambda line: None)
+    assert not (tmp_path / "runs").exists()

@@ -19,6 +19,7 @@ import yaml
 from .errors import ParameterError
 
 _RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_SCHEDULER = re.compile(r"(tcp|tls)://[^\s/:]+:\d+/?")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,11 @@ def _numbers(value: dict) -> str:
 
 def _n_jobs(value: int) -> str:
     return "" if value != 0 else "a positive number of worker processes, or -1 for every core (0 runs nothing)"
+
+
+def _scheduler(value: str) -> str:
+    return "" if not value or _SCHEDULER.fullmatch(value) else (
+        "tcp://host:port or tls://host:port (what `dask scheduler` prints), or empty for a LocalCluster")
 
 
 PARAMETERS: tuple[Param, ...] = (
@@ -172,6 +178,10 @@ PARAMETERS: tuple[Param, ...] = (
     # shared
     Param("random_state", int, 0, "seed of every random choice", minimum=0),
     Param("n_jobs", int, 1, "parallel workers; -1 = all cores", minimum=-1, check=_n_jobs),
+    Param("engine", str, "local", "where per-chunk work of corpus, tokenise and stance runs: local processes "
+          "(n_jobs), or a Dask cluster (dask_scheduler)", choices=("local", "dask")),
+    Param("dask_scheduler", str, "", "engine dask: address of an existing scheduler, such as tcp://host:8786; "
+          "empty = a LocalCluster of n_jobs single-threaded worker processes", check=_scheduler),
     Param("title", str, "", "report title; empty = derived from the run name"),
 )
 
@@ -323,6 +333,9 @@ def validate(values: dict[str, Any], *, source: str = "") -> dict[str, Any]:
         raise ParameterError(f"parameter 'k_grid'{suffix}: every number of topics must be at least 2.")
     if not result["topic_models"]:
         raise ParameterError(f"parameter 'topic_models'{suffix}: name at least one of 'lda', 'nmf'.")
+    if result["dask_scheduler"] and result["engine"] != "dask":
+        raise ParameterError(f"parameter 'dask_scheduler'{suffix}: {result['dask_scheduler']!r} is set but engine "
+                             f"is {result['engine']!r}; set engine: dask to use it, or leave dask_scheduler empty.")
     if not result["cluster_algorithms"]:
         raise ParameterError(f"parameter 'cluster_algorithms'{suffix}: name at least one algorithm.")
     return result

@@ -25,6 +25,7 @@ from typing import Any, Callable
 from . import catalog
 from .artefacts import digest, file_sha256, read_json, write_json
 from .errors import ParameterError, RunInterrupted, RunLockedError, StageError
+from .engine import check_scheduler
 from .params import load_params
 from .paths import NOTEBOOK_NAMES, figures_root as default_figures_root, repo_root, resolve_input
 from .paths import runs_root as default_runs_root
@@ -381,6 +382,8 @@ def run_chain(
     params = load_params(params_file, overrides)
     check_inputs_exist(params)
     check_registered_names(params)
+    if params["engine"] == "dask":
+        check_scheduler(params["dask_scheduler"])  # an unreachable scheduler stops the run here, not in 00_corpus
     root = repo_root()
     runs_root = Path(runs_root) if runs_root else default_runs_root()
     figures_root = Path(figures_root) if figures_root else default_figures_root()

@@ -104,3 +104,10 @@ def test_short_unit_labels_drop_the_document_only_when_it_is_shared():
     assert short_unit_labels(["doc:s001", "doc:s010"]) == {"doc:s001": "s001", "doc:s010": "s010"}
     assert short_unit_labels(["a:p001", "b:p001"]) == {"a:p001": "a:p001", "b:p001": "b:p001"}
     assert short_unit_labels(["a", "b"]) == {"a": "a", "b": "b"}
+
+
+def test_units_split_on_a_dask_cluster_are_identical_to_serial(monkeypatch, ungdc, dask_engine):
+    documents, _ = load_documents(ungdc[1])
+    serial = split_units(documents, unit="paragraph")
+    monkeypatch.setattr(units_module, "_CHUNK", 2)  # the chunks are cut here, in the driver
+    pd.testing.assert_frame_equal(serial, split_units(documents, unit="paragraph", engine=dask_engine))

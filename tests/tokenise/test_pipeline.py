@@ -124,3 +124,10 @@ def test_chunks_hold_about_chunk_chars_characters_in_order():
     units = pd.DataFrame({"text": ["abc", "de", None, "", "fghij", "k"]})
     assert list(chunk_bounds(units, 4)) == [(0, 2), (2, 5), (5, 6)]
     assert list(chunk_bounds(units, 10**9)) == [(0, 6)]
+
+
+def test_chunks_tokenised_on_a_dask_cluster_match_the_oracle(corpus_units, actors, oracle_tables, dask_engine):
+    result = tokenise_corpus(corpus_units, dictionary=actors, mwes=CORPUS_MWES, chunk_chars=100, engine=dask_engine)
+    for name in ("sentences", "mentions", "tokens"):
+        pd.testing.assert_frame_equal(getattr(result, name), oracle_tables[name])
+    assert_same_dtm(result.dtm, oracle_tables["dtm"])

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
 
 from stancebook.checks import require_columns
 from stancebook.corpus.schema import DOCUMENT_COLUMNS, UNIT_COLUMNS, UNITS
+from stancebook.engine import Engine, as_engine
 from stancebook.errors import ParameterError
 from stancebook.text.normalise import normalise_text, to_original
 from stancebook.text.segment import split_paragraphs, split_sentences, strip_spans
 from stancebook.figures import short_unit_labels  # noqa: F401  (public here too)
-from stancebook.workers import n_workers
 
 # Documents per chunk: small enough that the normalised Python strings of
 # one chunk are transient, large enough to keep per-chunk overhead low.
@@ -70,24 +69,18 @@ def _chunks(documents: pd.DataFrame, unit: str, line_paragraphs: bool) -> Iterat
         yield doc_ids[i:i + _CHUNK], text_column.iloc[i:i + _CHUNK].tolist(), unit, line_paragraphs
 
 
-def _run_chunks(chunks: Iterator[_Chunk], n_jobs: int, n_documents: int) -> list[tuple[pd.DataFrame, list[int]]]:
-    """Every chunk's units, in document order whatever ``n_jobs``."""
-    if n_jobs == 1 or n_documents <= _CHUNK:
-        return [_units_of_chunk(chunk) for chunk in chunks]
-    # at most 2 chunks in flight per worker; results kept in document order,
-    # so the output does not depend on n_jobs
-    results = []
-    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-        pending: list = []
-        for chunk in chunks:
-            pending.append(pool.submit(_units_of_chunk, chunk))
-            if len(pending) >= 2 * n_jobs:
-                results.append(pending.pop(0).result())
-        results.extend(future.result() for future in pending)
-    return results
+def _describe_chunk(chunk: _Chunk) -> str:
+    doc_ids = chunk[0]
+    return f"documents {doc_ids[0]!r} to {doc_ids[-1]!r}" if doc_ids else "no documents"
 
 
-def split_units(documents, *, unit="document", line_paragraphs=None, n_jobs=1) -> pd.DataFrame:
+def _run_chunks(chunks: Iterator[_Chunk], engine: Engine) -> list[tuple[pd.DataFrame, list[int]]]:
+    """Every chunk's units, in document order whatever the engine or ``n_jobs``."""
+    # the engine keeps at most 2 chunks in flight per worker and yields them in document order
+    return list(engine.map(_units_of_chunk, chunks, describe=_describe_chunk))
+
+
+def split_units(documents, *, unit="document", line_paragraphs=None, n_jobs=1, engine=None) -> pd.DataFrame:
     """Normalise each document and split it into units of analysis.
 
     Parameters
@@ -107,6 +100,10 @@ def split_units(documents, *, unit="document", line_paragraphs=None, n_jobs=1) -
         Worker processes normalising documents in parallel (-1: one per
         CPU). The output is identical for every value; parallel work pays
         off from some thousands of documents.
+    engine : stancebook.engine.Engine, optional
+        Where the chunks of documents are normalised and split
+        (:func:`stancebook.engine.open_engine`: local processes or a Dask
+        cluster); None: local processes from ``n_jobs``. Same output on every engine.
 
     Returns
     -------
@@ -135,8 +132,7 @@ def split_units(documents, *, unit="document", line_paragraphs=None, n_jobs=1) -
     require_columns(documents, DOCUMENT_COLUMNS, "documents", hint="Build it with stancebook.corpus.load_documents.")
     if line_paragraphs is None:
         line_paragraphs = bool(documents.attrs.get("line_paragraphs", False))
-    n_jobs = n_workers(n_jobs)
-    results = _run_chunks(_chunks(documents, unit, line_paragraphs), n_jobs, len(documents))
+    results = _run_chunks(_chunks(documents, unit, line_paragraphs), as_engine(engine, n_jobs))
     counts = [count for _, part in results for count in part]
     if results:
         units = pd.concat([frame for frame, _ in results], ignore_index=True)

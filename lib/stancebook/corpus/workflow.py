@@ -14,6 +14,7 @@ from stancebook.corpus.filters import filter_documents
 from stancebook.corpus.load import file_hashes, load_documents
 from stancebook.corpus.summary import corpus_summary, problem_counts
 from stancebook.corpus.units import add_paragraph_numbers, split_units
+from stancebook.engine import open_engine
 from stancebook.params import defaults
 from stancebook.paths import resolve_input
 
@@ -45,7 +46,8 @@ def prepare_corpus(params: Mapping, paths) -> CorpusTables:
 
     Loads ``corpus_path`` (filtered by ``year_min``/``year_max``,
     ``countries`` and ``actors`` of ``holder_column``), splits it into
-    ``unit`` units numbered by paragraph, and writes the catalog's
+    ``unit`` units numbered by paragraph (on the ``engine``: local
+    processes or a Dask cluster, with ``n_jobs`` and ``dask_scheduler``), and writes the catalog's
     ``documents``, ``units``, ``corpus_summary``, ``corpus_problems`` and
     ``units_table``. Each kind of input problem is announced by a
     ``UserWarning``, which ``Stage.notes_from_warnings`` turns into a note.
@@ -82,7 +84,8 @@ def prepare_corpus(params: Mapping, paths) -> CorpusTables:
     check_document_lengths(documents, p["max_document_chars"])
     documents = filter_documents(documents, actors=p["actors"] or None, actor_column=p["holder_column"])
     check_documents_left(documents, p, source, after="actors")
-    units = add_paragraph_numbers(split_units(documents, unit=p["unit"], n_jobs=p["n_jobs"]), documents)
+    with open_engine(p["engine"], n_jobs=p["n_jobs"], scheduler=p["dask_scheduler"]) as engine:
+        units = add_paragraph_numbers(split_units(documents, unit=p["unit"], engine=engine), documents)
     tables = CorpusTables(documents=documents, units=units, problems=problems,
                           summary=corpus_summary(documents, units, problems),
                           input_files=file_hashes(source, metadata_file=p["metadata_file"],

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from stancebook import catalog
+from stancebook.engine import open_engine
 from stancebook.errors import CorpusError, ParameterError
 from stancebook.resources.actors import ActorDictionary
 from stancebook.paths import resolve_input
@@ -148,7 +149,7 @@ def _fit_sources(paths, texts, options, settings: RunSettings, notes) -> tuple[d
 def score_stances(paths, *, holder_column: str = "", context: str = "sentence", window: int = 10,
                   reported: bool = True, reporting_verbs=(), verb_window: int = 6, groups: bool = True,
                   sources: dict | None = None, codes: str = "", n_boot: int = 1000, random_state: int = 0,
-                  n_jobs: int = 1, notes=None) -> StanceScores:
+                  n_jobs: int = 1, notes=None, engine="local", dask_scheduler: str = "") -> StanceScores:
     """Fit the polarity sources, score the stance triples, aggregate the profiles and write their tables.
 
     Reads ``units``, ``sentences``, ``mentions``, ``actor_dictionary`` and
@@ -178,6 +179,12 @@ def score_stances(paths, *, holder_column: str = "", context: str = "sentence", 
     notes : stancebook.workbook.Stage, optional
         Where notes and warnings go (warnings of a source's fit become notes
         ``"Stance <source>: ..."``).
+    engine, dask_scheduler : str, default "local" and ""
+        Where the sources' chunks of work run (reading the words for
+        scaling, matching frames, scoring the lexicons): local processes
+        (``n_jobs``) or a Dask cluster (a LocalCluster of ``n_jobs`` workers,
+        or the scheduler at ``dask_scheduler``); see
+        :func:`stancebook.engine.open_engine`. Profiles are computed here.
 
     Returns
     -------
@@ -200,13 +207,17 @@ def score_stances(paths, *, holder_column: str = "", context: str = "sentence", 
     options.setdefault("frames", {}).setdefault("groups", dict(dictionary.groups))
     if matched is not None:
         options.setdefault("learned", {})["codes"] = matched
-    fitted, tables = _fit_sources(paths, sentences["text"], options,
-                                  RunSettings(stopwords=stopwords, random_state=random_state, n_jobs=n_jobs), notes)
-    with notes.notes_from_warnings("Stance"):
-        triples = stance_triples(
-            units, sentences, mentions, holder_column=holder_column, context=context, window=window, sources=fitted,
-            reported=reported, reporting_verbs=tuple(reporting_verbs) or REPORTING_VERBS, verb_window=verb_window,
-            holder_targets=holder_targets, n_jobs=n_jobs)
+    with open_engine(engine, n_jobs=n_jobs, scheduler=dask_scheduler) as running:
+        settings = RunSettings(stopwords=stopwords, random_state=random_state, n_jobs=n_jobs, engine=running)
+        fitted, tables = _fit_sources(paths, sentences["text"], options, settings, notes)
+        with notes.notes_from_warnings("Stance"):
+            triples = stance_triples(
+                units, sentences, mentions, holder_column=holder_column, context=context, window=window,
+                sources=fitted, reported=reported, reporting_verbs=tuple(reporting_verbs) or REPORTING_VERBS,
+                verb_window=verb_window, holder_targets=holder_targets, n_jobs=n_jobs)
+    for source in fitted.values():
+        if getattr(source, "engine", None) is not None:
+            source.engine = None  # the cluster is closed: any later scoring runs on local processes (n_jobs)
     for name, source in fitted.items():
         if source is not None and source.targeted and source.run_note():
             notes.note(f"Stance {name}: {source.run_note()}")

@@ -2,16 +2,14 @@
 
 Units are cut into chunks of consecutive units (:func:`chunk_bounds`); each
 chunk is tokenised by :func:`stancebook.tokenise.chunk.chunk_tables`, in
-worker processes when ``n_jobs`` is not 1, and the chunks are merged in input
-order, so the tables do not depend on ``n_jobs`` or the chunk size.
+worker processes when ``n_jobs`` is not 1 or on a Dask cluster (``engine``,
+see :mod:`stancebook.engine`), and the chunks are merged in input order, so
+the tables do not depend on ``n_jobs``, the engine or the chunk size.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +17,7 @@ import pandas as pd
 
 from stancebook.artefacts import Dtm
 from stancebook.checks import check_int
+from stancebook.engine import Engine, as_engine
 from stancebook.errors import ParameterError
 from stancebook.resources.actors import ActorDictionary
 from stancebook.resources.stopwords import load_stopwords
@@ -28,7 +27,6 @@ from stancebook.tokenise.mentions import MentionMatcher
 from stancebook.tokenise.mwes import mwe_index
 from stancebook.tokenise.tables import (MENTION_COLUMNS, POSITIONS, SENTENCE_COLUMNS, TOKEN_BOOLS, TOKEN_COLUMNS,
                                         TOKEN_INTS, check_units, concat_frames)
-from stancebook.workers import n_workers
 
 __all__ = ["TokeniseResult", "find_mentions", "sentence_table", "tokenise_corpus"]
 
@@ -112,27 +110,23 @@ def _chunk_jobs(units: pd.DataFrame, chunk_chars: int):
         yield (*_unit_columns(units, a, b), a)
 
 
-def _chunk_results(jobs, spec: Spec, workers: int) -> Iterator[tuple[dict, int]]:
-    """``(chunk tables, first row)`` of every job, in input order, computed here or in ``workers`` processes."""
-    if workers == 1:
-        for chunk_ids, texts, breaks, first in jobs:
-            yield chunk_tables(chunk_ids, texts, breaks, spec), first
-        return
-    # fork (where there is one) starts workers at once and needs no `if __name__ == "__main__"`
-    # guard in a researcher's script; elsewhere the platform's default.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque = deque()
-        for chunk_ids, texts, breaks, first in jobs:
-            # Bounded look-ahead: at most two chunks per worker in flight keeps memory flat.
-            if len(pending) >= 2 * workers:
-                future, row = pending.popleft()
-                yield future.result(), row
-            pending.append((pool.submit(chunk_tables, chunk_ids, texts, breaks, spec), first))
-        while pending:
-            future, row = pending.popleft()
-            yield future.result(), row
+def _tokenise_job(job, spec: Spec) -> tuple[dict, int]:
+    """The tables of one chunk and its first row (module level: worker processes import it by name)."""
+    chunk_ids, texts, breaks, first = job
+    return chunk_tables(chunk_ids, texts, breaks, spec), first
+
+
+def _describe_job(job) -> str:
+    chunk_ids, _, _, first = job
+    return f"units {first}-{first + len(chunk_ids) - 1}, from {chunk_ids[0]!r}" if chunk_ids else f"row {first}"
+
+
+def _chunk_results(jobs, spec: Spec, engine: Engine) -> Iterator[tuple[dict, int]]:
+    """``(chunk tables, first row)`` of every job, in input order, on the engine's workers.
+
+    The engine keeps at most two chunks per worker in flight, so memory stays flat.
+    """
+    return engine.map(_tokenise_job, jobs, shared={"spec": spec}, describe=_describe_job)
 
 
 def _unique_unit_ids(units: pd.DataFrame) -> pd.Index:
@@ -151,7 +145,8 @@ def _spec(dictionary: ActorDictionary, stopwords, mwes, keep_tokens: bool, passa
 
 def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwords=None, mwes=(), n_jobs: int = 1,
                     keep_tokens: bool = True, min_df=1, max_df=1.0,
-                    chunk_chars: int = DEFAULT_CHUNK_CHARS, passage_words: int = 0) -> TokeniseResult:
+                    chunk_chars: int = DEFAULT_CHUNK_CHARS, passage_words: int = 0,
+                    engine: Engine | None = None) -> TokeniseResult:
     """Sentences, mentions, tokens and the DTM of a corpus in one streaming pass.
 
     The units are processed chunk by chunk (consecutive units of about
@@ -199,6 +194,10 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     passage_words : int, default 0
         Above 0, also count the terms per passage of this many words (the
         ``passage_dtm``, for topics fitted on passages of long documents).
+    engine : stancebook.engine.Engine, optional
+        Where the chunks are tokenised (:func:`stancebook.engine.open_engine`:
+        local processes or a Dask cluster); None: local processes from
+        ``n_jobs``. The tables are the same on every engine.
 
     Returns
     -------
@@ -225,7 +224,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     check_units(units)
     if not isinstance(dictionary, ActorDictionary):
         raise ParameterError("dictionary must be an ActorDictionary from load_actor_dictionary().")
-    workers = n_workers(n_jobs)
+    engine = as_engine(engine, n_jobs)
     chunk_chars = check_int(chunk_chars, "chunk_chars")
     ids = _unique_unit_ids(units)
     df_bounds(min_df, max_df, len(ids))  # refuse bad bounds before the long pass
@@ -233,7 +232,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     spec = _spec(dictionary, stopwords, mwes, keep_tokens, passage_words)
     parts: dict[str, list] = {"sentences": [], "mentions": [], "tokens": []}
     counts, passages, passage_ids = TermCounts(), TermCounts(), []
-    for result, first_row in _chunk_results(_chunk_jobs(units, chunk_chars), spec, workers):
+    for result, first_row in _chunk_results(_chunk_jobs(units, chunk_chars), spec, engine):
         for name in parts:
             parts[name].append(result[name])
         counts.add(result["terms"], rows=result["rows"], cols=result["cols"], counts=result["counts"],

@@ -16,6 +16,7 @@ import pandas as pd
 
 from stancebook import catalog
 from stancebook.artefacts import Dtm, file_sha256
+from stancebook.engine import open_engine
 from stancebook.paths import resolve_input
 from stancebook.resources.actors import ActorDictionary, load_actor_dictionary
 from stancebook.resources.stopwords import load_stopwords
@@ -113,10 +114,10 @@ class StageOutputs:
                 f"DTM {dtm.matrix.shape[0]} units x {dtm.matrix.shape[1]} terms ({dtm.matrix.sum()} term occurrences)")
 
 
-def _tokenise(units, *, dictionary, stopwords, n_jobs, keep_tokens, min_df, max_df, collocation_min_count,
+def _tokenise(units, *, dictionary, stopwords, engine, keep_tokens, min_df, max_df, collocation_min_count,
               collocations_as_terms, passage_words=0):
     """The tables, and the collocations of the tokens; with ``collocations_as_terms`` a second pass makes them terms."""
-    options = dict(dictionary=dictionary, stopwords=stopwords, n_jobs=n_jobs, keep_tokens=keep_tokens,
+    options = dict(dictionary=dictionary, stopwords=stopwords, engine=engine, keep_tokens=keep_tokens,
                    min_df=min_df, max_df=max_df, passage_words=passage_words)
     result = tokenise_corpus(units, **options)
     collocations = find_collocations(result.tokens, min_count=collocation_min_count) if keep_tokens else None
@@ -146,7 +147,8 @@ def tokenise_and_write(paths, *, actor_dictionary: str = "", actor_dictionary_ex
                        stopwords_extra=(), domain_stopwords: bool = True, min_df=1, max_df=1.0,
                        keep_tokens: bool = True, collocation_min_count: int = 2, collocations_as_terms: bool = False,
                        keyness_target: str = "", n_top_terms: int = 20, n_jobs: int = 1,
-                       topic_unit: str = "document", topic_passage_words: int = 150) -> StageOutputs:
+                       topic_unit: str = "document", topic_passage_words: int = 150, engine="local",
+                       dask_scheduler: str = "") -> StageOutputs:
     """Tokenise a run's units and write every artefact and table of the stage.
 
     Reads ``units``; writes ``sentences``, ``mentions``, ``tokens`` and
@@ -166,6 +168,11 @@ collocation_min_count, collocations_as_terms, keyness_target, n_top_terms, n_job
     topic_unit, topic_passage_words : str and int, default "document" and 150
         With ``topic_unit="passage"``, also write the ``passage_dtm``: the
         terms per passage of ``topic_passage_words`` words, for the topics stage.
+    engine, dask_scheduler : str, default "local" and ""
+        Where the chunks are tokenised: local processes (``n_jobs``) or a
+        Dask cluster (a LocalCluster of ``n_jobs`` workers, or the scheduler
+        at ``dask_scheduler``); see :func:`stancebook.engine.open_engine`.
+        An open :class:`~stancebook.engine.Engine` may be passed as ``engine``.
 
     Returns
     -------
@@ -188,11 +195,12 @@ collocation_min_count, collocations_as_terms, keyness_target, n_top_terms, n_job
     """
     dictionary = stage_dictionary(actor_dictionary, actor_dictionary_extend)
     stopwords = load_stopwords(extra=stopwords_extra, domain=domain_stopwords)
-    result, collocations = _tokenise(
-        catalog.read(paths, "units"), dictionary=dictionary, stopwords=stopwords, n_jobs=n_jobs,
-        keep_tokens=keep_tokens, min_df=min_df, max_df=max_df, collocation_min_count=collocation_min_count,
-        collocations_as_terms=collocations_as_terms,
-        passage_words=topic_passage_words if topic_unit == "passage" else 0)
+    with open_engine(engine, n_jobs=n_jobs, scheduler=dask_scheduler) as running:
+        result, collocations = _tokenise(
+            catalog.read(paths, "units"), dictionary=dictionary, stopwords=stopwords, engine=running,
+            keep_tokens=keep_tokens, min_df=min_df, max_df=max_df, collocation_min_count=collocation_min_count,
+            collocations_as_terms=collocations_as_terms,
+            passage_words=topic_passage_words if topic_unit == "passage" else 0)
     counts = mention_counts(result.mentions, dictionary)
     if result.mentions.empty:
         warnings.warn("no target of the actor dictionary is mentioned; stance needs mentions "

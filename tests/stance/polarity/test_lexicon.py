@@ -5,6 +5,7 @@ import pytest
 
 from stancebook import stance
 from stancebook.errors import ParameterError
+from stancebook.stance import polarity
 from stancebook.stance.polarity import lexicon
 
 
@@ -47,3 +48,12 @@ def test_parallel_lexicon_scoring_gives_the_same_triples(blocs, monkeypatch):
     pd.testing.assert_frame_equal(triples, parallel)
     with pytest.raises(ParameterError, match="`n_jobs`"):
         stance.stance_triples(units, sentences, mentions, holder_column="actor", n_jobs=0)
+
+
+def test_lexicon_and_frames_on_a_dask_cluster_give_the_same_triples(blocs, dask_engine):
+    units, sentences, mentions, triples, _ = blocs
+    sources = {"lexicon": polarity.LexiconPolarity(engine=dask_engine),
+               "clause": polarity.ClauseLexicon(engine=dask_engine),
+               "frames": polarity.FramePolarity(engine=dask_engine)}
+    on_cluster = stance.stance_triples(units, sentences, mentions, holder_column="actor", sources=sources)
+    pd.testing.assert_frame_equal(triples, on_cluster)

@@ -181,3 +181,11 @@ def test_the_run_builds_the_model_from_its_parameters_and_stopwords():
         warnings.simplefilter("ignore", DataTooSmallWarning)
         model.fit(["We support them.", "A threat."])
     assert model.run_note() == model.note_ and list(model.run_tables()) == ["scaling_words"]
+
+
+def test_words_read_on_a_dask_cluster_change_nothing(fitted, monkeypatch, dask_engine):
+    monkeypatch.setattr(scaling, "_ANALYZE_CHUNK", 100)  # 9 chunks of the 900 sentences, cut in the driver
+    texts = corpus_sentences()
+    on_cluster = LatentScaling(engine=dask_engine).fit(texts)
+    pd.testing.assert_series_equal(fitted.polarity_, on_cluster.polarity_)
+    assert (on_cluster.n_tokens_, on_cluster.center_) == (fitted.n_tokens_, fitted.center_)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stancebook.engine import as_engine
+
 __all__ = ["PolaritySource", "RunSettings", "TargetContext"]
 
 
@@ -47,11 +49,15 @@ class RunSettings:
         Seed of every random choice.
     n_jobs : int
         Worker processes a source may use (-1: every core).
+    engine : stancebook.engine.Engine or None
+        Where a source runs its chunks of work (an open engine from
+        :func:`stancebook.engine.open_engine`); None: local processes from ``n_jobs``.
     """
 
     stopwords: frozenset | None = None
     random_state: int = 0
     n_jobs: int = 1
+    engine: object = None
 
 
 class PolaritySource:
@@ -108,6 +114,10 @@ class PolaritySource:
         or reads an empty run parameter as "the shipped default", overrides it.
         """
         return cls(**options)
+
+    def _engine(self):
+        """The engine of this source's chunks of work: its ``engine``, or local processes from its ``n_jobs``."""
+        return as_engine(getattr(self, "engine", None), getattr(self, "n_jobs", 1))
 
     def fit(self, texts) -> "PolaritySource":
         """Learn from the corpus's sentences (``sentences["text"]``); the default learns nothing.

@@ -56,6 +56,9 @@ class ClauseLexicon(PolaritySource):
         Words removed from VADER's lexicon.
     n_jobs : int, default 1
         Processes scoring the clauses (-1: every core); the scores do not depend on it.
+    engine : stancebook.engine.Engine, optional
+        Where the clauses are scored (local processes or a Dask cluster);
+        None: local processes from ``n_jobs``.
 
     References
     ----------
@@ -70,16 +73,17 @@ class ClauseLexicon(PolaritySource):
     targeted = True
     scores_every_context = True
 
-    def __init__(self, neutral=None, n_jobs=1):
+    def __init__(self, neutral=None, n_jobs=1, engine=None):
         self.neutral = neutral
         self.n_jobs = n_jobs
+        self.engine = engine
 
     @classmethod
     def for_run(cls, settings: RunSettings, **options) -> "ClauseLexicon":
-        return cls(**{"n_jobs": settings.n_jobs, **options})
+        return cls(**{"n_jobs": settings.n_jobs, "engine": settings.engine, **options})
 
     def score(self, texts) -> np.ndarray:
-        return LexiconPolarity(neutral=self._neutral(), n_jobs=self.n_jobs).score(texts)
+        return LexiconPolarity(neutral=self._neutral(), n_jobs=self.n_jobs, engine=self.engine).score(texts)
 
     def _neutral(self) -> tuple:
         if self.neutral is None:

@@ -18,12 +18,10 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from joblib import Parallel, delayed
 
 from stancebook.resources.frames import load_stance_frames
 from stancebook.stance.polarity.base import PolaritySource, RunSettings
 from stancebook.text.tokens import tokenize
-from stancebook.workers import n_workers
 
 __all__ = ["FrameHit", "FrameMatcher", "FramePolarity"]
 
@@ -310,6 +308,12 @@ class FrameMatcher:
 
 
 _MIN_PARALLEL_SENTENCES = 4000
+_MIN_CHUNK_SENTENCES = 1000
+
+
+def _match_job(keys: list, matcher: "FrameMatcher", groups) -> list:
+    """:func:`_match_chunk` in the engine's calling convention (the job first, shared arguments by name)."""
+    return _match_chunk(matcher, keys, groups)
 
 
 def _match_chunk(matcher: FrameMatcher, keys: list, groups) -> list:
@@ -331,6 +335,9 @@ class FramePolarity(PolaritySource):
         The actor dictionary's groups, for agents named with their allies.
     n_jobs : int, default 1
         Processes matching the sentences (-1: every core); the scores do not depend on it.
+    engine : stancebook.engine.Engine, optional
+        Where the chunks of sentences are matched (local processes or a Dask
+        cluster); None: local processes from ``n_jobs``.
 
     Notes
     -----
@@ -348,15 +355,16 @@ class FramePolarity(PolaritySource):
     targeted = True
     scores_every_context = False
 
-    def __init__(self, frames="", extend="", groups=None, n_jobs=1):
+    def __init__(self, frames="", extend="", groups=None, n_jobs=1, engine=None):
         self.frames = frames
         self.extend = extend
         self.groups = groups
         self.n_jobs = n_jobs
+        self.engine = engine
 
     @classmethod
     def for_run(cls, settings: RunSettings, **options) -> "FramePolarity":
-        return cls(**{"n_jobs": settings.n_jobs, **options})
+        return cls(**{"n_jobs": settings.n_jobs, "engine": settings.engine, **options})
 
     def fit(self, texts) -> "FramePolarity":
         specs = load_stance_frames(self.frames or None, extend=self.extend or None)
@@ -376,20 +384,20 @@ class FramePolarity(PolaritySource):
         return out
 
     def _by_sentence(self, contexts) -> dict:
-        """``{(text, mentions): (hits by target, relations)}`` of every distinct sentence, in worker processes."""
+        """``{(text, mentions): (hits by target, relations)}`` of every distinct sentence, on the engine's workers."""
         cached = getattr(self, "_cache", None)
         if cached is not None and cached[0] is contexts:
             return cached[1]
         if getattr(self, "matcher_", None) is None:
             self.fit([])
         keys = list(dict.fromkeys((item.text, item.mentions) for item in contexts))
-        workers = n_workers(self.n_jobs)
-        chunks = [keys[i::workers] for i in range(workers)] if len(keys) >= _MIN_PARALLEL_SENTENCES else [keys]
-        if len(chunks) == 1:
-            results = [_match_chunk(self.matcher_, chunks[0], self.groups)]
+        engine = self._engine()
+        if engine.remote or (engine.n_workers > 1 and len(keys) >= _MIN_PARALLEL_SENTENCES):
+            size = max(_MIN_CHUNK_SENTENCES, -(-len(keys) // (4 * engine.n_workers)))  # a few chunks per worker
+            chunks = [keys[a:a + size] for a in range(0, len(keys), size)]
+            results = engine.map(_match_job, chunks, shared={"matcher": self.matcher_, "groups": self.groups})
         else:
-            results = Parallel(n_jobs=len(chunks))(delayed(_match_chunk)(self.matcher_, chunk, self.groups)
-                                                    for chunk in chunks)
+            chunks, results = [keys], [_match_chunk(self.matcher_, keys, self.groups)]
         found = {key: value for chunk, result in zip(chunks, results) for key, value in zip(chunk, result)}
         self._cache = (contexts, found)
         return found

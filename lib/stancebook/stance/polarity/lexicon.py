@@ -21,7 +21,6 @@ international-relations text:
 from __future__ import annotations
 
 import numpy as np
-from joblib import Parallel, delayed
 
 from stancebook.errors import ParameterError
 from stancebook.resources.wordlists import load_word_list
@@ -69,6 +68,9 @@ class LexiconPolarity(PolaritySource):
     n_jobs : int, default 1
         Processes scoring the contexts (-1: every core); the scores do not
         depend on it.
+    engine : stancebook.engine.Engine, optional
+        Where the chunks of contexts are scored (local processes or a Dask
+        cluster); None: local processes from ``n_jobs``.
 
     Notes
     -----
@@ -97,14 +99,15 @@ class LexiconPolarity(PolaritySource):
     learns_from_corpus = False
     scores_every_context = True
 
-    def __init__(self, *, neutral=DOMAIN_NEUTRAL_WORDS, n_jobs=1):
+    def __init__(self, *, neutral=DOMAIN_NEUTRAL_WORDS, n_jobs=1, engine=None):
         self.neutral = neutral
         self.n_jobs = n_jobs
+        self.engine = engine
 
     @classmethod
     def for_run(cls, settings: RunSettings, *, neutral=DOMAIN_NEUTRAL_WORDS) -> "LexiconPolarity":
         """The run's lexicon: ``neutral`` from the run parameter ``lexicon_neutral``, the run's workers."""
-        return cls(neutral=neutral, n_jobs=settings.n_jobs)
+        return cls(neutral=neutral, n_jobs=settings.n_jobs, engine=settings.engine)
 
     def fit(self, texts=None) -> "LexiconPolarity":
         """Check the word list and workers; the lexicon learns nothing from the corpus.
@@ -131,12 +134,12 @@ class LexiconPolarity(PolaritySource):
         numpy.ndarray of float
         """
         texts = list(texts)
-        workers = n_workers(self.n_jobs)
+        engine = self._engine()
         neutral = _check_neutral(self.neutral)
-        if workers > 1 and len(texts) >= _MIN_PARALLEL_CONTEXTS:
+        if engine.remote or (engine.n_workers > 1 and len(texts) >= _MIN_PARALLEL_CONTEXTS):
             # VADER is pure Python: a few chunks per worker, so none waits long on the last one.
-            bounds = np.linspace(0, len(texts), 4 * workers + 1).astype(int)
-            parts = Parallel(n_jobs=workers)(delayed(_scores)(texts[a:b], neutral)
-                                            for a, b in zip(bounds[:-1], bounds[1:]))
+            bounds = np.linspace(0, len(texts), 4 * engine.n_workers + 1).astype(int)
+            parts = engine.map(_scores, (texts[a:b] for a, b in zip(bounds[:-1], bounds[1:])),
+                               shared={"neutral": neutral})
             return np.array([score for part in parts for score in part], dtype=float)
         return np.array(_scores(texts, neutral), dtype=float)

@@ -36,7 +36,6 @@ from itertools import chain
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from threadpoolctl import threadpool_limits
@@ -47,7 +46,6 @@ from stancebook.resources.stopwords import load_stopwords
 from stancebook.resources.wordlists import load_word_list
 from stancebook.stance.contexts import PLACEHOLDER
 from stancebook.stance.polarity.base import PolaritySource, RunSettings
-from stancebook.workers import n_workers
 
 __all__ = [
     "DEFAULT_POSITIVE",
@@ -162,6 +160,9 @@ class LatentScaling(PolaritySource):
     n_jobs : int, default 1
         Processes reading the texts' words (-1: every core); the result does
         not depend on it.
+    engine : stancebook.engine.Engine, optional
+        Where the chunks of texts are read (local processes or a Dask
+        cluster); None: local processes from ``n_jobs``.
 
     Attributes
     ----------
@@ -233,7 +234,7 @@ class LatentScaling(PolaritySource):
 
     def __init__(self, *, positive=DEFAULT_POSITIVE, negative=DEFAULT_NEGATIVE, window=5, n_components=200,
                  min_count=5, min_tokens=5000, min_seeds=2, fallback="seeds", stopwords=None, random_state=0,
-                 n_jobs=1):
+                 n_jobs=1, engine=None):
         self.positive = positive
         self.negative = negative
         self.window = window
@@ -245,6 +246,7 @@ class LatentScaling(PolaritySource):
         self.stopwords = stopwords
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.engine = engine
 
     @classmethod
     def for_run(cls, settings: RunSettings, *, positive=(), negative=(), **options) -> "LatentScaling":
@@ -255,6 +257,7 @@ class LatentScaling(PolaritySource):
         """
         return cls(positive=tuple(positive) or DEFAULT_POSITIVE, negative=tuple(negative) or DEFAULT_NEGATIVE,
                    stopwords=settings.stopwords, random_state=settings.random_state, n_jobs=settings.n_jobs,
+                   engine=settings.engine,
                    **options)
 
     def run_note(self) -> str:
@@ -287,12 +290,8 @@ class LatentScaling(PolaritySource):
         """
         texts = texts.tolist() if isinstance(texts, pd.Series) else list(texts)
         chunks = (texts[a:a + _ANALYZE_CHUNK] for a in range(0, len(texts), _ANALYZE_CHUNK))
-        workers = n_workers(self.n_jobs)
-        if workers > 1 and len(texts) > _ANALYZE_CHUNK:
-            parts = Parallel(n_jobs=workers, return_as="generator")(
-                delayed(_analyze_chunk)(chunk, stop) for chunk in chunks)
-        else:
-            parts = (_analyze_chunk(chunk, stop) for chunk in chunks)
+        # in text order (the engine yields in input order), so the word codes do not depend on the engine
+        parts = self._engine().map(_analyze_chunk, chunks, shared={"stop": stop})
         index: dict[str, int] = {}
         codes, lengths = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         for chunk_codes, words, chunk_lengths in parts:

@@ -1,0 +1,179 @@
+"""The engine interface and the local engine: ordered, bounded mapping over jobs in this process or forked workers."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from stancebook.workers import n_workers
+
+__all__ = ["Engine", "LocalEngine", "as_engine", "name_job"]
+
+
+def name_job(exc: BaseException, index: int, job: Any, describe: Callable[[Any], str] | None) -> BaseException:
+    """Add a note naming the failed job to ``exc`` (its type and message stay), and return it."""
+    try:
+        label = describe(job) if describe is not None else ""
+    except Exception:  # a describe that fails must not hide the job's own error
+        label = ""
+    exc.add_note(f"in job {index}{f' ({label})' if label else ''} of the engine's map")
+    return exc
+
+
+class Engine:
+    """Maps a picklable function over jobs and yields the results in input order.
+
+    Subclasses implement :meth:`map`; an engine that holds resources (a
+    cluster) releases them in :meth:`close` and works as a context manager.
+
+    Attributes
+    ----------
+    name : str
+        ``"local"`` or ``"dask"``.
+    n_workers : int
+        Workers that run jobs side by side (1: jobs run in this process).
+    remote : bool
+        True when jobs always run outside this process (a cluster that is
+        already up): callers then map small inputs too, instead of keeping
+        them here to save the start of local processes.
+    """
+
+    name = "engine"
+    n_workers = 1
+    remote = False
+
+    def map(self, fn: Callable, jobs: Iterable, *, shared: dict | None = None, max_in_flight: int | None = None,
+            describe: Callable[[Any], str] | None = None) -> Iterator:
+        """Yield ``fn(job, **shared)`` for every job, in the order of ``jobs``.
+
+        Parameters
+        ----------
+        fn : callable
+            A module-level function (worker processes import it by name).
+        jobs : iterable
+            One argument per call; consumed lazily, at most ``max_in_flight``
+            jobs ahead of the result being yielded.
+        shared : dict, optional
+            Keyword arguments the same for every job (a matcher, a stopword
+            list): sent to each worker once where the engine can.
+        max_in_flight : int, optional
+            Jobs submitted but not yet yielded; default two per worker, which
+            keeps every worker busy while memory stays flat.
+        describe : callable, optional
+            ``describe(job) -> str`` names a job in the note added to its
+            exception (default: its index only).
+
+        Yields
+        ------
+        object
+            ``fn(job, **shared)``, in input order.
+
+        Raises
+        ------
+        Exception
+            The first failed job's own exception (in input order), with a
+            note ``in job <i> (<describe(job)>)``.
+        """
+        raise NotImplementedError
+
+    def _in_flight(self, max_in_flight: int | None) -> int:
+        return max(1, int(max_in_flight)) if max_in_flight is not None else 2 * self.n_workers
+
+    def describe(self) -> str:
+        """One line for the run's notes: the engine and its workers."""
+        return f"{self.name} engine, {self.n_workers} worker(s)"
+
+    def close(self) -> None:
+        """Release what the engine holds (nothing for the local engine)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def _call(fn: Callable, shared: dict, job):
+    return fn(job, **shared)
+
+
+class LocalEngine(Engine):
+    """Jobs in this process (``n_jobs=1``) or in forked worker processes: the behaviour of ``engine: local``.
+
+    Parameters
+    ----------
+    n_jobs : int, default 1
+        Worker processes; 1 runs every job here, -1 uses every core.
+
+    Examples
+    --------
+    >>> list(LocalEngine().map(abs, [-2, 3, -1]))
+    [2, 3, 1]
+    """
+
+    name = "local"
+
+    def __init__(self, n_jobs: int = 1):
+        self.n_jobs = n_jobs
+        self.n_workers = n_workers(n_jobs)
+
+    def map(self, fn, jobs, *, shared=None, max_in_flight=None, describe=None):
+        call = functools.partial(_call, fn, dict(shared or {}))
+        jobs = iter(jobs)
+        head = list(itertools.islice(jobs, 2))
+        jobs = itertools.chain(head, jobs)
+        if self.n_workers == 1 or len(head) < 2:  # one job: starting processes would only cost time
+            for index, job in enumerate(jobs):
+                try:
+                    result = call(job)
+                except Exception as exc:
+                    raise name_job(exc, index, job, describe)
+                yield result
+            return
+        yield from self._pooled(call, jobs, self._in_flight(max_in_flight), describe)
+
+    def _pooled(self, call, jobs, limit: int, describe) -> Iterator:
+        # fork (where there is one) starts workers at once and needs no `if __name__ == "__main__"`
+        # guard in a researcher's script; elsewhere the platform's default.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(max_workers=self.n_workers, mp_context=context) as pool:
+            pending: deque = deque()
+            try:
+                for index, job in enumerate(jobs):
+                    if len(pending) >= limit:
+                        yield self._result(*pending.popleft(), describe)
+                    pending.append((pool.submit(call, job), index, job))
+                while pending:
+                    yield self._result(*pending.popleft(), describe)
+            finally:
+                for future, _, _ in pending:
+                    future.cancel()
+
+    @staticmethod
+    def _result(future, index, job, describe):
+        try:
+            return future.result()
+        except Exception as exc:
+            raise name_job(exc, index, job, describe)
+
+
+def as_engine(engine: Engine | None, n_jobs: int = 1) -> Engine:
+    """The engine a library function works with: the one given, or local processes from ``n_jobs``.
+
+    Examples
+    --------
+    >>> as_engine(None, 1).name
+    'local'
+    """
+    if engine is None:
+        return LocalEngine(n_jobs)
+    if not isinstance(engine, Engine):
+        raise TypeError(f"engine must be a stancebook.engine.Engine (from open_engine) or None, got {engine!r}; "
+                        "workflow functions take the run parameter engine='local'|'dask' instead.")
+    return engine

@@ -1,0 +1,214 @@
+"""The Dask engine: jobs as tasks of a ``distributed`` client, on a LocalCluster or an existing scheduler."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import socket
+import uuid
+import warnings
+from collections import deque
+from urllib.parse import urlsplit
+
+from stancebook.engine.base import Engine, LocalEngine, name_job
+from stancebook.errors import ParameterError
+from stancebook.workers import n_workers
+
+__all__ = ["DaskEngine", "check_scheduler", "open_engine"]
+
+CONNECT_TIMEOUT = 5.0  # seconds: a scheduler that does not answer by then is reported, not waited for
+DASHBOARD = ":8787"
+SCHEMES = ("tcp", "tls")
+
+
+def _host_port(address: str) -> tuple[str, int]:
+    parts = urlsplit(address)
+    if parts.scheme not in SCHEMES or not parts.hostname or parts.port is None:
+        raise ParameterError(f"parameter 'dask_scheduler': {address!r} is not a scheduler address; expected "
+                             "tcp://host:port (such as tcp://10.0.0.5:8786, what `dask scheduler` prints), "
+                             "or empty for a LocalCluster of n_jobs workers.")
+    return parts.hostname, parts.port
+
+
+def check_scheduler(address: str, *, timeout: float = CONNECT_TIMEOUT) -> None:
+    """Refuse a scheduler address that is malformed or does not accept a connection within ``timeout`` seconds.
+
+    Parameters
+    ----------
+    address : str
+        ``tcp://host:port`` of a running ``dask scheduler``; empty passes.
+    timeout : float, default 5
+        Seconds to wait for the connection.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``dask_scheduler``, the address and what to do.
+
+    Examples
+    --------
+    >>> check_scheduler("")
+    >>> check_scheduler("localhost:8786")
+    Traceback (most recent call last):
+    ...
+    stancebook.errors.ParameterError: parameter 'dask_scheduler': 'localhost:8786' is not a scheduler address; \
+expected tcp://host:port (such as tcp://10.0.0.5:8786, what `dask scheduler` prints), or empty for a LocalCluster \
+of n_jobs workers.
+    """
+    if not address:
+        return
+    host, port = _host_port(address)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise ParameterError(f"parameter 'dask_scheduler': no Dask scheduler answers at {address!r} within "
+                             f"{timeout:g} s ({exc.strerror or exc}); start one with `dask scheduler` and "
+                             "workers with `dask worker <address>`, or leave dask_scheduler empty for a "
+                             "LocalCluster.") from None
+
+
+class DaskEngine(Engine):
+    """Jobs as tasks of a ``distributed.Client``: results in input order, a bounded number in flight.
+
+    Shared keyword arguments are scattered to every worker once (not sent
+    with each job); each job is submitted as one task and released as soon
+    as its result is yielded, so neither the scheduler nor the workers hold
+    more than ``max_in_flight`` results.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        A connected client; the engine does not close it (see :func:`open_engine`).
+
+    Examples
+    --------
+    >>> with open_engine("dask", n_jobs=1) as engine:  # doctest: +SKIP
+    ...     list(engine.map(abs, [-2, 3]))
+    [2, 3]
+    """
+
+    name = "dask"
+    remote = True
+
+    def __init__(self, client):
+        self.client = client
+        self.n_workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+
+    def describe(self) -> str:
+        board = (f"dashboard {self.client.dashboard_link}" if importlib.util.find_spec("bokeh")
+                 else "no dashboard: install bokeh>=3.1 to see one")
+        return f"dask engine, {self.n_workers} worker(s) at {self.client.scheduler.address} ({board})"
+
+    def map(self, fn, jobs, *, shared=None, max_in_flight=None, describe=None):
+        shared = dict(shared or {})
+        # one copy of each shared argument per worker, not one per task
+        scattered = {key: self.client.scatter([value], broadcast=True, hash=False)[0] for key, value in shared.items()}
+        prefix = f"{getattr(fn, '__name__', 'job')}-{uuid.uuid4().hex[:8]}"
+        limit = self._in_flight(max_in_flight)
+        pending: deque = deque()
+        try:
+            for index, job in enumerate(jobs):
+                if len(pending) >= limit:
+                    yield self._result(*pending.popleft(), describe)
+                future = self.client.submit(fn, job, key=f"{prefix}-{index}", pure=False, retries=0, **scattered)
+                pending.append((future, index, job))
+            while pending:
+                yield self._result(*pending.popleft(), describe)
+        finally:
+            for future, _, _ in pending:
+                future.cancel()
+            for future in scattered.values():
+                future.release()
+
+    @staticmethod
+    def _result(future, index, job, describe):
+        try:
+            return future.result()
+        except Exception as exc:
+            raise name_job(exc, index, job, describe)
+        finally:
+            future.release()
+
+
+@contextlib.contextmanager
+def _local_client(workers: int):
+    from distributed import Client, LocalCluster
+
+    with warnings.catch_warnings():
+        # Another cluster on this machine holds 8787: the dashboard moves to a free port (client.dashboard_link)
+        warnings.filterwarnings("ignore", message=r"Port \d+ is already in use")
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=DASHBOARD)
+    try:
+        with Client(cluster) as client:
+            yield client
+    finally:
+        cluster.close()
+
+
+@contextlib.contextmanager
+def _remote_client(address: str, timeout: float):
+    from distributed import Client
+
+    check_scheduler(address, timeout=timeout)
+    try:
+        client = Client(address, timeout=f"{timeout}s")
+    except (OSError, TimeoutError) as exc:
+        raise ParameterError(f"parameter 'dask_scheduler': could not connect a Dask client to {address!r} "
+                             f"({exc}).") from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def open_engine(engine="local", *, n_jobs: int = 1, scheduler: str = "", timeout: float = CONNECT_TIMEOUT):
+    """The engine of a run, open for the duration of a ``with`` block.
+
+    Parameters
+    ----------
+    engine : {"local", "dask"} or Engine, default "local"
+        ``local``: this process or ``n_jobs`` forked processes; ``dask``: a
+        ``distributed`` client. An :class:`Engine` passes through unchanged
+        (and is not closed here).
+    n_jobs : int, default 1
+        Local worker processes, or the workers of the LocalCluster started
+        when ``scheduler`` is empty (-1: every core).
+    scheduler : str, default ""
+        ``tcp://host:port`` of an existing Dask scheduler (with ``engine="dask"``).
+    timeout : float, default 5
+        Seconds allowed to reach the scheduler.
+
+    Yields
+    ------
+    Engine
+
+    Raises
+    ------
+    ParameterError
+        An unknown engine, a scheduler given with the local engine, or a
+        scheduler that does not answer (naming ``dask_scheduler``).
+
+    Examples
+    --------
+    >>> with open_engine("local", n_jobs=1) as engine:
+    ...     list(engine.map(len, ["ab", "c"]))
+    [2, 1]
+    """
+    if isinstance(engine, Engine):
+        yield engine
+        return
+    if engine == "local":
+        if scheduler:
+            raise ParameterError(f"parameter 'dask_scheduler': {scheduler!r} is set but engine is 'local'; set "
+                                 "engine: dask to use the scheduler, or leave dask_scheduler empty.")
+        yield LocalEngine(n_jobs)
+        return
+    if engine != "dask":
+        raise ParameterError(f"parameter 'engine': {engine!r} is not one of 'local', 'dask'.")
+    workers = n_workers(n_jobs)
+    with (_remote_client(scheduler, timeout) if scheduler else _local_client(workers)) as client:
+        with DaskEngine(client) as dask_engine:
+            yield dask_engine

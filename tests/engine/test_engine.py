@@ -1,0 +1,85 @@
+"""The engine layer: both engines give the results in input order, name a failed job, and hold few jobs in flight.
+
+The toy functions are builtins (``int``, ``math.sqrt``): worker processes of
+a LocalCluster import functions by name, and builtins need no test module.
+"""
+
+import math
+
+import pytest
+
+from stancebook.engine import DaskEngine, LocalEngine, as_engine, check_scheduler, open_engine
+from stancebook.errors import ParameterError
+
+
+@pytest.fixture(params=["serial", "processes", "dask"])
+def engine(request, dask_engine):
+    return {"serial": LocalEngine(1), "processes": LocalEngine(2), "dask": dask_engine}[request.param]
+
+
+def test_results_come_back_in_input_order(engine):
+    jobs = [float(n * n) for n in range(40, 0, -1)]
+    assert list(engine.map(math.sqrt, jobs, max_in_flight=3)) == [float(n) for n in range(40, 0, -1)]
+
+
+def test_shared_arguments_reach_every_job(engine):
+    assert list(engine.map(int, ["ff", "10", "7"], shared={"base": 16})) == [255, 16, 7]
+
+
+def test_a_failed_job_raises_its_own_error_naming_the_job(engine):
+    with pytest.raises(ValueError, match="math domain error") as info:
+        list(engine.map(math.sqrt, [4.0, 1.0, -1.0, 9.0], describe=lambda job: f"the value {job}"))
+    assert "in job 2 (the value -1.0)" in " ".join(getattr(info.value, "__notes__", []))
+
+
+def test_jobs_are_pulled_only_a_few_ahead_of_the_results(engine):
+    pulled = []
+
+    def jobs():
+        for n in range(30):
+            pulled.append(n)
+            yield float(n)
+
+    ahead = []
+    for i, _ in enumerate(engine.map(math.sqrt, jobs(), max_in_flight=2)):
+        ahead.append(len(pulled) - i)
+    # when result i is yielded, at most the two in flight and the one that waited for a slot were taken
+    assert max(ahead) <= 3 and len(ahead) == 30
+
+
+def test_an_empty_job_list_gives_nothing(engine):
+    assert list(engine.map(math.sqrt, [])) == []
+
+
+def test_the_dask_engine_runs_on_two_worker_processes(dask_engine):
+    assert isinstance(dask_engine, DaskEngine) and dask_engine.n_workers == 2
+    assert "2 worker(s)" in dask_engine.describe()
+
+
+def test_library_functions_fall_back_to_local_processes():
+    assert isinstance(as_engine(None, n_jobs=2), LocalEngine) and as_engine(None, n_jobs=2).n_workers == 2
+    with pytest.raises(TypeError, match="engine='local'"):
+        as_engine("dask")
+
+
+@pytest.mark.parametrize("address", ["localhost:8786", "http://host:8786", "tcp://host"])
+def test_a_malformed_scheduler_address_is_refused_naming_the_parameter(address):
+    with pytest.raises(ParameterError, match="dask_scheduler.*tcp://host:port"):
+        check_scheduler(address)
+
+
+def test_an_unreachable_scheduler_is_refused_quickly_naming_the_parameter():
+    with pytest.raises(ParameterError, match="dask_scheduler.*no Dask scheduler answers at 'tcp://127.0.0.1:9'"):
+        with open_engine("dask", scheduler="tcp://127.0.0.1:9", timeout=1):
+            pass
+
+
+def test_a_scheduler_with_the_local_engine_is_refused():
+    with pytest.raises(ParameterError, match="engine is 'local'"):
+        with open_engine("local", scheduler="tcp://127.0.0.1:8786"):
+            pass
+
+
+def test_an_open_engine_passes_through_unchanged(dask_engine):
+    with open_engine(dask_engine) as engine:
+        assert engine is dask_engine
