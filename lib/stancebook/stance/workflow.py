@@ -22,6 +22,7 @@ from stancebook import catalog
 from stancebook.errors import CorpusError, ParameterError
 from stancebook.resources.actors import ActorDictionary
 from stancebook.paths import resolve_input
+from stancebook.progress import bar
 from stancebook.stance.agreement import evaluate_codes
 from stancebook.stance.clustering import ALGORITHMS, StanceClustering
 from stancebook.stance.coding import match_codes, read_codes
@@ -134,7 +135,7 @@ def _read_inputs(paths):
 def _fit_sources(paths, texts, options, settings: RunSettings, notes) -> tuple[dict, dict]:
     """Every registered source fitted on the sentences, its note recorded and its tables written."""
     sources, tables = make_sources(options, settings), {}
-    for name, source in sources.items():
+    for name, source in bar(sources.items(), desc="polarity sources fitted", unit="source"):
         with notes.notes_from_warnings(f"Stance {name}"):
             source.fit(texts)
         if source.run_note():
