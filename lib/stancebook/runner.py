@@ -261,6 +261,29 @@ def _hash_files(names: list[str], folders: dict[str, Path]) -> dict[str, str]:
             if (folders[name.split("/", 1)[0]] / name.split("/", 1)[1]).is_file()}
 
 
+def local_kernel_manager():
+    """The kernel manager class the runner starts kernels with: local kernels with encrypted transport.
+
+    ipykernel warns "Kernel is running over TCP without encryption" on every
+    start unless the kernel manager provisions CurveZMQ keys. The kernel is
+    local, so the runner asks jupyter_client to provision them whenever the
+    kernelspec declares support (``transport_encryption="auto"``; ipykernel's
+    own spec does): the warning goes because its cause goes, not because
+    stderr is filtered. A kernelspec without Curve support still runs, and
+    still warns.
+    """
+    import zmq
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LocalKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            if zmq.has("curve"):
+                self.transport_encryption = "auto"
+
+    return LocalKernelManager
+
+
 def _execute_notebook(notebook: Path, params: dict, folders: dict[str, Path], *, kernel_name: str,
                       staging: Path, failed: Path, final_run: Path) -> None:
     """Execute one notebook into the staging run; on failure keep it in ``<run>.failed`` and say where."""
@@ -273,6 +296,7 @@ def _execute_notebook(notebook: Path, params: dict, folders: dict[str, Path], *,
             str(folders["run"] / notebook.name),
             parameters=notebook_parameters(notebook, params, run_dir=folders["run"], figures_dir=folders["figures"]),
             kernel_name=kernel_name,
+            kernel_manager_class=local_kernel_manager(),
             progress_bar=False,
             cwd=str(Path.cwd()),  # relative input paths mean the same in the notebooks as where the user stands
         )
