@@ -21,6 +21,7 @@ from scipy.stats import pearsonr, spearmanr
 
 from stancebook.checks import require_columns
 from stancebook.errors import ParameterError
+from stancebook.labels import place_labels
 from stancebook.resources.wordlists import load_word_list
 from stancebook.stance._shared import labels_frame
 
@@ -288,14 +289,15 @@ def plot_stance_map(ax, coords, labels, names=None, *, groups=None, notable=()):
         names = [str(x) for x in names]
         if len(names) != len(coords):
             raise ParameterError(f"`names` has {len(names)} entries for {len(coords)} points; pass one per point.")
-        for i in _shown_points(coords, labels, clusters, names, notable):
-            ax.annotate(names[i], coords[i], xytext=(3, 3), textcoords="offset points", fontsize=7)
     ax.set_xlabel("PC1")
     ax.set_ylabel("PC2")
     ax.axhline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
     ax.axvline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
     if clusters and groups is None:
         ax.legend(title="cluster", fontsize=8, loc="best")
+    if names is not None:
+        shown = _shown_points(coords, labels, clusters, names, notable)
+        place_labels(ax, coords[shown], [names[i] for i in shown], fontsize=7)
     return ax
 
 
@@ -344,10 +346,6 @@ def plot_source_comparison(ax, profiles: pd.DataFrame, *, target_labels=None, le
     ax.axhline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
     ax.axvline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
     ax.scatter(x, y, s=28, color=matplotlib.colormaps["tab10"](0), edgecolor="white", linewidth=0.5)
-    if len(p) <= _MAX_ANNOTATED_ROWS:
-        for xi, yi, h, t in zip(x, y, p["holder"], p["target"]):
-            ax.annotate(f"{h} → {labels_map.get(str(t), str(t))}", (xi, yi), xytext=(3, 3),
-                        textcoords="offset points", fontsize=7)
     if len(p) >= 3 and np.std(x) > 0 and np.std(y) > 0:
         r = pearsonr(x, y).statistic
         rho = spearmanr(x, y).statistic
@@ -357,6 +355,9 @@ def plot_source_comparison(ax, profiles: pd.DataFrame, *, target_labels=None, le
         ax.set_title(f"correlation not defined: {len(p)} holder-target cell(s) with both polarities", fontsize=9)
     ax.set_xlabel("polarity from the lexicon (VADER)")
     ax.set_ylabel("polarity from corpus-adapted scaling")
+    if len(p) <= _MAX_ANNOTATED_ROWS:
+        place_labels(ax, np.column_stack([x, y]),
+                     [f"{h} → {labels_map.get(str(t), str(t))}" for h, t in zip(p["holder"], p["target"])], fontsize=7)
     return ax
 
 
