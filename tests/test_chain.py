@@ -180,10 +180,10 @@ def test_table_corpus_with_holders_runs_and_clusters_the_holders(tmp_path):
     assert sorted(profiles["holder"]) == sorted(BLOC_TEXTS)
     russia = profiles.set_index("holder")["polarity_lexicon:russia"]
     assert russia["Aland"] > 0 and russia["Borduria"] > 0 and russia["Carpania"] < 0 and russia["Dorlandia"] < 0
-    holders = pd.read_csv(run_dir / "tables" / "stance_clusters.csv")
+    holders = pd.read_csv(run_dir / "tables" / "holder_clusters.csv")
     kmeans = holders[holders["algorithm"] == "kmeans"].set_index("holder")["cluster"]
     assert (tmp_path / "figures" / "blocs" / "03-holder-map.svg").is_file()
-    validation = pd.read_csv(run_dir / "tables" / "cluster_validation.csv").set_index("algorithm")
+    validation = pd.read_csv(run_dir / "tables" / "holder_cluster_validation.csv").set_index("algorithm")
     assert validation.loc["kmeans", "ari"] == 1.0 and validation.loc["kmeans", "purity"] == 1.0
     assert (tmp_path / "figures" / "blocs" / "03-cluster-confusion.svg").is_file()
     assert kmeans["Aland"] == kmeans["Borduria"] != kmeans["Carpania"] == kmeans["Dorlandia"]
