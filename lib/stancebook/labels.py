@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 # Offsets in points, nearest first: the four sides, the diagonals, then farther out (with a leader line).
 _DIRECTIONS = ((1, 0.3), (-1, 0.3), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1), (1, -0.3), (-1, -0.3))
@@ -52,13 +53,19 @@ def text_box(label, renderer=None):
     return Text.get_window_extent(label, renderer)
 
 
-def _place(ax, points: np.ndarray, texts: list[str], options: dict[str, Any], others: list) -> list:
+def _marker_boxes(ax, points: np.ndarray, marker: float) -> list:
+    """A square of half-side ``marker`` points around every point: labels keep off the markers too."""
+    half = marker * ax.figure.dpi / 72
+    return [Bbox([[x - half, y - half], [x + half, y + half]]) for x, y in ax.transData.transform(points)]
+
+
+def _place(ax, points: np.ndarray, texts: list[str], options: dict[str, Any], others: list, marker: float) -> list:
     """Annotate ``texts`` at ``points`` greedily, in order; returns the annotations (None for a label left out)."""
     fig = ax.figure
     fig.canvas.draw()  # the final layout (labels take no part in it) and the final data limits
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    taken = [text_box(label, renderer) for label in others]
+    taken = [text_box(label, renderer) for label in others] + _marker_boxes(ax, points, marker)
     placed: list = []
     for (x, y), text in zip(points, texts):
         best, outside = None, None
@@ -87,7 +94,8 @@ def _place(ax, points: np.ndarray, texts: list[str], options: dict[str, Any], ot
     return placed
 
 
-def place_labels(ax, points, texts: Sequence[str], *, fontsize: float | str = 7, **options: Any) -> list:
+def place_labels(ax, points, texts: Sequence[str], *, fontsize: float | str = 7, marker: float = 3.0,
+                 **options: Any) -> list:
     """Write each text beside its point where it overlaps no other label of the axes.
 
     Labels are placed in the order given (put the most important first):
@@ -104,6 +112,9 @@ def place_labels(ax, points, texts: Sequence[str], *, fontsize: float | str = 7,
     texts : sequence of str
         One label per point.
     fontsize : float or str, default 7
+    marker : float, default 3.0
+        Half the size, in points, of the markers the labels keep off (3 for
+        ``scatter(s=36)``; larger for a ringed point).
     **options
         Passed to :meth:`matplotlib.axes.Axes.annotate` (colour, weight).
 
@@ -126,7 +137,8 @@ def place_labels(ax, points, texts: Sequence[str], *, fontsize: float | str = 7,
     texts = [str(t) for t in texts]
     options = dict(options, fontsize=fontsize)
     others = [label for group in getattr(ax, _REGISTRY, []) for label in group[3] if label is not None]
-    placed = _place(ax, points, texts, options, others)
+    placed = _place(ax, points, texts, options, others, marker)
+    options["marker"] = marker
     setattr(ax, _REGISTRY, getattr(ax, _REGISTRY, []) + [(points, texts, options, placed)])
     return placed
 

@@ -110,8 +110,11 @@ def plot_model_selection(ax, table: pd.DataFrame):
         if table[column].isna().all():
             reason = ("not computed: too few units to hold some out" if column == "heldout_perplexity"
                       else "not computed")
-            panel.text(0.5, 0.5, reason, ha="center", va="center", transform=panel.transAxes, color="#555555")
+            # wrapped to stay inside the panel, clear of the axis label
+            panel.text(0.5, 0.5, textwrap.fill(reason, 22), ha="center", va="center", transform=panel.transAxes,
+                       color="#555555")
             panel.set_yticks([])
+            panel.set_xlim(min(ks) - 0.5, max(ks) + 0.5)
         panel.set_xticks(ks)
         panel.set_xlabel("number of topics k")
         panel.set_ylabel(ylabel)
@@ -194,7 +197,7 @@ def _plot_frontier(panel, table: pd.DataFrame, ylabel: str) -> None:
     panel.set_ylabel(ylabel)
     ordered = table.sort_values(["model", "k"], kind="stable")
     place_labels(panel, ordered[["exclusivity", "npmi"]].to_numpy(dtype=float), [str(k) for k in ordered["k"]],
-                 fontsize=7)
+                 fontsize=7, marker=8.0)  # clear of the ring around the selected fit
 
 
 def plot_topic_terms(axes, topic_terms_table: pd.DataFrame, labels):
