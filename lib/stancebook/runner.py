@@ -17,6 +17,7 @@ import platform
 import signal
 import shutil
 import sys
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
@@ -262,15 +263,22 @@ def _hash_files(names: list[str], folders: dict[str, Path]) -> dict[str, str]:
 
 
 def local_kernel_manager():
-    """The kernel manager class the runner starts kernels with: local kernels with encrypted transport.
+    """The kernel manager class the runner starts kernels with: quiet local kernels.
 
-    ipykernel warns "Kernel is running over TCP without encryption" on every
-    start unless the kernel manager provisions CurveZMQ keys. The kernel is
-    local, so the runner asks jupyter_client to provision them whenever the
-    kernelspec declares support (``transport_encryption="auto"``; ipykernel's
-    own spec does): the warning goes because its cause goes, not because
-    stderr is filtered. A kernelspec without Curve support still runs, and
-    still warns.
+    Two kernel messages used to reach the terminal on every run, and both go
+    because their cause goes, not because stderr is filtered:
+
+    * ipykernel warns "Kernel is running over TCP without encryption" on
+      every start unless the kernel manager provisions CurveZMQ keys. The
+      kernel is local, so the manager provisions them whenever the
+      kernelspec declares support (``transport_encryption="auto"``;
+      ipykernel's own spec does). A kernelspec without Curve support still
+      runs, and still warns.
+    * jupyter_client interrupts (SIGINT) a kernel before asking it to shut
+      down; a kernel still handling a message then logs "KeyboardInterrupt
+      caught in kernel". When its notebook has finished the kernel is idle,
+      so the interrupt is skipped; after Ctrl-C or SIGTERM (the kernel may
+      be running a cell) it is sent as before.
     """
     import zmq
     from jupyter_client.manager import AsyncKernelManager
@@ -280,6 +288,11 @@ def local_kernel_manager():
             super().__init__(**kwargs)
             if zmq.has("curve"):
                 self.transport_encryption = "auto"
+
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down and not _STOP_REQUESTED.is_set():
+                return
+            await super()._async_interrupt_kernel()
 
     return LocalKernelManager
 
@@ -318,6 +331,10 @@ def _last_good(final_run: Path) -> str:
     return "there was no earlier good run of this name, so nothing else was written."
 
 
+# Set by the Ctrl-C / SIGTERM handlers: kernels shut down from then on may be busy and are interrupted first.
+_STOP_REQUESTED = threading.Event()
+
+
 class _Terminated(BaseException):
     """SIGTERM, raised in the main thread by the handler of :func:`terminate_as_interrupt`."""
 
@@ -330,9 +347,11 @@ def terminate_as_interrupt():
     Ctrl-C into an interrupt of the kernel's current cell and carries on.
     """
     def on_term(signum, frame):
+        _STOP_REQUESTED.set()
         raise _Terminated()
 
     def on_int(signum, frame):
+        _STOP_REQUESTED.set()
         raise KeyboardInterrupt()
 
     previous = {sig: signal.signal(sig, handler)
