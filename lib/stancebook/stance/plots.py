@@ -329,7 +329,8 @@ def plot_source_comparison(ax, profiles: pd.DataFrame, *, target_labels=None, le
     profiles : pandas.DataFrame
         Output of :func:`~stancebook.stance.stance_profiles`.
     target_labels : dict, optional
-        Target id → readable label, for the point names.
+        Target id → readable label, for the point names (holders that are
+        targets too, such as ``north_korea``, get their label as well).
     level : {"target", "group"} or None, default "target"
         Profile rows compared; None: all rows.
 
@@ -375,7 +376,8 @@ def plot_source_comparison(ax, profiles: pd.DataFrame, *, target_labels=None, le
     ax.set_xlabel("polarity from the lexicon (VADER)")
     ax.set_ylabel("polarity from corpus-adapted scaling")
     if len(p) <= _MAX_ANNOTATED_ROWS:
-        names = [f"{h} → {labels_map.get(str(t), str(t))}" for h, t in zip(p["holder"], p["target"])]
+        names = [f"{labels_map.get(str(h), str(h))} → {labels_map.get(str(t), str(t))}"
+                 for h, t in zip(p["holder"], p["target"])]
         place_labels(ax, np.column_stack([x, y]), names, fontsize=7)
     return ax
 
