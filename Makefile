@@ -39,8 +39,9 @@ test: setup
 
 ## make lab: JupyterLab on the same environment, rooted at the repository so notebooks/, runs/ and figures/
 ## can all be browsed; it opens on notebooks/. A notebook run there writes to the scratch run <run>-scratch.
+## Kernels get CurveZMQ transport encryption (as the runner's): no "Kernel is running over TCP without encryption".
 lab: setup
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks --KernelManager.transport_encryption=auto
 
 ## make lab-check: JupyterLab + headless Chromium (Debian: apt-get install chromium) run a notebook as a user
 ## would and fail on errors or missing inline figures; the screenshot is runs/lab-check.png

@@ -30,3 +30,8 @@ def test_a_first_run_announces_the_install_and_lets_pip_show_its_progress(tmp_pa
 def test_make_test_sets_up_the_same_way(tmp_path):
     recipe = _recipe(tmp_path, "test")
     assert "installing the pinned environment" in recipe and recipe.rstrip().endswith("-m pytest")
+
+
+def test_make_lab_starts_kernels_with_transport_encryption(tmp_path):
+    recipe = _recipe(tmp_path, "lab")
+    assert "jupyter lab" in recipe and "--KernelManager.transport_encryption=auto" in recipe
