@@ -155,8 +155,7 @@ def _identity(paths: RunPaths, params: dict[str, Any]) -> dict[str, str]:
     identity_file, params_file = paths.artefacts / IDENTITY_FILE, catalog.path(paths, "params")
     if identity_file.is_file() and params_file.is_file():
         run_params = read_json(params_file)
-        same = lambda a, b: json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)  # noqa: E731
-        if all(same(run_params.get(key), value) for key, value in params.items()):
+        if all(_same(run_params.get(key), value) for key, value in params.items()):
             return read_json(identity_file)
     return run_identity(dict(params, run=paths.run))
 
