@@ -9,11 +9,23 @@ SET    ?=
 
 .PHONY: setup run test lab lab-check bench clean-runs lock
 
+# The first install takes minutes: say so, and let pip show its work (a "Collecting" line per package and
+# a progress bar per download) instead of staying silent. An update after requirements.lock changed
+# stays --quiet: it would otherwise print a "Requirement already satisfied" line per package.
+PIP := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar on
+
 $(STAMP): requirements.lock pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@if test -x $(BIN)/python; then \
+	  echo "updating the pinned environment in $(VENV) (requirements.lock or pyproject.toml changed)..."; \
+	  $(PIP) --quiet -r requirements.lock; \
+	else \
+	  echo "installing the pinned environment into $(VENV) (first run only, a few minutes)..."; \
+	  $(PYTHON) -m venv $(VENV) && $(PIP) -r requirements.lock; \
+	fi
+	@echo "installing stancebook itself (editable) into $(VENV)..."
+	@$(PIP) --quiet --no-deps -e .
 	@touch $(STAMP)
+	@echo "environment ready in $(VENV)"
 
 setup: $(STAMP)
 
@@ -27,8 +39,9 @@ test: setup
 
 ## make lab: JupyterLab on the same environment, rooted at the repository so notebooks/, runs/ and figures/
 ## can all be browsed; it opens on notebooks/. A notebook run there writes to the scratch run <run>-scratch.
+## Kernels get CurveZMQ transport encryption (as the runner's): no "Kernel is running over TCP without encryption".
 lab: setup
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks --KernelManager.transport_encryption=auto
 
 ## make lab-check: JupyterLab + headless Chromium (Debian: apt-get install chromium) run a notebook as a user
 ## would and fail on errors or missing inline figures; the screenshot is runs/lab-check.png

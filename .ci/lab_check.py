@@ -140,6 +140,7 @@ def main(argv=None) -> int:
             [str(jupyter), "lab", "--no-browser", f"--port={lab_port}", "--ip=127.0.0.1",
              f"--ServerApp.root_dir={work}", f"--IdentityProvider.token={token}",
              "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--ServerApp.log_level=WARN",
+             "--KernelManager.transport_encryption=auto",  # as `make lab`: no "TCP without encryption" warning
              *(["--allow-root"] if os.geteuid() == 0 else [])],
             env=env, stdout=subprocess.DEVNULL, stderr=open(work / "lab.log", "w")))
         _wait_http(f"http://127.0.0.1:{lab_port}/api/status?token={token}", 60)

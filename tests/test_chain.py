@@ -26,15 +26,45 @@ ROOT = repo_root()
 SEEDS = ROOT / "notebooks" / "seeds.yaml"
 
 
+class SeedRun(type(ROOT)):
+    """The base folder of a seed run (a Path), with what the command line printed when it ran it."""
+
+    stdout = stderr = ""
+
+
 @pytest.fixture(scope="module")
 def seed_runs(tmp_path_factory):
-    """Two independent runs of the seed chain."""
-    outputs = []
-    for name in ("first", "second"):
-        base = tmp_path_factory.mktemp(name)
-        run_chain(SEEDS, runs_root=base / "runs", figures_root=base / "figures", progress=lambda line: None)
-        outputs.append(base)
-    return outputs
+    """Two independent runs of the seed chain: one in this process, one as a user runs it (the command line)."""
+    first = tmp_path_factory.mktemp("first")
+    run_chain(SEEDS, runs_root=first / "runs", figures_root=first / "figures", progress=lambda line: None)
+    second = SeedRun(tmp_path_factory.mktemp("second"))
+    result = subprocess.run([sys.executable, "-m", "stancebook", "run", str(SEEDS), "--runs-root",
+                             str(second / "runs"), "--figures-root", str(second / "figures")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    second.stdout, second.stderr = result.stdout, result.stderr
+    return [first, second]
+
+
+def test_a_seed_run_prints_one_line_per_stage_and_no_kernel_warnings(seed_runs):
+    printed = seed_runs[1].stdout.splitlines()
+    assert [line.split(" done in ")[0] for line in printed if " done in " in line] == [
+        "[1/5] 00_corpus", "[2/5] 01_tokenise", "[3/5] 02_topics", "[4/5] 03_stance", "[5/5] 04_report"]
+    assert "without encryption" not in seed_runs[1].stderr
+    assert "WARNING" not in seed_runs[1].stderr and "KeyboardInterrupt" not in seed_runs[1].stderr, seed_runs[1].stderr
+
+
+def test_executed_notebooks_show_the_progress_of_their_long_loops(seed_runs):
+    def stderr_of(name):
+        nb = nbformat.read(seed_runs[0] / "runs" / "seeds" / f"{name}.ipynb", as_version=4)
+        return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                       if o.get("name") == "stderr")
+
+    assert "tokenise chunks: 100%" in stderr_of("01_tokenise")
+    assert "topic fits: 100%" in stderr_of("02_topics")
+    stance = stderr_of("03_stance")
+    assert "polarity sources: 100%" in stance and "profile bootstrap (holders): 100%" in stance
+    assert "clustering" in stance and "4/4" in stance
 
 
 def test_seed_run_writes_executed_notebooks_manifest_and_report(seed_runs):
@@ -150,10 +180,10 @@ def test_table_corpus_with_holders_runs_and_clusters_the_holders(tmp_path):
     assert sorted(profiles["holder"]) == sorted(BLOC_TEXTS)
     russia = profiles.set_index("holder")["polarity_lexicon:russia"]
     assert russia["Aland"] > 0 and russia["Borduria"] > 0 and russia["Carpania"] < 0 and russia["Dorlandia"] < 0
-    holders = pd.read_csv(run_dir / "tables" / "stance_clusters.csv")
+    holders = pd.read_csv(run_dir / "tables" / "holder_clusters.csv")
     kmeans = holders[holders["algorithm"] == "kmeans"].set_index("holder")["cluster"]
     assert (tmp_path / "figures" / "blocs" / "03-holder-map.svg").is_file()
-    validation = pd.read_csv(run_dir / "tables" / "cluster_validation.csv").set_index("algorithm")
+    validation = pd.read_csv(run_dir / "tables" / "holder_cluster_validation.csv").set_index("algorithm")
     assert validation.loc["kmeans", "ari"] == 1.0 and validation.loc["kmeans", "purity"] == 1.0
     assert (tmp_path / "figures" / "blocs" / "03-cluster-confusion.svg").is_file()
     assert kmeans["Aland"] == kmeans["Borduria"] != kmeans["Carpania"] == kmeans["Dorlandia"]

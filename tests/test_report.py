@@ -25,8 +25,19 @@ def _run(tmp_path):
             "target": ["russia", "russia"], "level": ["target", "target"], "polarity_stance": [1.0, -1.0],
             "unit_id": ["a:s1", "a:s2"], "sentence": [1, 1],
             "context": ["Pyongyang praised its friend Russia.", "Russia lied."]}),
-        "stance_clusters.csv": pd.DataFrame({"holder": ["author", "north_korea"], "algorithm": ["kmeans", "kmeans"],
-                                             "cluster": [1, 2], "distance": [0.0, 0.0]}),
+        "holder_clusters.csv": pd.DataFrame({"holder": ["author", "north_korea"], "algorithm": ["kmeans", "kmeans"],
+                                             "cluster": [1, 2], "cluster_name": ["H1", "H2"],
+                                             "distance": [0.0, 0.0]}),
+        "unit_cluster_keywords.csv": pd.DataFrame({"cluster": [1, 2], "cluster_name": ["U1", "U2"], "rank": [1, 1],
+                                                   "term": ["friend", "lie"], "g2": [3.0, 2.0],
+                                                   "count_cluster": [2, 1], "count_rest": [0, 0]}),
+        "holder_cluster_quotes.csv": pd.DataFrame({"cluster": [2], "cluster_name": ["H2"], "rank": [1],
+                                                   "unit_id": ["a:s1"], "sentence": [1],
+                                                   "text": ["Pyongyang praised its friend Russia."],
+                                                   "distance": [0.0]}),
+        "unit_cluster_quotes.csv": pd.DataFrame({"cluster": [1], "cluster_name": ["U1"], "rank": [1],
+                                                 "unit_id": ["a:s2"], "sentence": [1], "text": ["Russia lied."],
+                                                 "distance": [0.0]}),
     }
     for name, frame in tables.items():
         frame.to_csv(paths.tables / name, index=False)
@@ -44,7 +55,8 @@ def test_report_opens_with_findings_and_a_table_of_contents(tmp_path):
     assert "topic 2 <i>trade · grain</i> (70%)" in findings, "main topics by share, largest first"
     assert "North Korea &rarr; Russia: for" in findings, "display names, strongest position first"
     assert "Pyongyang praised its friend Russia." in findings, "each position with a quote"
-    assert "holder cluster 1: author; holder cluster 2: North Korea" in findings
+    assert "<b>Holder clusters</b> (holders grouped by their stance profiles; kmeans): H1: author; H2: North Korea" \
+        in findings
     assert "<a href='#stance-profiles'>Stance profiles</a>" in report
 
 
@@ -68,3 +80,13 @@ def test_long_quotes_are_cut_at_a_word_with_an_ellipsis():
 
     assert _shorten("Russia lied about the war again", 20) == "Russia lied about …"
     assert _shorten("Short.", 20) == "Short."
+
+
+def test_the_two_clusterings_never_share_a_name_in_the_report(tmp_path):
+    report = build_report(_run(tmp_path))
+    assert "Cluster 1" not in report and "cluster 1" not in report
+    keywords = report[report.index("id='unit-cluster-keywords'"):]
+    assert "<td>U1</td>" in keywords[:keywords.index("</table>")], "unit clusters are U1, U2, ..."
+    quotes = report[report.index("id='quotes'"):]
+    assert "The quotes behind each holder cluster" in quotes and "<h3>Holder cluster H2</h3>" in quotes
+    assert "Russia lied." not in quotes, "the unit clusters' quotes only when holders were not clustered"

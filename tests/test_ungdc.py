@@ -55,7 +55,7 @@ def test_session_2022_figures_and_report_show_topics_stances_and_quotes(session_
     assert {"02-model-selection", "02-topic-terms", "02-topic-map", "02-topic-prevalence-region",
             "03-holder-map", "03-source-comparison", "03-profiles-by-region"} <= ids
     report = (run_dir / "report.html").read_text(encoding="utf-8")
-    assert "The quotes behind each stance cluster" in report and "Pearson r" in report
-    clusters = pd.read_csv(run_dir / "tables" / "stance_clusters.csv")
+    assert "The quotes behind each holder cluster" in report and "Pearson r" in report
+    clusters = pd.read_csv(run_dir / "tables" / "holder_clusters.csv")
     assert {"kmeans", "agglomerative", "gmm", "hdbscan"} <= set(clusters["algorithm"])
     assert clusters["holder"].nunique() >= 190

@@ -85,3 +85,29 @@ def test_the_runners_identity_is_used_only_with_the_runs_parameters(roots):
     assert same.figures.identity["run_hash"] == "runner"
     other = workbook.start_stage("02_topics", dict(namespace, n_topics=4), say=lambda line: None)
     assert other.figures.identity["run_hash"] not in ("runner", "")
+
+
+# ---------------------------------------------------------------- a hand run takes the run's parameter file
+
+def test_hand_run_takes_the_run_files_values_for_parameters_left_at_their_defaults(roots):
+    lines = []
+    namespace = {"run": "seeds", "run_dir": "", "figures_dir": "", "prevalence_by": ["year"], "n_topics": 4,
+                 "random_state": 0}
+    stage = workbook.start_stage("02_topics", namespace, say=lines.append)
+    # notebooks/seeds.yaml says prevalence_by: [paragraph]; n_topics was changed in the notebook, so it stays
+    assert stage.params["prevalence_by"] == ["paragraph"] and namespace["prevalence_by"] == ["paragraph"]
+    assert stage.params["n_topics"] == 4 and namespace["n_topics"] == 4
+    assert "scratch run 'seeds-scratch'" in lines[0]
+    assert lines[1] == ("02_topics: parameters at their defaults take the values of notebooks/seeds.yaml: "
+                        "prevalence_by=['paragraph'].")
+
+
+def test_a_run_without_a_parameter_file_and_the_runner_keep_the_notebooks_values(roots):
+    lines = []
+    stage = workbook.start_stage("02_topics", {"run": "mine", "run_dir": "", "figures_dir": "",
+                                               "prevalence_by": ["year"]}, say=lines.append)
+    assert stage.params["prevalence_by"] == ["year"] and len(lines) == 1
+    stage = workbook.start_stage("02_topics", {"run": "seeds", "run_dir": str(roots / "staging" / "run"),
+                                               "figures_dir": str(roots / "staging" / "figures"),
+                                               "prevalence_by": ["year"]}, say=lines.append)
+    assert stage.params["prevalence_by"] == ["year"], "under the runner the injected values are the run's"

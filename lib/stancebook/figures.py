@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 from . import __version__
 from .artefacts import atomic_write, read_json, write_json, write_text
 from .errors import StancebookError
+from .labels import replace_labels
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -172,6 +173,7 @@ class FigureSaver:
         stage = self.notebook.split("_", 1)[0]
         full_id = f"{stage}-{figure_id}"
         self.figures_dir.mkdir(parents=True, exist_ok=True)
+        replace_labels(fig)  # after the last change to the figure, so that no two labels overlap as saved
         with figure_style():
             svg = self.figures_dir / f"{full_id}.svg"
             png = self.figures_dir / f"{full_id}.png"

@@ -80,6 +80,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("unit", str, "document", "unit of analysis", choices=("document", "paragraph", "sentence")),
     Param("holder_column", str, "", "metadata column naming who speaks in a unit; empty = 'author'"),
     Param("year_column", str, "year", "metadata column with the year, for year filters"),
+    Param("date_column", str, "", "metadata column of ISO dates (YYYY-MM-DD) from which year_column is derived; "
+          "empty = 'date' when the corpus has a date column and no year_column"),
     Param("year_min", int, 0, "keep documents from this year on; 0 = no lower bound", minimum=0),
     Param("year_max", int, 0, "keep documents up to this year; 0 = no upper bound", minimum=0),
     Param("actors", list, [], "keep only documents whose holder_column is one of these; empty = all", item_kind=str),

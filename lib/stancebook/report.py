@@ -1,11 +1,13 @@
 """The report of a run: one self-contained HTML file.
 
 ``runs/<run>/report.html`` opens with the findings (main topics and their
-shares, the strongest holder -> target positions with a quote, the clusters
-of holders with their members), a table of contents, then the figures by
-stable ID (inline SVG) with captions and how to cite each, the key tables
-(cut to fit the page, with a link to the full CSV), the quotes behind each
-stance cluster, the notes of the run, the parameters and input hashes.
+shares, the strongest holder -> target positions with a quote, the holder
+clusters H1, H2, ... with their members), a table of contents, then the
+figures by stable ID (inline SVG) with captions and how to cite each, the key
+tables (cut to fit the page, with a link to the full CSV; the keywords of
+the unit clusters U1, U2, ...), the quotes behind each holder cluster (unit
+cluster when holders were not clustered), the notes of the run, the
+parameters and input hashes.
 """
 
 from __future__ import annotations
@@ -58,7 +60,10 @@ DEFAULT_TABLES = (
                 "mentions a target has no row (missing, not neutral). Every source's polarity is in the CSV.", 40,
                 ("holder", "target", "n_sentences", "polarity_stance", "ci_low_stance", "ci_high_stance",
                  "polarity_lexicon")),
-    ReportTable("cluster_keywords", "Cluster keywords", "Terms over-used in each stance cluster (Dunning G²).", 40),
+    ReportTable("unit_cluster_keywords", "Unit cluster keywords",
+                "Terms over-used in the units of each unit cluster (U1, U2, ...: units grouped by the stance of "
+                "their sentences toward each target; not the holder clusters H1, H2, ...), by Dunning G².", 40,
+                ("cluster_name", "rank", "term", "g2", "count_cluster", "count_rest")),
 )
 
 
@@ -88,10 +93,10 @@ def _svg_inline(path: Path) -> str:
     return text[start:] if start >= 0 else ""
 
 
-def _quotes_html(typical: pd.DataFrame) -> str:
+def _quotes_html(typical: pd.DataFrame, kind: str) -> str:
     parts = []
-    for cluster, group in typical.groupby("cluster", sort=True):
-        parts.append(f"<h3>Cluster {html.escape(str(cluster))}</h3>")
+    for (_, name), group in typical.groupby(["cluster", "cluster_name"], sort=True):
+        parts.append(f"<h3>{kind.capitalize()} cluster {html.escape(str(name))}</h3>")
         for row in group.itertuples(index=False):
             where = html.escape(str(getattr(row, "unit_id", "")))
             parts.append(f"<blockquote>{html.escape(str(row.text))}<br><span class='cite'>{where}</span></blockquote>")
@@ -136,13 +141,14 @@ def _findings_html(paths: RunPaths, *, n_positions: int = 3, quote_chars: int = 
         if lines:
             items.append("<li><b>Strongest positions</b> (holder &rarr; target, default stance):<ul>"
                          + "".join(lines) + "</ul></li>")
-    clusters = _read(paths, "stance_clusters")
+    clusters = _read(paths, "holder_clusters")
     if clusters is not None and len(clusters):
         algorithm = str(clusters["algorithm"].iloc[0])
         chosen = clusters[clusters["algorithm"] == algorithm]
-        groups = "; ".join(f"holder cluster {c}: " + ", ".join(html.escape(name(h)) for h in g["holder"])
-                           for c, g in chosen.groupby("cluster", sort=True))
-        items.append(f"<li><b>Clusters of holders</b> ({html.escape(algorithm)}): {groups}.</li>")
+        groups = "; ".join(f"{html.escape(str(c))}: " + ", ".join(html.escape(name(h)) for h in g["holder"])
+                           for (_, c), g in chosen.groupby(["cluster", "cluster_name"], sort=True))
+        items.append(f"<li><b>Holder clusters</b> (holders grouped by their stance profiles; "
+                     f"{html.escape(algorithm)}): {groups}.</li>")
     if not items:
         return ""
     return "<h2 id='findings'>Findings</h2><ul class='findings'>" + "".join(items) + "</ul>"
@@ -220,11 +226,13 @@ def build_report(paths: RunPaths, *, title: str = "", parameters: dict[str, Any]
                         f"<p>{html.escape(table.note)}</p>")
             body.append(_table_html(frame, table.max_rows, columns=table.columns, link=link))
 
-    typical = catalog.path(paths, "typical_sentences")
-    if typical.is_file():
-        body.append("<h2 id='quotes'>The quotes behind each stance cluster</h2>"
-                    "<p>The sentences nearest each cluster's centre that mention a target.</p>")
-        body.append(_quotes_html(pd.read_csv(typical)))
+    for kind in ("holder", "unit"):  # the holder clusters' quotes when holders were clustered, else the units'
+        typical = catalog.path(paths, f"{kind}_cluster_quotes")
+        if typical.is_file():
+            body.append(f"<h2 id='quotes'>The quotes behind each {kind} cluster</h2>"
+                        f"<p>The sentences nearest each {kind} cluster's centre that mention a target.</p>")
+            body.append(_quotes_html(pd.read_csv(typical), kind))
+            break
     if notes:
         body.append("<h2 id='notes'>Notes from the run</h2><ul>"
                     + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>")

@@ -17,6 +17,7 @@ import platform
 import signal
 import shutil
 import sys
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
@@ -262,6 +263,41 @@ def _hash_files(names: list[str], folders: dict[str, Path]) -> dict[str, str]:
             if (folders[name.split("/", 1)[0]] / name.split("/", 1)[1]).is_file()}
 
 
+def local_kernel_manager():
+    """The kernel manager class the runner starts kernels with: quiet local kernels.
+
+    Two kernel messages used to reach the terminal on every run, and both go
+    because their cause goes, not because stderr is filtered:
+
+    * ipykernel warns "Kernel is running over TCP without encryption" on
+      every start unless the kernel manager provisions CurveZMQ keys. The
+      kernel is local, so the manager provisions them whenever the
+      kernelspec declares support (``transport_encryption="auto"``;
+      ipykernel's own spec does). A kernelspec without Curve support still
+      runs, and still warns.
+    * jupyter_client interrupts (SIGINT) a kernel before asking it to shut
+      down; a kernel still handling a message then logs "KeyboardInterrupt
+      caught in kernel". When its notebook has finished the kernel is idle,
+      so the interrupt is skipped; after Ctrl-C or SIGTERM (the kernel may
+      be running a cell) it is sent as before.
+    """
+    import zmq
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LocalKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            if zmq.has("curve"):
+                self.transport_encryption = "auto"
+
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down and not _STOP_REQUESTED.is_set():
+                return
+            await super()._async_interrupt_kernel()
+
+    return LocalKernelManager
+
+
 def _execute_notebook(notebook: Path, params: dict, folders: dict[str, Path], *, kernel_name: str,
                       staging: Path, failed: Path, final_run: Path) -> None:
     """Execute one notebook into the staging run; on failure keep it in ``<run>.failed`` and say where."""
@@ -274,6 +310,7 @@ def _execute_notebook(notebook: Path, params: dict, folders: dict[str, Path], *,
             str(folders["run"] / notebook.name),
             parameters=notebook_parameters(notebook, params, run_dir=folders["run"], figures_dir=folders["figures"]),
             kernel_name=kernel_name,
+            kernel_manager_class=local_kernel_manager(),
             progress_bar=False,
             cwd=str(Path.cwd()),  # relative input paths mean the same in the notebooks as where the user stands
         )
@@ -295,6 +332,10 @@ def _last_good(final_run: Path) -> str:
     return "there was no earlier good run of this name, so nothing else was written."
 
 
+# Set by the Ctrl-C / SIGTERM handlers: kernels shut down from then on may be busy and are interrupted first.
+_STOP_REQUESTED = threading.Event()
+
+
 class _Terminated(BaseException):
     """SIGTERM, raised in the main thread by the handler of :func:`terminate_as_interrupt`."""
 
@@ -307,9 +348,11 @@ def terminate_as_interrupt():
     Ctrl-C into an interrupt of the kernel's current cell and carries on.
     """
     def on_term(signum, frame):
+        _STOP_REQUESTED.set()
         raise _Terminated()
 
     def on_int(signum, frame):
+        _STOP_REQUESTED.set()
         raise KeyboardInterrupt()
 
     previous = {sig: signal.signal(sig, handler)

@@ -19,8 +19,8 @@ from . import catalog
 from .artefacts import digest, read_json, write_json
 from .figures import FigureSaver
 from .errors import ParameterError
-from .params import SPEC, validate
-from .paths import SCRATCH_SUFFIX, RunPaths, figures_root
+from .params import SPEC, load_params, validate
+from .paths import SCRATCH_SUFFIX, RunPaths, figures_root, repo_root
 from .provenance import IDENTITY_FILE, run_identity
 
 INPUTS_FILE = catalog.entry("inputs").file
@@ -155,8 +155,7 @@ def _identity(paths: RunPaths, params: dict[str, Any]) -> dict[str, str]:
     identity_file, params_file = paths.artefacts / IDENTITY_FILE, catalog.path(paths, "params")
     if identity_file.is_file() and params_file.is_file():
         run_params = read_json(params_file)
-        same = lambda a, b: json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)  # noqa: E731
-        if all(same(run_params.get(key), value) for key, value in params.items()):
+        if all(_same(run_params.get(key), value) for key, value in params.items()):
             return read_json(identity_file)
     return run_identity(dict(params, run=paths.run))
 
@@ -184,6 +183,47 @@ def _stage_paths(run: str, run_dir: str, figures_dir: str, *, notebook: str, say
     return scratch
 
 
+def _same(a: Any, b: Any) -> bool:
+    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+
+
+def run_file_values(params: dict[str, Any], notebook: str, *, say=print) -> dict[str, Any]:
+    """Outside the runner, the named run's parameter file fills the parameters a notebook left at their defaults.
+
+    A notebook opened in JupyterLab carries the declared defaults, not the
+    values of the run it is named after (``run = "seeds"`` but
+    ``prevalence_by = ["year"]`` where ``notebooks/seeds.yaml`` says
+    ``[paragraph]``). Every parameter still at its declared default takes
+    the value of ``notebooks/<run>.yaml`` when that file sets another one; a
+    value changed in the notebook (or passed with ``papermill -p``) wins.
+    Without such a file the notebook's values are used as they are.
+
+    Parameters
+    ----------
+    params : dict
+        The notebook's validated parameters.
+    notebook : str
+        The notebook's name, for the line printed.
+    say : callable
+        Receives one line naming the file and the values taken from it.
+
+    Returns
+    -------
+    dict
+        ``params`` with the run file's values filled in.
+    """
+    path = repo_root() / "notebooks" / f"{params.get('run', '')}.yaml"
+    if not path.is_file():
+        return params
+    from_file = load_params(path)
+    taken = {key: from_file[key] for key, value in params.items()
+             if key != "run" and _same(value, SPEC[key].default) and not _same(from_file[key], value)}
+    if taken:
+        say(f"{notebook}: parameters at their defaults take the values of notebooks/{path.name}: "
+            + ", ".join(f"{key}={value!r}" for key, value in taken.items()) + ".")
+    return {**params, **taken}
+
+
 def start_stage(notebook: str, namespace: dict[str, Any], *, say=print) -> Stage:
     """Validate a notebook's parameters and open its run.
 
@@ -196,9 +236,12 @@ def start_stage(notebook: str, namespace: dict[str, Any], *, say=print) -> Stage
         picked out (every declared run parameter plus ``run_dir`` and
         ``figures_dir``); nothing else is read. Without ``run_dir`` (the
         notebook was not executed by the runner) the stage works in the
-        scratch run ``<run>-scratch`` and prints a line saying so.
+        scratch run ``<run>-scratch`` and prints a line saying so, and the
+        parameters left at their defaults take the values of the run's
+        parameter file ``notebooks/<run>.yaml`` (:func:`run_file_values`),
+        in ``namespace`` too, so the notebook's cells read the same values.
     say : callable
-        Receives that line.
+        Receives those lines.
 
     Returns
     -------
@@ -219,6 +262,9 @@ def start_stage(notebook: str, namespace: dict[str, Any], *, say=print) -> Stage
     params = {key: params[key] for key in declared}
     paths = _stage_paths(params["run"], str(namespace.get("run_dir", "") or ""),
                          str(namespace.get("figures_dir", "") or ""), notebook=notebook, say=say)
+    if not namespace.get("run_dir"):  # outside the runner: the named run's own parameters, not the notebook's
+        params = run_file_values(params, notebook, say=say)
+        namespace.update(params)  # the notebook's cells read the same values as the stage
     inputs = paths.artefacts / INPUTS_FILE
     input_hash = read_json(inputs).get("input_hash", "") if inputs.is_file() and notebook != "00_corpus" else ""
     identity = _identity(paths, params)

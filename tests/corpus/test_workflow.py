@@ -39,3 +39,39 @@ def test_prepare_corpus_takes_the_declared_defaults_and_applies_the_filters(tmp_
     assert tables.documents["doc_id"].tolist() == ["a"]
     assert tables.units["unit_id"].tolist() == ["a"]  # unit defaults to "document"
     assert tables.problems.empty
+
+
+# ---------------------------------------------------------------- a year from a date column
+
+def test_a_date_column_gives_each_unit_its_year_and_the_year_filter_uses_it(tmp_path, paths, write):
+    write(tmp_path / "c" / "a.txt", "One.")
+    write(tmp_path / "c" / "b.txt", "Two.")
+    write(tmp_path / "c" / "d.txt", "Three.")
+    write(tmp_path / "c" / "metadata.csv", "file,date\na.txt,2019-12-31\nb.txt,2020-01-01\nd.txt,2021-06-30T09:00\n")
+    tables = prepare_corpus({"corpus_path": str(tmp_path / "c"), "year_min": 2020}, paths)
+    assert dict(zip(tables.units["doc_id"], tables.units["year"])) == {"b": 2020, "d": 2021}
+    assert catalog.read(paths, "units")["year"].tolist() == [2020, 2021]
+
+
+def test_a_named_date_column_is_used_and_an_existing_year_column_is_kept_otherwise(tmp_path, paths, write):
+    write(tmp_path / "c" / "a.txt", "One.")
+    write(tmp_path / "c" / "metadata.csv", "file,year,date,published\na.txt,1990,2001-01-01,2022-02-24\n")
+    kept = prepare_corpus({"corpus_path": str(tmp_path / "c")}, paths)
+    assert kept.units["year"].tolist() == [1990]  # a year column wins over the default date column
+    named = prepare_corpus({"corpus_path": str(tmp_path / "c"), "date_column": "published"}, paths)
+    assert named.units["year"].tolist() == [2022]
+
+
+@pytest.mark.parametrize("params, message", [
+    ({}, r"date_column 'date': 1 value\(s\) are not ISO dates .*b \('24/02/2022'\)"),
+    ({"date_column": "when"}, r"no metadata column 'when' \(date_column\)"),
+])
+def test_unparsable_dates_and_a_missing_date_column_stop_stage_0_naming_the_column(tmp_path, paths, write, params,
+                                                                                   message):
+    from stancebook.errors import CorpusError
+
+    write(tmp_path / "c" / "a.txt", "One.")
+    write(tmp_path / "c" / "b.txt", "Two.")
+    write(tmp_path / "c" / "metadata.csv", "file,date\na.txt,2022-02-24\nb.txt,24/02/2022\n")
+    with pytest.raises(CorpusError, match=message):
+        prepare_corpus({"corpus_path": str(tmp_path / "c"), **params}, paths)

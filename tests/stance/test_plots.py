@@ -52,7 +52,8 @@ def test_confusion_plot_counts_ids_per_cluster_and_class():
     fig, ax = plt.subplots()
     labels = pd.DataFrame({"id": list("abcd"), "kmeans": [1, 1, 2, -1]})
     out = stance.plot_confusion(ax, labels, {"a": "x", "b": "y", "c": "y", "d": "y"})
-    assert out is ax and [t.get_text() for t in ax.get_yticklabels()] == ["noise", "cluster 1", "cluster 2"]
+    assert out is ax and [t.get_text() for t in ax.get_yticklabels()] == ["noise", "H1", "H2"]
+    assert ax.get_ylabel() == "holder cluster (kmeans)"
     assert sorted(t.get_text() for t in ax.texts) == ["0", "0", "1", "1", "1", "1"]
     plt.close(fig)
 
@@ -79,3 +80,19 @@ def test_figure_sizes_grow_with_rows_and_targets():
     assert stance.heatmap_size(100, 2) == (5, 0.13 * 100 + 1.8)  # many holders: thinner rows
     assert stance.heatmap_size(10, 9, rows="units") == (0.9 * 9 + 3, max(3, 0.28 * 10 + 1.6))
     assert stance.holder_map_size(40) == (6.4, 5) and stance.holder_map_size(41) == (7.5, 6)
+
+
+def test_the_two_clusterings_are_named_apart_in_maps_and_heatmaps():
+    fig, (left, right) = plt.subplots(1, 2)
+    stance.plot_stance_map(left, np.array([[0.0, 0.0], [1.0, 1.0]]), [1, 2], cluster_kind="holder")
+    stance.plot_stance_map(right, np.array([[0.0, 0.0], [1.0, 1.0]]), [1, 2], cluster_kind="unit")
+    assert [t.get_text() for t in left.get_legend().get_texts()] == ["H1", "H2"]
+    assert left.get_legend().get_title().get_text() == "holder cluster"
+    assert [t.get_text() for t in right.get_legend().get_texts()] == ["U1", "U2"]
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    matrix = pd.DataFrame({"russia": [0.5, -0.5]}, index=pd.Index(["s1", "s2"], name="unit_id"))
+    stance.plot_profile_heatmap(ax, matrix, cluster={"s1": 2, "s2": 1}, cluster_kind="unit")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["[U1] s2", "[U2] s1"]
+    assert ax.get_ylabel() == "unit [unit cluster]"
+    plt.close(fig)

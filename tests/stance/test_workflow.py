@@ -95,19 +95,22 @@ def test_a_registered_source_and_algorithm_run_through_the_stage(run, toys):
 
     holders = stance.cluster_holders(run, scores, source="toy", algorithms=["halves", "kmeans"], n_resamples=3,
                                      notes=notes)
-    clusters = catalog.read(run, "stance_clusters")
+    clusters = catalog.read(run, "holder_clusters")
     halves = clusters[clusters["algorithm"] == "halves"]
     assert halves["holder"].tolist() == list(holders.holders)
     assert halves["cluster"].tolist() == [1] * 4 + [2] * 4  # the toy's labels, numbered by first appearance
+    assert halves["cluster_name"].tolist() == ["H1"] * 4 + ["H2"] * 4  # holder clusters are H1, H2, ...
     scores_table = catalog.read(run, "holder_cluster_scores")
     assert scores_table.loc[scores_table["algorithm"] == "halves", "k"].tolist() == [2]
     assert holders.primary == "halves" and holders.labels.tolist() == [1] * 4 + [2] * 4
-    assert set(catalog.read(run, "typical_sentences")["cluster"]) == {1, 2}
+    assert set(catalog.read(run, "holder_cluster_quotes")["cluster_name"]) == {"H1", "H2"}
 
     units = stance.cluster_units(run, scores, holders=holders, algorithms=["halves"], n_resamples=3, notes=notes)
     unit_clusters = catalog.read(run, "unit_clusters")
     assert unit_clusters["cluster"].tolist() == units.labels.tolist() == [1] * 4 + [2] * 4
-    assert set(catalog.read(run, "cluster_keywords")["cluster"]) == {1, 2}
+    assert set(unit_clusters["cluster_name"]) == {"U1", "U2"}  # unit clusters are U1, U2, ...
+    assert set(catalog.read(run, "unit_cluster_keywords")["cluster_name"]) == {"U1", "U2"}
+    assert set(catalog.read(run, "unit_cluster_quotes")["cluster_name"]) <= {"U1", "U2"}
     recorded = (run.artefacts / "notes-03_stance.json").read_text()
     assert "halves: found 2 cluster(s) with 0% of rows as noise" in recorded
     assert "Stance: " in recorded and "stance triples" in recorded
@@ -144,4 +147,5 @@ def test_shipped_stage_writes_its_tables_and_few_holders_are_not_clustered(run):
     assert holders.clustering is None and holders.labels is None and holders.primary == "kmeans"
     units = stance.cluster_units(run, scores, holders=holders, n_resamples=3)
     assert set(units.clustering.labels_.columns) == {"id", *ALGORITHMS}
-    assert catalog.path(run, "typical_sentences").is_file()  # quoted per unit cluster
+    assert catalog.path(run, "unit_cluster_quotes").is_file()
+    assert not catalog.path(run, "holder_cluster_quotes").is_file(), "holders were not clustered"

@@ -45,3 +45,17 @@ def test_keyness_group_skips_a_target_every_unit_mentions():
     assert keyness_group(["u1", "u2", "u3"], mentions, counts, target="un")[0] == ""
     target, mask = keyness_group(["u1", "u2", "u3"], mentions, counts, target="china")
     assert target == "" and not mask.any()
+
+
+def test_default_keyness_group_skips_a_target_nearly_every_unit_mentions():
+    # The UN General Debate: the UN is named in all but one of 20 speeches, Russia in 6; the default
+    # contrasts Russia's speeches with the others, not 19 speeches with 1.
+    ids = [f"u{i:02d}" for i in range(20)]
+    rows = [(u, "un") for u in ids[1:]] + [(u, "russia") for u in ids[:6]]
+    mentions = pd.DataFrame(rows, columns=["unit_id", "target"])
+    counts = pd.DataFrame({"target": ["un", "russia"]})
+    target, mask = keyness_group(ids, mentions, counts)
+    assert target == "russia" and mask.sum() == 6
+    assert keyness_group(ids, mentions, counts, target="un")[1].sum() == 19, "a target asked for is kept"
+    only_un = mentions[mentions["target"] == "un"]
+    assert keyness_group(ids, only_un, counts)[0] == "un", "with no balanced target, the least lopsided one"

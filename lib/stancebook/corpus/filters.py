@@ -1,4 +1,4 @@
-"""Keeping the documents or units whose metadata match: years, actors, countries."""
+"""Keeping the documents or units whose metadata match: years, actors, countries; years from dates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 
 from stancebook.checks import is_int
 from stancebook.corpus.schema import metadata_column
-from stancebook.errors import ParameterError
+from stancebook.errors import CorpusError, ParameterError
 
 
 def year_bounds(years) -> tuple[int | None, int | None]:
@@ -90,3 +90,52 @@ def filter_documents(documents, *, years=None, actors=None, year_column="year",
     filtered = documents.loc[keep.to_numpy()].reset_index(drop=True)
     filtered.attrs = dict(documents.attrs)
     return filtered
+
+
+def year_from_dates(documents: pd.DataFrame, *, date_column: str = "", year_column: str = "year") -> pd.DataFrame:
+    """Add ``year_column`` derived from a column of ISO dates, so year filters and prevalence by year work.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The documents table (metadata columns beside ``doc_id, source, text``).
+    date_column : str, default ""
+        The column of ISO 8601 dates (``2022-02-24``, ``2022-02-24T10:00``,
+        ``2022-02``, ``2022``). Empty: ``date`` when the table has a ``date``
+        column and no ``year_column``; otherwise nothing is derived.
+    year_column : str, default "year"
+        The column written (a nullable integer; an empty date gives a missing
+        year). A named ``date_column`` replaces an existing ``year_column``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``year_column`` added; ``documents`` itself is unchanged.
+
+    Raises
+    ------
+    CorpusError
+        ``date_column`` is not a column, or holds values that are not ISO
+        dates; the message names the column, the documents and the values.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "date": ["2021-03-01", "2022-11-30"]})
+    >>> year_from_dates(docs)["year"].tolist()
+    [2021, 2022]
+    """
+    column = date_column or ("date" if "date" in documents.columns and year_column not in documents.columns else "")
+    if not column:
+        return documents
+    values = metadata_column(documents, column, "date_column")
+    text = values.astype("string").str.strip()
+    given = text.notna() & (text != "")
+    parsed = pd.to_datetime(text.where(given), format="ISO8601", errors="coerce", utc=True)
+    bad = given & parsed.isna()
+    if bad.any():
+        examples = ", ".join(f"{doc} ({value!r})" for doc, value in
+                             zip(documents.loc[bad, "doc_id"].head(3), text[bad].head(3)))
+        raise CorpusError(f"date_column {column!r}: {int(bad.sum())} value(s) are not ISO dates (YYYY-MM-DD), e.g. "
+                          f"{examples}. Fix them, or name the column with the dates (date_column=) or a year column "
+                          f"(year_column=).")
+    return documents.assign(**{year_column: pd.array(parsed.dt.year, dtype="Int64")})

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from stancebook.artefacts import file_sha256
-from stancebook.corpus.filters import filter_documents, year_bounds
+from stancebook.corpus.filters import filter_documents, year_bounds, year_from_dates
 from stancebook.corpus.readers import READERS, Reader, ReadOptions, detect_format
 from stancebook.corpus.readers.common import relative_key, text_files
 from stancebook.corpus.readers.folder import find_metadata, listed_files
@@ -18,7 +18,7 @@ from stancebook.errors import CorpusError, ParameterError
 
 def load_documents(path, *, format="auto", text_column="text", id_column="", metadata_file="",
                    file_column="file", encoding="utf-8", on_problem="stop", years=None, countries=None, year_column="year",
-                   country_column="iso3") -> tuple[pd.DataFrame, pd.DataFrame]:
+                   country_column="iso3", date_column="") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Load a corpus into the documents table, reporting every problem found; input files are only read.
 
     Parameters
@@ -55,6 +55,10 @@ def load_documents(path, *, format="auto", text_column="text", id_column="", met
         checked against the country table and applied while reading, like ``years``.
     year_column, country_column : str, default "year", "iso3"
         Other formats: the metadata columns ``years`` and ``countries`` filter on.
+    date_column : str, default ""
+        A metadata column of ISO dates from which ``year_column`` is derived
+        (:func:`~stancebook.corpus.filters.year_from_dates`); empty: ``date``
+        when there is a ``date`` column and no ``year_column``.
 
     Returns
     -------
@@ -91,6 +95,7 @@ def load_documents(path, *, format="auto", text_column="text", id_column="", met
                           metadata_file=metadata_file, years=years, countries=countries)
     documents, problems = reader.read(path, kind, options)
     documents = _usable(documents, problems, on_problem=on_problem, path=path)
+    documents = year_from_dates(documents, date_column=date_column, year_column=year_column)
     if not reader.filters and (years is not None or countries is not None):
         documents = filter_documents(documents, years=years, countries=countries,
                                      year_column=year_column, country_column=country_column)

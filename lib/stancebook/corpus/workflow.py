@@ -79,7 +79,8 @@ def prepare_corpus(params: Mapping, paths) -> CorpusTables:
     documents, problems = load_documents(
         source, format=p["corpus_format"], text_column=p["text_column"], id_column=p["id_column"],
         metadata_file=p["metadata_file"], file_column=p["file_column"], encoding=p["encoding"],
-        on_problem=p["on_problem"], years=years, countries=p["countries"] or None, year_column=p["year_column"])
+        on_problem=p["on_problem"], years=years, countries=p["countries"] or None, year_column=p["year_column"],
+        date_column=p["date_column"])
     check_documents_left(documents, p, source)
     check_document_lengths(documents, p["max_document_chars"])
     documents = filter_documents(documents, actors=p["actors"] or None, actor_column=p["holder_column"])

@@ -42,3 +42,31 @@ def labels_frame(labels, truth_ids=None) -> pd.DataFrame:
         return labels.assign(id=labels["id"].astype(str))
     series = labels_series(labels, truth_ids)
     return pd.DataFrame({"id": series.index.astype(str), "cluster": series.to_numpy()})
+
+
+#: Stage 03 clusters holders (by their profiles) and units (by their stance vectors). Their clusters carry
+#: different names everywhere (tables, figures, report), so "cluster 1" is never ambiguous.
+CLUSTER_PREFIX = {"holder": "H", "unit": "U"}
+
+
+def cluster_name(kind: str, cluster) -> str:
+    """The name of a cluster of holders (``H1``) or of units (``U1``); ``noise`` for HDBSCAN's -1.
+
+    Examples
+    --------
+    >>> cluster_name("holder", 2), cluster_name("unit", 1), cluster_name("unit", -1)
+    ('H2', 'U1', 'noise')
+    """
+    if kind not in CLUSTER_PREFIX:
+        raise ParameterError(f"cluster kind must be one of {list(CLUSTER_PREFIX)}, got {kind!r}.")
+    value = int(cluster)
+    return "noise" if value < 0 else f"{CLUSTER_PREFIX[kind]}{value}"
+
+
+def with_cluster_names(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """``frame`` with a ``cluster_name`` column (``H1``/``U1``) right after its ``cluster`` column."""
+    require_columns(frame, ["cluster"], "clusters")
+    names = pd.Series([cluster_name(kind, c) for c in frame["cluster"]], index=frame.index, dtype="str")
+    out = frame.drop(columns=["cluster_name"], errors="ignore")
+    out.insert(out.columns.get_loc("cluster") + 1, "cluster_name", names)
+    return out

@@ -21,8 +21,9 @@ from scipy.stats import pearsonr, spearmanr
 
 from stancebook.checks import require_columns
 from stancebook.errors import ParameterError
+from stancebook.labels import place_labels
 from stancebook.resources.wordlists import load_word_list
-from stancebook.stance._shared import labels_frame
+from stancebook.stance._shared import cluster_name, labels_frame
 
 __all__ = [
     "NOTABLE_HOLDERS",
@@ -91,7 +92,12 @@ def holder_map_size(n_points: int) -> tuple[float, float]:
     return (7.5, 6) if n_points > _MAX_NAMED_POINTS else (6.4, 5)
 
 
-def _grouped_rows(m: pd.DataFrame, cluster, display: dict):
+def _group_name(key, cluster_kind: str | None) -> str:
+    """``H1`` / ``U1`` for a cluster of holders or units, the key itself for other groups (regions)."""
+    return cluster_name(cluster_kind, key) if cluster_kind else str(key)
+
+
+def _grouped_rows(m: pd.DataFrame, cluster, display: dict, cluster_kind: str | None = None):
     """Rows ordered by group (stable within a group), their ``[k]``-prefixed names and sorted group keys."""
     row_names = [str(r) for r in m.index]
     cl = pd.Series(cluster)
@@ -101,7 +107,7 @@ def _grouped_rows(m: pd.DataFrame, cluster, display: dict):
     # Rows without a group go last; groups may be cluster numbers or names (regions).
     order = sorted(range(len(row_names)), key=lambda i: (not known[i], str(type(keys[i])),
                                                          keys[i] if known[i] else 0, i))
-    names = [f"[{keys[i]}] {display.get(row_names[i], row_names[i])}" if known[i]
+    names = [f"[{_group_name(keys[i], cluster_kind)}] {display.get(row_names[i], row_names[i])}" if known[i]
              else display.get(row_names[i], row_names[i]) for i in order]
     return m.iloc[order], names, [keys[i] for i in order]
 
@@ -128,7 +134,8 @@ def _draw_cells(ax, values: np.ndarray, limit: float):
 
 
 def plot_profile_heatmap(ax, matrix: pd.DataFrame, *, target_labels=None, cluster=None, row_labels=None,
-                         limit: float | None = 1.0, value_label: str = "polarity (VADER compound)"):
+                         limit: float | None = 1.0, value_label: str = "polarity (VADER compound)",
+                         cluster_kind: str | None = None):
     """Draw a holders × targets polarity heatmap; never-mentioned cells are marked missing.
 
     Parameters
@@ -141,8 +148,9 @@ def plot_profile_heatmap(ax, matrix: pd.DataFrame, *, target_labels=None, cluste
     target_labels : dict, optional
         Target id → readable label for the column ticks.
     cluster : pandas.Series or dict, optional
-        Cluster of each holder; rows are then grouped by cluster (stable
-        within a cluster), prefixed ``[k]`` and separated by lines.
+        Cluster (or other group, such as a region) of each row; rows are
+        then grouped (stable within a group), prefixed ``[group]`` and
+        separated by lines.
     row_labels : dict, optional
         Display name of each row id (e.g. short unit ids); ids not in it are
         shown as they are.
@@ -151,6 +159,9 @@ def plot_profile_heatmap(ax, matrix: pd.DataFrame, *, target_labels=None, cluste
         largest absolute value (for standardised scaling scores).
     value_label : str, default "polarity (VADER compound)"
         Colour bar label.
+    cluster_kind : {"holder", "unit"} or None
+        ``cluster`` holds holder clusters (rows prefixed ``[H1]``) or unit
+        clusters (``[U1]``); None: groups shown as they are.
 
     Returns
     -------
@@ -174,7 +185,7 @@ def plot_profile_heatmap(ax, matrix: pd.DataFrame, *, target_labels=None, cluste
     display = dict(row_labels or {})
     row_names = [str(r) for r in m.index]
     if cluster is not None:
-        m, row_names, sorted_keys = _grouped_rows(m, cluster, display)
+        m, row_names, sorted_keys = _grouped_rows(m, cluster, display, cluster_kind)
     values = m.to_numpy(dtype=float) if m.size else np.zeros((0, 0))
     n_rows, n_cols = values.shape
     if n_rows == 0 or n_cols == 0:
@@ -194,7 +205,8 @@ def plot_profile_heatmap(ax, matrix: pd.DataFrame, *, target_labels=None, cluste
     ax.set_yticks(range(n_rows))
     ax.set_yticklabels([display.get(r, r) for r in row_names] if cluster is None else row_names)
     ax.set_xlabel("target")
-    ax.set_ylabel("unit [cluster]" if m.index.name == "unit_id" else "holder")
+    row_kind = "unit" if m.index.name == "unit_id" else "holder"
+    ax.set_ylabel(f"{row_kind} [{cluster_kind} cluster]" if cluster is not None and cluster_kind else row_kind)
     colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     colorbar.set_label(value_label)
     ax.legend(handles=[Patch(facecolor=_MISSING_COLOUR, edgecolor="#808080", hatch=_MISSING_HATCH,
@@ -203,7 +215,7 @@ def plot_profile_heatmap(ax, matrix: pd.DataFrame, *, target_labels=None, cluste
     return ax
 
 
-def _scatter_by_group(ax, coords, labels, clusters, groups, colours) -> None:
+def _scatter_by_group(ax, coords, labels, clusters, groups, colours, cluster_kind=None) -> None:
     """Colours show the group, marker shapes the cluster; one legend each."""
     markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
     group_names = sorted(pd.unique(groups).tolist())
@@ -215,11 +227,16 @@ def _scatter_by_group(ax, coords, labels, clusters, groups, colours) -> None:
                            marker=markers[ci % len(markers)], edgecolor="white", linewidth=0.5)
     group_handles = [Patch(color=colours(gi % 10), label=g) for gi, g in enumerate(group_names)]
     cluster_handles = [matplotlib.lines.Line2D([], [], marker=markers[ci % len(markers)], linestyle="",
-                                               color="#555555", label=f"cluster {c}")
+                                               color="#555555", label=_legend_name(c, cluster_kind))
                        for ci, c in enumerate(clusters)]
     first = ax.legend(handles=group_handles, fontsize=7, loc="upper left", title="group", title_fontsize=8)
     ax.add_artist(first)
-    ax.legend(handles=cluster_handles, fontsize=7, loc="lower left", title="cluster", title_fontsize=8)
+    ax.legend(handles=cluster_handles, fontsize=7, loc="lower left", title=f"{cluster_kind or ''} cluster".strip(),
+              title_fontsize=8)
+
+
+def _legend_name(cluster, cluster_kind: str | None) -> str:
+    return cluster_name(cluster_kind, cluster) if cluster_kind else f"cluster {cluster}"
 
 
 def _shown_points(coords, labels, clusters, names: list[str], notable) -> list[int]:
@@ -237,7 +254,7 @@ def _shown_points(coords, labels, clusters, names: list[str], notable) -> list[i
     return sorted(set(shown))
 
 
-def plot_stance_map(ax, coords, labels, names=None, *, groups=None, notable=()):
+def plot_stance_map(ax, coords, labels, names=None, *, groups=None, notable=(), cluster_kind: str | None = None):
     """Scatter the 2-D stance map coloured by cluster (or by group, with clusters as markers).
 
     Parameters
@@ -256,6 +273,9 @@ def plot_stance_map(ax, coords, labels, names=None, *, groups=None, notable=()):
         marker shapes the cluster.
     notable : sequence of str
         Names always written when present (e.g. :data:`NOTABLE_HOLDERS`).
+    cluster_kind : {"holder", "unit"} or None
+        The points are holders clustered (legend "holder cluster": H1, H2,
+        ...) or units (U1, U2, ...); None: "cluster 1", ...
 
     Returns
     -------
@@ -277,25 +297,26 @@ def plot_stance_map(ax, coords, labels, names=None, *, groups=None, notable=()):
     if groups is None:
         for i, c in enumerate(clusters):
             sel = labels == c
-            ax.scatter(coords[sel, 0], coords[sel, 1], s=36, color=colours(i % 10), label=f"cluster {c}",
+            ax.scatter(coords[sel, 0], coords[sel, 1], s=36, color=colours(i % 10), label=_legend_name(c, cluster_kind),
                        edgecolor="white", linewidth=0.5)
     else:
         groups = np.asarray([str(g) if pd.notna(g) else "unknown" for g in groups])
         if len(groups) != len(coords):
             raise ParameterError(f"`groups` has {len(groups)} entries for {len(coords)} points; pass one per point.")
-        _scatter_by_group(ax, coords, labels, clusters, groups, colours)
+        _scatter_by_group(ax, coords, labels, clusters, groups, colours, cluster_kind)
     if names is not None:
         names = [str(x) for x in names]
         if len(names) != len(coords):
             raise ParameterError(f"`names` has {len(names)} entries for {len(coords)} points; pass one per point.")
-        for i in _shown_points(coords, labels, clusters, names, notable):
-            ax.annotate(names[i], coords[i], xytext=(3, 3), textcoords="offset points", fontsize=7)
     ax.set_xlabel("PC1")
     ax.set_ylabel("PC2")
     ax.axhline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
     ax.axvline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
     if clusters and groups is None:
-        ax.legend(title="cluster", fontsize=8, loc="best")
+        ax.legend(title=f"{cluster_kind or ''} cluster".strip(), fontsize=8, loc="best")
+    if names is not None:
+        shown = _shown_points(coords, labels, clusters, names, notable)
+        place_labels(ax, coords[shown], [names[i] for i in shown], fontsize=7)
     return ax
 
 
@@ -308,7 +329,8 @@ def plot_source_comparison(ax, profiles: pd.DataFrame, *, target_labels=None, le
     profiles : pandas.DataFrame
         Output of :func:`~stancebook.stance.stance_profiles`.
     target_labels : dict, optional
-        Target id → readable label, for the point names.
+        Target id → readable label, for the point names (holders that are
+        targets too, such as ``north_korea``, get their label as well).
     level : {"target", "group"} or None, default "target"
         Profile rows compared; None: all rows.
 
@@ -344,10 +366,6 @@ def plot_source_comparison(ax, profiles: pd.DataFrame, *, target_labels=None, le
     ax.axhline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
     ax.axvline(0, color="#bbbbbb", linewidth=0.6, zorder=0)
     ax.scatter(x, y, s=28, color=matplotlib.colormaps["tab10"](0), edgecolor="white", linewidth=0.5)
-    if len(p) <= _MAX_ANNOTATED_ROWS:
-        for xi, yi, h, t in zip(x, y, p["holder"], p["target"]):
-            ax.annotate(f"{h} → {labels_map.get(str(t), str(t))}", (xi, yi), xytext=(3, 3),
-                        textcoords="offset points", fontsize=7)
     if len(p) >= 3 and np.std(x) > 0 and np.std(y) > 0:
         r = pearsonr(x, y).statistic
         rho = spearmanr(x, y).statistic
@@ -357,10 +375,14 @@ def plot_source_comparison(ax, profiles: pd.DataFrame, *, target_labels=None, le
         ax.set_title(f"correlation not defined: {len(p)} holder-target cell(s) with both polarities", fontsize=9)
     ax.set_xlabel("polarity from the lexicon (VADER)")
     ax.set_ylabel("polarity from corpus-adapted scaling")
+    if len(p) <= _MAX_ANNOTATED_ROWS:
+        names = [f"{labels_map.get(str(h), str(h))} → {labels_map.get(str(t), str(t))}"
+                 for h, t in zip(p["holder"], p["target"])]
+        place_labels(ax, np.column_stack([x, y]), names, fontsize=7)
     return ax
 
 
-def plot_confusion(ax, labels, truth, *, algorithm: str | None = None):
+def plot_confusion(ax, labels, truth, *, algorithm: str | None = None, cluster_kind: str = "holder"):
     """Draw clusters × known classes as a count matrix.
 
     Parameters
@@ -372,6 +394,8 @@ def plot_confusion(ax, labels, truth, *, algorithm: str | None = None):
         Known label of each id.
     algorithm : str, optional
         Column of ``labels`` to draw; default the first algorithm.
+    cluster_kind : {"holder", "unit"}, default "holder"
+        What was clustered: rows are named H1, H2, ... or U1, U2, ...
 
     Returns
     -------
@@ -413,9 +437,9 @@ def plot_confusion(ax, labels, truth, *, algorithm: str | None = None):
     ax.set_xticks(range(values.shape[1]))
     ax.set_xticklabels(table.columns.tolist(), rotation=45, ha="right")
     ax.set_yticks(range(values.shape[0]))
-    ax.set_yticklabels(["noise" if c == -1 else f"cluster {c}" for c in table.index.tolist()])
+    ax.set_yticklabels([cluster_name(cluster_kind, c) for c in table.index.tolist()])
     ax.set_xlabel("known label")
-    ax.set_ylabel(f"{algorithm} cluster")
+    ax.set_ylabel(f"{cluster_kind} cluster ({algorithm})")
     return ax
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from stancebook.checks import require_columns
 from stancebook.errors import CorpusError, ParameterError
+from stancebook.progress import bar
 from stancebook.stance._shared import DECIMALS, target_list
 from stancebook.stance.holders import resolve_holders
 from stancebook.stance.polarity import SOURCES
@@ -221,7 +222,8 @@ def stance_profiles(triples: pd.DataFrame, units: pd.DataFrame, *, targets=None,
     totals = _sentence_totals(t, sentences, unit_holder)
     cells = dict(iter(t.groupby(["holder", "target"], sort=False)))
     rows = []
-    for holder in sorted(set(speakers.tolist()) | set(t["holder"].tolist())):
+    holders = sorted(set(speakers.tolist()) | set(t["holder"].tolist()))
+    for holder in bar(holders, desc="profile bootstrap (holders)", unit="holder"):
         total = totals.get(holder, 0)
         for target in target_ids:
             row = _cell(cells.get((holder, target)), int(n_boot), random_state)

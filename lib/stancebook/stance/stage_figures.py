@@ -57,11 +57,12 @@ def profile_figures(scores, holders):
         width, height = heatmap_size(len(matrix), len(scores.targets))
         fig, ax = new_figure(width=width, height=height)
         plot_profile_heatmap(ax, matrix, target_labels=scores.labels, cluster=holders.labels,
-                             row_labels=scores.labels, limit=limit, value_label=value_label)
+                             row_labels=scores.labels, limit=limit, value_label=value_label, cluster_kind="holder")
         yield StanceFigure(
             figure_id, fig, f"Stance profiles: holder x target ({name})",
-            explained[column].format(n=len(matrix)) + f", rows grouped by {holders.primary} cluster where holders "
-            "are clustered; hatched: never mentioned (missing, not neutral) or no evidence.")
+            explained[column].format(n=len(matrix)) + f", rows grouped by holder cluster ([H1], [H2], ...; "
+            f"{holders.primary}) where holders are clustered; hatched: never mentioned (missing, not neutral) or "
+            "no evidence.")
 
 
 def validation_figures(scores):
@@ -135,13 +136,13 @@ def holder_figures(scores, holders, *, region_column: str = "", label_column: st
                         names=[names.get(h, scores.labels.get(h, h)) for h in holders.holders],
                         groups=None if region is None else
                         region.reindex(holders.holders).fillna("reported actor").to_numpy(),
-                        notable=NOTABLE_HOLDERS)
+                        notable=NOTABLE_HOLDERS, cluster_kind="holder")
         coloured = ("region (colour; reported actor: quoted in the speeches, never speaking) and "
                     if region is not None else "")
         yield StanceFigure(
             "holder-map", fig, "Holder stance map",
-            f"PCA of the stance profiles of {len(holders.holders)} holders by {coloured}{holders.primary} cluster; "
-            f"the most distinct and the notable holders are named. {clustering.reason_}")
+            f"PCA of the stance profiles of {len(holders.holders)} holders by {coloured}holder cluster (H1, H2, "
+            f"...; {holders.primary}); the most distinct and the notable holders are named. {clustering.reason_}")
     if region is not None:
         matrix = profile_matrix(scores.target_profiles, value="polarity_lexicon")
         width, height = heatmap_size(len(matrix), len(scores.targets))
@@ -154,15 +155,15 @@ def holder_figures(scores, holders, *, region_column: str = "", label_column: st
             f"{region_column}; hatched: never mentioned.")
     if clustering is not None and label_column:
         fig, ax = new_figure(width=5.2, height=4.4)
-        plot_confusion(ax, clustering.labels_, holders.truth, algorithm=holders.primary)
+        plot_confusion(ax, clustering.labels_, holders.truth, algorithm=holders.primary, cluster_kind="holder")
         yield StanceFigure(
-            "cluster-confusion", fig, f"Clusters against {label_column}",
-            f"Holders by {holders.primary} cluster and by their known {label_column}; ARI, NMI and purity in "
-            f"{catalog.entry('cluster_validation').file}.")
+            "cluster-confusion", fig, f"Holder clusters against {label_column}",
+            f"Holders by holder cluster ({holders.primary}) and by their known {label_column}; ARI, NMI and purity "
+            f"in {catalog.entry('holder_cluster_validation').file}.")
 
 
 def missing_figures(scores, holders):
-    """The holder map under both treatments of rarely mentioned targets, side by side, coloured by cluster.
+    """The holder map under both treatments of rarely mentioned targets, side by side, coloured by holder cluster.
 
     Yields
     ------
@@ -175,17 +176,18 @@ def missing_figures(scores, holders):
     names = holder_names(scores.units, holder_column=scores.holder_column, labels=scores.labels)
     labels = holders.labels.loc[holders.holders].to_numpy()
     for ax, (treatment, coords) in zip(np.ravel(axes), holders.treatments.items()):
-        plot_stance_map(ax, coords, labels, names=[names.get(h, scores.labels.get(h, h)) for h in holders.holders])
         ax.set_title(f"{treatment}{' (used)' if treatment == holders.missing else ''}")
+        plot_stance_map(ax, coords, labels, names=[names.get(h, scores.labels.get(h, h)) for h in holders.holders],
+                        cluster_kind="holder")
     yield StanceFigure(
         "holder-map-missing", fig, "What a holder never mentions: shrunk positions against missingness columns",
         f"Principal components of {len(holders.holders)} holders' profiles. Left: positions shrunk toward each "
         "target's mean by how much the holder says about it; right: one mentioned/not-mentioned column per target, "
-        "which lets the choice of targets drive the map. Colours: the clusters of the treatment used.")
+        "which lets the choice of targets drive the map. Colours: the holder clusters of the treatment used.")
 
 
 def unit_figures(scores, units, *, names: dict | None = None):
-    """The unit map and, for at most 80 units, their polarity toward each target by cluster.
+    """The unit map and, for at most 80 units, their polarity toward each target by unit cluster.
 
     Parameters
     ----------
@@ -202,21 +204,23 @@ def unit_figures(scores, units, *, names: dict | None = None):
     """
     names = short_unit_labels(units.units) if names is None else dict(names)
     fig, ax = new_figure(width=6.4, height=5)
-    plot_stance_map(ax, units.coords, units.labels.loc[units.units].to_numpy(), names=[names[u] for u in units.units])
+    plot_stance_map(ax, units.coords, units.labels.loc[units.units].to_numpy(), names=[names[u] for u in units.units],
+                    cluster_kind="unit")
     yield StanceFigure(
         "stance-map", fig, "Unit stance map",
-        f"PCA of the stance vectors of {len(units.units)} units, coloured by {units.primary} cluster. "
-        f"{units.clustering.reason_}")
+        f"PCA of the stance vectors of {len(units.units)} units, coloured by unit cluster (U1, U2, ...; "
+        f"{units.primary}). {units.clustering.reason_}")
     if len(units.units) > _MAX_HEATMAP_UNITS:
         return
     matrix = unit_polarity_matrix(scores.triples, units.units, scores.targets)
     width, height = heatmap_size(len(matrix), len(scores.targets), rows="units")
     fig, ax = new_figure(width=width, height=height)
-    plot_profile_heatmap(ax, matrix, target_labels=scores.labels, cluster=units.labels, row_labels=names)
+    plot_profile_heatmap(ax, matrix, target_labels=scores.labels, cluster=units.labels, row_labels=names,
+                         cluster_kind="unit")
     yield StanceFigure(
-        "unit-heatmap", fig, "Unit stances by cluster",
-        f"Lexicon polarity toward each target in the {len(matrix)} units that mention one, ordered by "
-        f"{units.primary} cluster; hatched: not mentioned.")
+        "unit-heatmap", fig, "Unit stances by unit cluster",
+        f"Lexicon polarity toward each target in the {len(matrix)} units that mention one, ordered by unit "
+        f"cluster ([U1], [U2], ...; {units.primary}); hatched: not mentioned.")
 
 
 def position_figures(scores, positions, *, region_column: str = ""):

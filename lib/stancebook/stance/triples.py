@@ -23,6 +23,7 @@ import pandas as pd
 
 from stancebook.checks import require_columns
 from stancebook.errors import CorpusError, ParameterError
+from stancebook.progress import bar
 from stancebook.stance._shared import DECIMALS
 from stancebook.stance.contexts import CONTEXTS, MentionGroups, build_contexts
 from stancebook.stance.holders import REPORTING_VERBS, attribute_sentences, resolve_holders
@@ -188,7 +189,7 @@ def _polarities(masked: list[str], targeted: list[TargetContext], sources: dict)
     # In sentence mode every target of a sentence shares one context.
     distinct = list(dict.fromkeys(masked))
     out = {}
-    for name, source in sources.items():
+    for name, source in bar(sources.items(), desc="polarity sources", unit="source"):
         if source is None:
             out[f"polarity_{name}"] = np.full(len(masked), np.nan)
             continue

@@ -23,6 +23,8 @@ from stancebook.engine import open_engine
 from stancebook.errors import CorpusError, ParameterError
 from stancebook.resources.actors import ActorDictionary
 from stancebook.paths import resolve_input
+from stancebook.progress import bar
+from stancebook.stance._shared import with_cluster_names
 from stancebook.stance.agreement import evaluate_codes
 from stancebook.stance.clustering import ALGORITHMS, StanceClustering
 from stancebook.stance.coding import match_codes, read_codes
@@ -135,7 +137,7 @@ def _read_inputs(paths):
 def _fit_sources(paths, texts, options, settings: RunSettings, notes) -> tuple[dict, dict]:
     """Every registered source fitted on the sentences, its note recorded and its tables written."""
     sources, tables = make_sources(options, settings), {}
-    for name, source in sources.items():
+    for name, source in bar(sources.items(), desc="polarity sources fitted", unit="source"):
         with notes.notes_from_warnings(f"Stance {name}"):
             source.fit(texts)
         if source.run_note():
@@ -291,9 +293,10 @@ def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", mis
     """Cluster the holders by their profiles and write the three tables (four with a label column).
 
     With at least three holders, writes ``holder_cluster_scores``,
-    ``stance_clusters``, ``typical_sentences`` (quotes per holder cluster)
-    and, with ``label_column``, ``cluster_validation``; otherwise notes why
-    holders are not clustered.
+    ``holder_clusters``, ``holder_cluster_quotes`` and, with
+    ``label_column``, ``holder_cluster_validation``; otherwise notes why
+    holders are not clustered. Holder clusters are named H1, H2, ... (unit
+    clusters U1, U2, ...: :func:`~stancebook.stance._shared.cluster_name`).
 
     Parameters
     ----------
@@ -346,14 +349,16 @@ def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", mis
         model.fit(H, holders)
     labels = model.labels_.set_index("id")[primary]
     catalog.write(model.scores_, paths, "holder_cluster_scores")
-    catalog.write(model.distance_.rename(columns={"id": "holder"}), paths, "stance_clusters")
-    catalog.write(typical_sentences(H, holders, labels, scores.triples, sentences=scores.sentences, by="holder",
-                                    source=source), paths, "typical_sentences")
+    catalog.write(with_cluster_names(model.distance_.rename(columns={"id": "holder"}), "holder"), paths,
+                  "holder_clusters")
+    quotes = typical_sentences(H, holders, labels, scores.triples, sentences=scores.sentences, by="holder",
+                               source=source)
+    catalog.write(with_cluster_names(quotes, "holder"), paths, "holder_cluster_quotes")
     notes.note(f"Stance clusters of holders ({source} polarity): {model.reason_}")
     truth = None
     if label_column:
         truth = holder_attribute(scores.units, holder_column=scores.holder_column, column=label_column, required=True)
-        catalog.write(validate_clusters(model.labels_, truth), paths, "cluster_validation")
+        catalog.write(validate_clusters(model.labels_, truth), paths, "holder_cluster_validation")
     return HolderClusters(holders=holders, primary=primary, features=H, clustering=model, labels=labels, truth=truth,
                           coords=stance_map(H, random_state=random_state), missing=missing,
                           treatments={name: stance_map(X, random_state=random_state)
@@ -364,9 +369,10 @@ def cluster_units(paths, scores: StanceScores, *, holders: HolderClusters | None
                   algorithms=None, random_state: int = 0, notes=None, **options) -> UnitClusters:
     """Cluster the units that mention a target and write their tables.
 
-    Writes ``cluster_scores``, ``unit_clusters``, ``cluster_keywords`` (from
-    the ``dtm`` artefact) and, when the holders were not clustered,
-    ``typical_sentences`` (quotes per unit cluster).
+    Writes ``unit_cluster_scores``, ``unit_clusters``,
+    ``unit_cluster_keywords`` (from the ``dtm`` artefact) and
+    ``unit_cluster_quotes``. Unit clusters are named U1, U2, ... (holder
+    clusters H1, H2, ...).
 
     Parameters
     ----------
@@ -375,8 +381,8 @@ def cluster_units(paths, scores: StanceScores, *, holders: HolderClusters | None
     scores : StanceScores
         From :func:`score_stances`.
     holders : HolderClusters, optional
-        From :func:`cluster_holders`: when its holders were clustered, the
-        typical sentences are theirs and are not rewritten here.
+        From :func:`cluster_holders`; kept for callers of earlier versions
+        (both clusterings now write their own quotes).
     source, algorithms, random_state, notes, **options
         As in :func:`cluster_holders`.
 
@@ -394,11 +400,12 @@ def cluster_units(paths, scores: StanceScores, *, holders: HolderClusters | None
     notes.note(f"Stance clusters of units ({source} polarity): {model.reason_}")
     labels = model.labels_.set_index("id")[primary]
     dtm = catalog.read(paths, "dtm")
-    catalog.write(model.scores_, paths, "cluster_scores")
-    catalog.write(model.distance_.rename(columns={"id": "unit_id"}), paths, "unit_clusters")
-    catalog.write(cluster_keywords(dtm.matrix, dtm.terms, dtm.unit_ids, labels), paths, "cluster_keywords")
-    if holders is None or holders.labels is None:
-        catalog.write(typical_sentences(X, units, labels, triples, sentences=scores.sentences, source=source),
-                      paths, "typical_sentences")
+    catalog.write(model.scores_, paths, "unit_cluster_scores")
+    catalog.write(with_cluster_names(model.distance_.rename(columns={"id": "unit_id"}), "unit"), paths,
+                  "unit_clusters")
+    catalog.write(with_cluster_names(cluster_keywords(dtm.matrix, dtm.terms, dtm.unit_ids, labels), "unit"), paths,
+                  "unit_cluster_keywords")
+    catalog.write(with_cluster_names(typical_sentences(X, units, labels, triples, sentences=scores.sentences,
+                                                       source=source), "unit"), paths, "unit_cluster_quotes")
     return UnitClusters(units=units, primary=primary, features=X, clustering=model, labels=labels,
                         coords=stance_map(X, random_state=random_state))

@@ -19,6 +19,7 @@ from stancebook.artefacts import Dtm
 from stancebook.checks import check_int
 from stancebook.engine import Engine, as_engine
 from stancebook.errors import ParameterError
+from stancebook.progress import bar
 from stancebook.resources.actors import ActorDictionary
 from stancebook.resources.stopwords import load_stopwords
 from stancebook.tokenise.chunk import Spec, chunk_mentions, chunk_sentences, chunk_tables
@@ -232,7 +233,9 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     spec = _spec(dictionary, stopwords, mwes, keep_tokens, passage_words)
     parts: dict[str, list] = {"sentences": [], "mentions": [], "tokens": []}
     counts, passages, passage_ids = TermCounts(), TermCounts(), []
-    for result, first_row in _chunk_results(_chunk_jobs(units, chunk_chars), spec, engine):
+    n_chunks = sum(1 for _ in chunk_bounds(units, chunk_chars))
+    results = _chunk_results(_chunk_jobs(units, chunk_chars), spec, engine)
+    for result, first_row in bar(results, desc="tokenise chunks", total=n_chunks, unit="chunk"):
         for name in parts:
             parts[name].append(result[name])
         counts.add(result["terms"], rows=result["rows"], cols=result["cols"], counts=result["counts"],

@@ -19,6 +19,7 @@ from sklearn.preprocessing import SplineTransformer
 
 from stancebook.checks import check_int, require_columns
 from stancebook.errors import ParameterError
+from stancebook.progress import bar
 from stancebook.topics._common import DECIMALS, check_unit_topic, informative
 
 __all__ = ["topic_effects"]
@@ -115,7 +116,8 @@ def topic_effects(unit_topic, unit_ids, metadata: pd.DataFrame, *, time: str = "
 
     point, effect = fit(np.arange(len(shares)))
     rng = np.random.default_rng(random_state)
-    boots = [fit(rng.integers(0, len(shares), len(shares))) for _ in range(n_boot)]
+    boots = [fit(rng.integers(0, len(shares), len(shares)))
+             for _ in bar(range(n_boot), desc="topic effects bootstrap", unit="resample")]
     alpha = (1 - level) / 2
     pred_low, pred_high = np.quantile(np.stack([b[0] for b in boots]), [alpha, 1 - alpha], axis=0)
     eff_low, eff_high = np.quantile(np.stack([b[1] for b in boots]), [alpha, 1 - alpha], axis=0)

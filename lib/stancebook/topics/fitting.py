@@ -38,6 +38,7 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
 from stancebook.errors import DataTooSmallWarning, ParameterError
+from stancebook.progress import bar
 from stancebook.topics._common import DECIMALS, MODEL_NAMES, normalise_rows, top_indices
 from stancebook.topics.quality import (
     WindowReference,
@@ -210,12 +211,13 @@ def fit_grid(jobs, data: FitData, settings: Settings, *, random_state: int, stab
     n_units = data.counts.shape[0]
     # Largest fits first, so that the last fits to finish are short ones.
     order = sorted(range(len(jobs)), key=lambda i: (-jobs[i][1], jobs[i][0] != "lda", i))
-    results = Parallel(n_jobs=n_jobs)(
+    # return_as="generator" yields the fits in order as they finish, so the bar moves during the grid
+    results = list(bar(Parallel(n_jobs=n_jobs, return_as="generator")(
         delayed(fit_one)(*jobs[i][:3], jobs[i][3], random_state + jobs[i][2], data, settings,
                          rows=stability_rows(n_units, jobs[i][1], jobs[i][2], jobs[i][3],
                                              sample=stability_sample, random_state=random_state))
         for i in order
-    )
+    ), desc="topic fits", total=len(jobs), unit="fit"))
     fits = [None] * len(jobs)
     for i, result in zip(order, results):
         fits[i] = result

@@ -19,6 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from stancebook.checks import require_columns
 from stancebook.errors import ParameterError
 from stancebook.figures import new_figure
+from stancebook.labels import place_labels
 from stancebook.topics._common import MODEL_NAMES
 
 __all__ = [
@@ -109,8 +110,11 @@ def plot_model_selection(ax, table: pd.DataFrame):
         if table[column].isna().all():
             reason = ("not computed: too few units to hold some out" if column == "heldout_perplexity"
                       else "not computed")
-            panel.text(0.5, 0.5, reason, ha="center", va="center", transform=panel.transAxes, color="#555555")
+            # wrapped to stay inside the panel, clear of the axis label
+            panel.text(0.5, 0.5, textwrap.fill(reason, 22), ha="center", va="center", transform=panel.transAxes,
+                       color="#555555")
             panel.set_yticks([])
+            panel.set_xlim(min(ks) - 0.5, max(ks) + 0.5)
         panel.set_xticks(ks)
         panel.set_xlabel("number of topics k")
         panel.set_ylabel(ylabel)
@@ -183,8 +187,6 @@ def _plot_frontier(panel, table: pd.DataFrame, ylabel: str) -> None:
         return
     for name, part in table.sort_values(["model", "k"], kind="stable").groupby("model", sort=True):
         panel.scatter(part["exclusivity"], part["npmi"], marker="o", label=MODEL_NAMES.get(name, str(name)))
-        for k, x, y in zip(part["k"], part["exclusivity"], part["npmi"]):
-            panel.annotate(str(k), (x, y), textcoords="offset points", xytext=(4, 3), fontsize=7)
     if "frontier" in table.columns and table["frontier"].any():
         edge = table[table["frontier"]].sort_values("exclusivity", kind="stable")
         panel.plot(edge["exclusivity"], edge["npmi"], color="#555555", linewidth=1, zorder=1, label="frontier")
@@ -193,6 +195,9 @@ def _plot_frontier(panel, table: pd.DataFrame, ylabel: str) -> None:
                   linewidths=1.5, zorder=5, label="selected")
     panel.set_xlabel("exclusivity (mean FREX of top words)")
     panel.set_ylabel(ylabel)
+    ordered = table.sort_values(["model", "k"], kind="stable")
+    place_labels(panel, ordered[["exclusivity", "npmi"]].to_numpy(dtype=float), [str(k) for k in ordered["k"]],
+                 fontsize=7, marker=8.0)  # clear of the ring around the selected fit
 
 
 def plot_topic_terms(axes, topic_terms_table: pd.DataFrame, labels):
@@ -361,15 +366,14 @@ def plot_topic_map(ax, map_table: pd.DataFrame, *, labels=None):
     prevalence = map_table["prevalence"].to_numpy(dtype=np.float64)
     sizes = 3000 * prevalence / max(prevalence.max(), 1e-12) * min(1.0, 8 / len(map_table))
     ax.scatter(map_table["x"], map_table["y"], s=sizes, alpha=0.35, color="C0", edgecolors="C0")
-    for row in map_table.itertuples(index=False):
-        text = str(row.topic) if labels is None else f"{row.topic}: {labels[row.topic - 1]}"
-        ax.annotate(text, (row.x, row.y), ha="center", va="center", fontsize="small")
     span = max(np.ptp(map_table["x"]), np.ptp(map_table["y"]), 1e-6)
     ax.set_xlim(map_table["x"].min() - 0.25 * span, map_table["x"].max() + 0.25 * span)
     ax.set_ylim(map_table["y"].min() - 0.25 * span, map_table["y"].max() + 0.25 * span)
     ax.set_xlabel("principal coordinate 1 (Jensen-Shannon distance)")
     ax.set_ylabel("principal coordinate 2")
     ax.set_aspect("equal", adjustable="datalim")
+    place_labels(ax, map_table[["x", "y"]].to_numpy(dtype=float),
+                 [str(t) if labels is None else f"{t}: {labels[t - 1]}" for t in map_table["topic"]], fontsize="small")
     return ax
 
 

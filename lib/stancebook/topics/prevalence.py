@@ -7,6 +7,7 @@ import pandas as pd
 
 from stancebook.checks import check_int, is_int, is_number
 from stancebook.errors import ParameterError
+from stancebook.progress import bar
 from stancebook.topics._common import DECIMALS, check_unit_topic, informative
 
 __all__ = ["topic_prevalence"]
@@ -78,7 +79,7 @@ def topic_prevalence(unit_topic, unit_ids, metadata: pd.DataFrame, by: str, *, n
     rng = np.random.default_rng(random_state)
     alpha = (1 - level) / 2
     rows = []
-    for value in _sorted_groups(groups):
+    for value in bar(_sorted_groups(groups), desc=f"prevalence bootstrap by {by}", unit="group"):
         part = shares[groups == value]
         point = part.mean(axis=0)
         means = _bootstrap_means(part, n_boot, rng)

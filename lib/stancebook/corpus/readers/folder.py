@@ -19,6 +19,7 @@ from stancebook.corpus.readers.common import (
 from stancebook.corpus.readers.tables import TABLE_SUFFIXES, read_table
 from stancebook.corpus.schema import Problem, missing_column
 from stancebook.errors import CorpusError
+from stancebook.progress import bar
 
 #: Metadata files a folder corpus picks up by itself.
 METADATA_NAMES = ("metadata.csv", "metadata.tsv", "metadata.jsonl")
@@ -120,7 +121,7 @@ def _read_listed(folder: Path, listed: list[str], metadata_path: Path | None, en
     problems: list[Problem] = []
     texts: dict[str, str] = {}
     keep = []
-    for i, rel in enumerate(listed):
+    for i, rel in enumerate(bar(listed, desc="corpus files", unit="file")):
         relative = Path(rel)
         if (not rel or relative.is_absolute() or ".." in relative.parts
                 or relative.suffix.lower() not in TEXT_SUFFIXES):

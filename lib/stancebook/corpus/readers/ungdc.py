@@ -21,6 +21,7 @@ from stancebook.corpus.readers.common import ReadOptions, decode, hidden, is_bla
 from stancebook.corpus.schema import Problem
 from stancebook.errors import CorpusError, ParameterError
 from stancebook.paths import repo_root, resolve_input
+from stancebook.progress import bar
 from stancebook.resources.countries import check_codes, load_countries
 
 UNGDC_DOI = "doi:10.7910/DVN/0TJX8Y"
@@ -233,7 +234,7 @@ def _speech_rows(path: Path, codes: frozenset[str], *, encoding: str, years, cou
     # the raw bytes are kept rather than decoded strings: half the memory of
     # a Python str for most speeches, and Arrow takes them without a copy
     rows: list[_Row] = []
-    for source, read in _entries(path):
+    for source, read in bar(_entries(path), desc="corpus files", unit="file"):
         parsed, detail = parse_name(source, codes)
         if parsed is None:
             problems.append((source, "bad_name", detail))

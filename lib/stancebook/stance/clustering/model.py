@@ -12,6 +12,7 @@ from threadpoolctl import threadpool_limits
 
 from stancebook.checks import check_int
 from stancebook.errors import DataTooSmallWarning, ParameterError
+from stancebook.progress import bar
 from stancebook.stance._shared import DECIMALS
 from stancebook.stance.clustering.base import ClusterAlgorithm
 from stancebook.stance.clustering.registry import ALGORITHMS, make_algorithm
@@ -315,9 +316,11 @@ class StanceClustering:
         rng = np.random.default_rng(self.random_state)
         sample = (np.arange(n) if n <= _STABILITY_SAMPLE
                   else np.sort(rng.choice(n, _STABILITY_SAMPLE, replace=False)))
-        fitted = Parallel(n_jobs=min(n_workers(self.n_jobs), len(algorithms)))(
+        fitted = list(bar(Parallel(n_jobs=min(n_workers(self.n_jobs), len(algorithms)), return_as="generator")(
             delayed(_fit_algorithm_single_threaded)(self, name, algorithm, X, grid, n_clusters, sample)
-            for name, algorithm in algorithms.items())
+            for name, algorithm in algorithms.items()),
+            desc=f"clustering {n} rows (each algorithm: k grid x {self.n_resamples} resamples)",
+            total=len(algorithms), unit="algorithm"))
         score_rows, label_cols, reasons = [], {}, []
         for name, (rows, labels, why) in zip(algorithms, fitted):
             score_rows += rows
