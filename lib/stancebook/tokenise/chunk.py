@@ -11,6 +11,7 @@ unit, row for row (the tests compare them with a unit-by-unit oracle).
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -381,6 +382,13 @@ def _tokens_frame(unit_ids: list, breaks: list, tokens: TokenArrays, terms: Term
     }, ints=TOKEN_INTS, bools=TOKEN_BOOLS)
 
 
+def add_lap(seconds: dict, phase: str, since: float) -> float:
+    """Add the time since ``since`` to ``seconds[phase]``; return now."""
+    now = time.perf_counter()
+    seconds[phase] = seconds.get(phase, 0.0) + now - since
+    return now
+
+
 def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
     """Sentences, mentions, DTM counts and (with ``spec.keep_tokens``) tokens of one chunk of units.
 
@@ -388,16 +396,26 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
     -------
     dict
         ``sentences``, ``mentions``, ``tokens`` (frames; tokens None unless
-        kept), ``terms`` (the chunk's vocabulary) and ``rows``, ``cols``,
-        ``counts`` (the DTM entries, rows numbered within the chunk).
+        kept), ``terms`` (the chunk's vocabulary), ``rows``, ``cols``,
+        ``counts`` (the DTM entries, rows numbered within the chunk) and
+        ``seconds`` (wall seconds of each phase in the process that ran it:
+        ``sentences``, ``mentions``, ``tokens``, ``terms`` (norms,
+        stopwords, multiword expressions), ``counts`` (DTM and passage
+        counts), ``token_table``).
     """
-    texts = [t if isinstance(t, str) else "" for t in texts]
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    texts = [x if isinstance(x, str) else "" for x in texts]
     sentences, index = chunk_sentences(unit_ids, texts, breaks)
+    t = add_lap(seconds, "sentences", t)
     mentions = chunk_mentions(unit_ids, texts, breaks, spec.mentions, index)
+    t = add_lap(seconds, "mentions", t)
     tokens = chunk_tokens(texts, index)
+    t = add_lap(seconds, "tokens", t)
     terms = chunk_terms(tokens, spec.stopwords)
     if spec.mwe_index and len(tokens.sid):
         apply_mwes(tokens, terms, spec.mwe_index)
+    t = add_lap(seconds, "terms", t)
     has = terms.term >= 0
     width = max(len(terms.term_id), 1)
     keys, counts = np.unique(tokens.owner[has] * width + terms.term[has], return_counts=True)
@@ -405,11 +423,14 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
         "sentences": sentences, "mentions": mentions, "terms": list(terms.term_id),
         "rows": (keys // width).astype(np.int64), "cols": (keys % width).astype(np.int64),
         "counts": counts.astype(np.int64),
-        "tokens": _tokens_frame(unit_ids, breaks, tokens, terms) if spec.keep_tokens else None,
     }
     if spec.passage_words > 0:
         tables["passages"] = passage_counts(unit_ids, tokens.owner, tokens.kind == _WORD, terms.term,
                                             spec.passage_words)
+    t = add_lap(seconds, "counts", t)
+    tables["tokens"] = _tokens_frame(unit_ids, breaks, tokens, terms) if spec.keep_tokens else None
+    add_lap(seconds, "token_table", t)
+    tables["seconds"] = seconds
     return tables
 
 

@@ -12,7 +12,8 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from stancebook.checks import check_int
 from stancebook.errors import ParameterError
 from stancebook.resources.actors import ActorDictionary
 from stancebook.resources.stopwords import load_stopwords
-from stancebook.tokenise.chunk import Spec, chunk_mentions, chunk_sentences, chunk_tables
+from stancebook.tokenise.chunk import Spec, add_lap, chunk_mentions, chunk_sentences, chunk_tables
 from stancebook.tokenise.dtm import TermCounts, df_bounds
 from stancebook.tokenise.mentions import MentionMatcher
 from stancebook.tokenise.mwes import mwe_index
@@ -67,6 +68,15 @@ class TokeniseResult:
         ``min_df`` and ``max_df`` counted over passages (a word in most
         speeches, such as "climate" in the 2010s, is still in few passages);
         else None.
+    seconds : dict of str to float
+        Where the time went: the per-chunk phases (``sentences``,
+        ``mentions``, ``tokens``, ``terms``, ``counts``, ``token_table``)
+        summed over chunks, whichever process ran them (with workers their
+        sum exceeds the wall time), then the work of this process:
+        ``merge`` (taking in each chunk's results), ``dtm`` (vocabulary,
+        matrix, pruning), ``frames`` (the tables joined) and ``total``
+        (wall time of the call). Not part of the results: it varies from
+        run to run.
     """
 
     sentences: pd.DataFrame
@@ -74,6 +84,7 @@ class TokeniseResult:
     tokens: pd.DataFrame | None
     dtm: Dtm
     passage_dtm: Dtm | None = None
+    seconds: dict = field(default_factory=dict, compare=False)
 
 
 def chunk_bounds(units: pd.DataFrame, chunk_chars: int) -> Iterator[tuple[int, int]]:
@@ -222,6 +233,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     (['backs', 'grew', 'met', 'moscow', 'north_korea', 'pyongyang', 'russia', 'trade'], 3, \
 ['north_korea', 'russia', 'russia', 'north_korea'])
     """
+    started = time.perf_counter()
     check_units(units)
     if not isinstance(dictionary, ActorDictionary):
         raise ParameterError("dictionary must be an ActorDictionary from load_actor_dictionary().")
@@ -233,7 +245,11 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     spec = _spec(dictionary, stopwords, mwes, keep_tokens, passage_words)
     parts: dict[str, list] = {"sentences": [], "mentions": [], "tokens": []}
     counts, passages, passage_ids = TermCounts(), TermCounts(), []
+    seconds: dict[str, float] = {}
     for result, first_row in _chunk_results(_chunk_jobs(units, chunk_chars), spec, workers):
+        t = time.perf_counter()
+        for phase, value in result.get("seconds", {}).items():
+            seconds[phase] = seconds.get(phase, 0.0) + value
         for name in parts:
             parts[name].append(result[name])
         counts.add(result["terms"], rows=result["rows"], cols=result["cols"], counts=result["counts"],
@@ -243,16 +259,21 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
             passages.add(result["terms"], rows=chunk["rows"], cols=chunk["cols"], counts=chunk["counts"],
                          first_row=len(passage_ids))
             passage_ids += chunk["ids"]
+        add_lap(seconds, "merge", t)
+    t = time.perf_counter()
     dtm = counts.to_dtm(np.asarray(ids, dtype=str), min_df=min_df, max_df=max_df)
-    return TokeniseResult(
+    passage_dtm = (passages.to_dtm(np.asarray(passage_ids, dtype=str), min_df=min_df, max_df=max_df)
+                   if passage_words else None)
+    t = add_lap(seconds, "dtm", t)
+    tables = dict(
         sentences=concat_frames(parts["sentences"], SENTENCE_COLUMNS, ints=POSITIONS),
         mentions=concat_frames(parts["mentions"], MENTION_COLUMNS, ints=POSITIONS),
         tokens=concat_frames(parts["tokens"], TOKEN_COLUMNS, ints=TOKEN_INTS, bools=TOKEN_BOOLS) if keep_tokens
         else None,
-        dtm=dtm,
-        passage_dtm=(passages.to_dtm(np.asarray(passage_ids, dtype=str), min_df=min_df, max_df=max_df)
-                     if passage_words else None),
     )
+    add_lap(seconds, "frames", t)
+    add_lap(seconds, "total", started)
+    return TokeniseResult(**tables, dtm=dtm, passage_dtm=passage_dtm, seconds=seconds)
 
 
 def sentence_table(units: pd.DataFrame, *, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> pd.DataFrame:
