@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 
 from stancebook.text.normalise import to_original
 from stancebook.text.segment import split_sentences
-from stancebook.text.tokens import ABBREVIATIONS, NUMBER_ABBREVIATIONS, TOKEN_KINDS, TOKEN_PATTERN, fold_case
+from stancebook.text.tokens import (ABBREVIATIONS, NUMBER_ABBREVIATIONS, TOKEN_KINDS, TOKEN_PATTERN, code_points,
+                                    fold_case, space_mask)
 from stancebook.tokenise.mentions import MentionMatcher
 from stancebook.tokenise.tables import POSITIONS, TOKEN_BOOLS, TOKEN_INTS, typed_frame
 
@@ -29,8 +30,6 @@ __all__ = ["Spec", "chunk_mentions", "chunk_sentences", "chunk_tables", "passage
 KINDS = ("word", "number", "punct")
 _KIND_CODE = {group: KINDS.index(kind) for group, kind in TOKEN_KINDS.items()}
 _WORD = KINDS.index("word")
-# str.isspace (= the regex \s) for every code point up to U+3000, the last space.
-_IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001)] + [False], dtype=bool)
 # A whitespace-separated piece ending like "No." tokenises as "No." before a
 # number and as "No" "." otherwise (the only look-ahead that crosses a space).
 _ENDS_LIKE_NUMBER_ABBREVIATION = re.compile(rf"(?:{NUMBER_ABBREVIATIONS})\.\Z")
@@ -159,27 +158,42 @@ def _pieces(texts: list[str], base: np.ndarray):
     """Cut the chunk at whitespace; the pieces as codes into their distinct strings.
 
     The pieces are cut and hashed by numpy and pyarrow, not one Python object
-    each. Returns ``codes`` (one per piece, in text order), the ``distinct``
-    pieces, and the unit and start (in its unit) of each piece.
+    each: Arrow hashes each piece together with the whitespace after it (one
+    entry per piece, none for the whitespace), and only the first occurrence
+    of each distinct entry becomes a Python string (a slice of the joined
+    text, its whitespace left out). Returns ``codes`` (one per piece, in text
+    order), the ``distinct`` pieces, and the unit and start (in its unit) of
+    each piece.
     """
-    raw = " ".join(texts).encode("utf-32-le", "surrogatepass")
-    cp = np.frombuffer(raw, dtype=np.uint32)  # one uint32 per character: numpy positions are str positions
-    space = _IS_SPACE[np.minimum(cp, len(_IS_SPACE) - 1)]
+    joined = " ".join(texts)
+    cp = code_points(joined)  # one uint32 per character: numpy positions are str positions
+    space = space_mask(cp)
     boundary = np.ones(len(cp) + 1, dtype=bool)
     boundary[1:-1] = space[1:] != space[:-1]
     edges = np.flatnonzero(boundary)  # alternating starts and ends of runs
     run_is_piece = ~space[edges[:-1]] if len(cp) else np.zeros(0, dtype=bool)
     start_joined = edges[:-1][run_is_piece]
-    owner = np.searchsorted(base, start_joined, side="right") - 1
-    if len(edges) > 1:
-        runs = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(edges) - 1, [
-            None, pa.py_buffer((edges * 4).astype(np.int64)), pa.py_buffer(raw)])
-        encoded = pc.dictionary_encode(runs)
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)[run_is_piece]
-        distinct = [b.decode("utf-32-le", "surrogatepass") for b in encoded.dictionary.to_pylist()]
-    else:
-        codes, distinct = np.zeros(0, dtype=np.int64), []
-    return codes, distinct, owner, start_joined - base[owner]
+    end_joined = edges[1:][run_is_piece]
+    # the unit of each piece: units are consecutive, so count the pieces before each unit's start
+    per_unit = np.diff(np.searchsorted(start_joined, np.append(base, len(cp) + 1)))
+    owner = np.repeat(np.arange(len(base)), per_unit)
+    if not len(start_joined):
+        return np.zeros(0, dtype=np.int64), [], owner, start_joined
+    offsets = np.append(start_joined, len(cp)) * 4  # a piece and the whitespace after it
+    runs = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(start_joined),
+                                            [None, pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(cp)])
+    encoded = pc.dictionary_encode(runs)
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    # Arrow numbers the distinct entries in order of first appearance: entry k first
+    # occurs where the running maximum of the codes reaches k.
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    if len(first) != len(encoded.dictionary) or not np.array_equal(codes[first], np.arange(len(first))):
+        first = np.unique(codes, return_index=True)[1]  # any other numbering: find each entry's first piece
+    canonical: dict[str, int] = {}  # "peace " and "peace\n" are one piece
+    remap = np.fromiter((canonical.setdefault(joined[i:j], len(canonical))
+                         for i, j in zip(start_joined[first].tolist(), end_joined[first].tolist())),
+                        dtype=np.int64, count=len(first))
+    return remap[codes], list(canonical), owner, start_joined - base[owner]
 
 
 def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndarray):
@@ -307,6 +321,20 @@ def chunk_terms(tokens: TokenArrays, stopwords: frozenset) -> Terms:
                  is_stop=stop_table[tokens.sid, tokens.kind], term=term_table[tokens.sid, tokens.kind])
 
 
+def _positions_of(codes: list, seq: np.ndarray, n_codes: int) -> list:
+    """``[np.flatnonzero(seq == code) for code in codes]`` (distinct codes below ``n_codes``) in one pass over ``seq``."""
+    if not codes:
+        return []
+    slot = np.full(n_codes, -1, dtype=np.int64)
+    slot[codes] = np.arange(len(codes))
+    found = slot[seq]
+    at = np.flatnonzero(found >= 0)
+    order = np.argsort(found[at], kind="stable")  # grouped by code, positions ascending within a group
+    bounds = np.searchsorted(found[at][order], np.arange(len(codes) + 1))
+    at = at[order]
+    return [at[bounds[k]:bounds[k + 1]] for k in range(len(codes))]
+
+
 def _mwe_matches(by_surface: bool, tokens: TokenArrays, terms: Terms, mwe_index: dict):
     """Length and term id of the longest MWE of one family (surfaces or norms) starting at each token."""
     seq, code_of = ((tokens.sid, {s: i for i, s in enumerate(tokens.surfaces)}) if by_surface
@@ -314,10 +342,10 @@ def _mwe_matches(by_surface: bool, tokens: TokenArrays, terms: Terms, mwe_index:
     n_tokens = len(seq)
     length_here = np.zeros(n_tokens, dtype=np.int64)
     term_here = np.full(n_tokens, -1, dtype=np.int64)
-    for (family, first), entries in mwe_index.items():
-        if family != by_surface or first not in code_of:
-            continue
-        at = np.flatnonzero(seq == code_of[first])
+    starts = [(code_of[first], entries) for (family, first), entries in mwe_index.items()
+              if family == by_surface and first in code_of]
+    n_codes = max([len(code_of), int(seq.max()) + 1 if n_tokens else 0])
+    for (_, entries), at in zip(starts, _positions_of([code for code, _ in starts], seq, n_codes)):
         for length, _, keys, term in entries:  # longest first
             ids = [code_of.get(k, -1) for k in keys]
             if min(ids) < 0:
@@ -382,11 +410,20 @@ def _tokens_frame(unit_ids: list, breaks: list, tokens: TokenArrays, terms: Term
     }, ints=TOKEN_INTS, bools=TOKEN_BOOLS)
 
 
-def add_lap(seconds: dict, phase: str, since: float) -> float:
-    """Add the time since ``since`` to ``seconds[phase]``; return now."""
-    now = time.perf_counter()
-    seconds[phase] = seconds.get(phase, 0.0) + now - since
+def add_lap(seconds: dict, phase: str, since: tuple[float, float]) -> tuple[float, float]:
+    """Add the wall and CPU time since ``since`` to ``seconds[phase]`` (a ``[wall, cpu]`` pair); return now.
+
+    ``since`` is a previous return value, or :func:`clock` to start.
+    """
+    now = clock()
+    wall, cpu = seconds.get(phase, (0.0, 0.0))
+    seconds[phase] = (wall + now[0] - since[0], cpu + now[1] - since[1])
     return now
+
+
+def clock() -> tuple[float, float]:
+    """Wall time and this process's CPU time, in seconds."""
+    return time.perf_counter(), time.process_time()
 
 
 def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
@@ -398,13 +435,13 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
         ``sentences``, ``mentions``, ``tokens`` (frames; tokens None unless
         kept), ``terms`` (the chunk's vocabulary), ``rows``, ``cols``,
         ``counts`` (the DTM entries, rows numbered within the chunk) and
-        ``seconds`` (wall seconds of each phase in the process that ran it:
-        ``sentences``, ``mentions``, ``tokens``, ``terms`` (norms,
-        stopwords, multiword expressions), ``counts`` (DTM and passage
-        counts), ``token_table``).
+        ``seconds`` (``(wall, cpu)`` seconds of each phase in the process
+        that ran it: ``sentences``, ``mentions``, ``tokens``, ``terms``
+        (norms, stopwords, multiword expressions), ``counts`` (DTM and
+        passage counts), ``token_table``).
     """
-    seconds: dict[str, float] = {}
-    t = time.perf_counter()
+    seconds: dict[str, tuple[float, float]] = {}
+    t = clock()
     texts = [x if isinstance(x, str) else "" for x in texts]
     sentences, index = chunk_sentences(unit_ids, texts, breaks)
     t = add_lap(seconds, "sentences", t)

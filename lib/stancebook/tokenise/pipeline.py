@@ -12,7 +12,6 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +22,7 @@ from stancebook.checks import check_int
 from stancebook.errors import ParameterError
 from stancebook.resources.actors import ActorDictionary
 from stancebook.resources.stopwords import load_stopwords
-from stancebook.tokenise.chunk import Spec, add_lap, chunk_mentions, chunk_sentences, chunk_tables
+from stancebook.tokenise.chunk import Spec, add_lap, chunk_mentions, chunk_sentences, chunk_tables, clock
 from stancebook.tokenise.dtm import TermCounts, df_bounds
 from stancebook.tokenise.mentions import MentionMatcher
 from stancebook.tokenise.mwes import mwe_index
@@ -68,15 +67,16 @@ class TokeniseResult:
         ``min_df`` and ``max_df`` counted over passages (a word in most
         speeches, such as "climate" in the 2010s, is still in few passages);
         else None.
-    seconds : dict of str to float
-        Where the time went: the per-chunk phases (``sentences``,
-        ``mentions``, ``tokens``, ``terms``, ``counts``, ``token_table``)
-        summed over chunks, whichever process ran them (with workers their
-        sum exceeds the wall time), then the work of this process:
-        ``merge`` (taking in each chunk's results), ``dtm`` (vocabulary,
-        matrix, pruning), ``frames`` (the tables joined) and ``total``
-        (wall time of the call). Not part of the results: it varies from
-        run to run.
+    seconds : dict of str to (float, float)
+        Where the time went, as ``(wall, cpu)`` seconds per phase: the
+        per-chunk phases (``sentences``, ``mentions``, ``tokens``,
+        ``terms``, ``counts``, ``token_table``) summed over chunks,
+        whichever process ran them (with workers their wall sum exceeds the
+        call's wall time), then the work of this process: ``merge`` (taking
+        in each chunk's results), ``dtm`` (vocabulary, matrix, pruning),
+        ``frames`` (the tables joined) and ``total`` (the whole call; its
+        CPU is this process's only). Not part of the results: it varies
+        from run to run.
     """
 
     sentences: pd.DataFrame
@@ -233,7 +233,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     (['backs', 'grew', 'met', 'moscow', 'north_korea', 'pyongyang', 'russia', 'trade'], 3, \
 ['north_korea', 'russia', 'russia', 'north_korea'])
     """
-    started = time.perf_counter()
+    started = clock()
     check_units(units)
     if not isinstance(dictionary, ActorDictionary):
         raise ParameterError("dictionary must be an ActorDictionary from load_actor_dictionary().")
@@ -245,11 +245,12 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     spec = _spec(dictionary, stopwords, mwes, keep_tokens, passage_words)
     parts: dict[str, list] = {"sentences": [], "mentions": [], "tokens": []}
     counts, passages, passage_ids = TermCounts(), TermCounts(), []
-    seconds: dict[str, float] = {}
+    seconds: dict[str, tuple[float, float]] = {}
     for result, first_row in _chunk_results(_chunk_jobs(units, chunk_chars), spec, workers):
-        t = time.perf_counter()
-        for phase, value in result.get("seconds", {}).items():
-            seconds[phase] = seconds.get(phase, 0.0) + value
+        t = clock()
+        for phase, (wall, cpu) in result.get("seconds", {}).items():
+            before = seconds.get(phase, (0.0, 0.0))
+            seconds[phase] = (before[0] + wall, before[1] + cpu)
         for name in parts:
             parts[name].append(result[name])
         counts.add(result["terms"], rows=result["rows"], cols=result["cols"], counts=result["counts"],
@@ -260,7 +261,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
                          first_row=len(passage_ids))
             passage_ids += chunk["ids"]
         add_lap(seconds, "merge", t)
-    t = time.perf_counter()
+    t = clock()
     dtm = counts.to_dtm(np.asarray(ids, dtype=str), min_df=min_df, max_df=max_df)
     passage_dtm = (passages.to_dtm(np.asarray(passage_ids, dtype=str), min_df=min_df, max_df=max_df)
                    if passage_words else None)
