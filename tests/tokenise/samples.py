@@ -35,7 +35,8 @@ CORPUS = (
 # abbreviations at a unit's end and before a number in the next piece.
 WHITESPACE_PIECES = (
     "peace peace\npeace\tpeace\u00a0peace\u3000peace\u2028peace.\x1cpeace, U.S. U.S.A. e.g. No. 5 No.",
-    "No. 7\u2003U.S.\n\npeace\u2010loving \u201cpeace.\u201d Mr. Kim\u2019s \U0001F54A peace\u00ad \u0645\u0631\u062d\u0628\u0627.",
+    "No. 7\u2003U.S.\n\npeace\u2010loving \u201cpeace.\u201d Mr. Kim\u2019s \U0001F54A peace\u00ad "
+    "\u0645\u0631\u062d\u0628\u0627.",
     "\u3000\u3000leading and trailing \t",
     "peace peace peace. Peace? PEACE! 3.5 1,000 No.\n12 Russia\u2019s Moscow-Beijing U.S.",
 )

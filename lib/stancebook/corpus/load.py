@@ -151,7 +151,8 @@ def _repeated(texts: pd.Series) -> np.ndarray:
         array = pa.array(texts)
     except (pa.ArrowException, TypeError, ValueError):
         array = None
-    if array is None or array.null_count or not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+    if array is None or array.null_count or not (pa.types.is_string(array.type)
+                                                 or pa.types.is_large_string(array.type)):
         return texts.duplicated(keep=False).to_numpy()
     codes = pc.dictionary_encode(array).indices.to_numpy(zero_copy_only=False)
     return np.bincount(codes, minlength=1)[codes] > 1 if codes.size else np.zeros(0, dtype=bool)

@@ -43,6 +43,10 @@ _CHAR_PATTERN = re.compile(
     "|\u2029"                                        # paragraph separator -> blank line
     f"|[{re.escape(_INVISIBLE + _CONTROLS + ''.join(_LIGATURES))}]"
 )
+# The first character of every match of _CHAR_PATTERN, and every such character starts
+# one: a scan for this set is several times faster than finditer over the alternation.
+_CHAR_FOUND = re.compile(f"[{re.escape(chr(13) + chr(0xAD) + chr(0x2029) + _INVISIBLE + _CONTROLS)}"
+                         f"{''.join(_LIGATURES)}]")
 
 _LETTER = r"[^\W\d_]"
 _SUSPENDED_NEXT = frozenset({"and", "or", "nor"})
@@ -138,6 +142,15 @@ def _nfc(text: str) -> tuple[str, np.ndarray] | None:
         new = unicodedata.normalize("NFC", text[a:b])
         edits.append((a, b, new, _spread(a, b, len(new))))
     return _rewrite(text, edits)
+
+
+def _char_matches(text: str) -> Iterator[re.Match]:
+    """The matches of ``_CHAR_PATTERN.finditer(text)``, found by the fast scan of ``_CHAR_FOUND``."""
+    found = _CHAR_FOUND.search(text)
+    while found is not None:
+        match = _CHAR_PATTERN.match(text, found.start())
+        yield match
+        found = _CHAR_FOUND.search(text, match.end())
 
 
 def _char_edit(match: re.Match) -> tuple[int, int, str, list[int]]:
@@ -447,7 +460,7 @@ def normalise_text(text: str, *, line_paragraphs: bool = False) -> tuple[str, np
 
     compose(_nfc(current))
     current = _LINE_BREAK_FOUND.sub("\n", _ODD_SPACE_FOUND.sub(" ", current))
-    compose(_rewrite(current, map(_char_edit, _CHAR_PATTERN.finditer(current))))
+    compose(_rewrite(current, map(_char_edit, _char_matches(current))))
     if line_paragraphs:
         compose(_rewrite(current, _line_layout_edits(current)))
     compose(_rewrite(current, _hyphen_edits(current)))

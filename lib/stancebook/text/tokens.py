@@ -6,7 +6,9 @@ import re
 
 import numpy as np
 
-__all__ = ["ABBREVIATIONS", "code_points", "count_words", "space_mask", "APOSTROPHES", "HYPHENS", "NUMBER_ABBREVIATIONS", "TOKEN_KINDS", "TOKEN_PATTERN", "NOT_AFTER_WORD", "NOT_BEFORE_WORD", "WORD_CHAR", "fold_case", "tokenize"]
+__all__ = ["ABBREVIATIONS", "code_points", "count_words", "space_mask", "APOSTROPHES", "HYPHENS",
+           "NUMBER_ABBREVIATIONS", "TOKEN_KINDS", "TOKEN_PATTERN", "NOT_AFTER_WORD", "NOT_BEFORE_WORD",
+           "WORD_CHAR", "fold_case", "tokenize"]
 
 # A "word character" is a letter or a digit (not "_"): the lookarounds below treat
 # hyphens, apostrophes and punctuation as boundaries.

@@ -322,7 +322,7 @@ def chunk_terms(tokens: TokenArrays, stopwords: frozenset) -> Terms:
 
 
 def _positions_of(codes: list, seq: np.ndarray, n_codes: int) -> list:
-    """``[np.flatnonzero(seq == code) for code in codes]`` (distinct codes below ``n_codes``) in one pass over ``seq``."""
+    """``[np.flatnonzero(seq == code) for code in codes]`` in one pass over ``seq`` (distinct codes below ``n_codes``)."""
     if not codes:
         return []
     slot = np.full(n_codes, -1, dtype=np.int64)
