@@ -109,9 +109,14 @@ def chunk_bounds(units: pd.DataFrame, chunk_chars: int) -> Iterator[tuple[int, i
 
 
 def _unit_columns(units: pd.DataFrame, a: int, b: int) -> tuple[list, list, list]:
-    """Unit ids (as str), texts (missing ones as "") and offset breaks of rows ``a:b``."""
+    """Unit ids (as str), texts (missing ones as "") and offset breaks (int64 arrays) of rows ``a:b``.
+
+    The breaks stay arrays: a list of numpy integers pickles to a worker about 40 times
+    slower (3.4 s for the UN corpus's units read from Parquet).
+    """
     texts = [t if isinstance(t, str) else "" for t in units["text"].iloc[a:b]]
-    return ([str(u) for u in units["unit_id"].iloc[a:b]], texts, [list(x) for x in units["offset_breaks"].iloc[a:b]])
+    breaks = [np.asarray(x, dtype=np.int64).reshape(-1) for x in units["offset_breaks"].iloc[a:b]]
+    return [str(u) for u in units["unit_id"].iloc[a:b]], texts, breaks
 
 
 def _chunk_jobs(units: pd.DataFrame, chunk_chars: int):
