@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,7 +106,8 @@ def chunk_sentences(unit_ids: list, texts: list[str], breaks: list):
     sent_spans = [split_sentences(t) for t in texts]
     n_sent = np.fromiter((len(s) for s in sent_spans), dtype=np.int64, count=len(texts))
     owner = np.repeat(np.arange(len(texts)), n_sent)
-    flat_spans = np.array([span for spans in sent_spans for span in spans], dtype=np.int64).reshape(-1, 2)
+    flat_spans = np.fromiter(chain.from_iterable(chain.from_iterable(sent_spans)), dtype=np.int64,
+                             count=2 * int(n_sent.sum())).reshape(-1, 2)
     starts, ends = flat_spans[:, 0].copy(), flat_spans[:, 1].copy()
     orig_starts, orig_ends = original_spans(starts, ends, owner, breaks)
     sentences = typed_frame({
@@ -152,6 +154,7 @@ class TokenArrays:
     sid: np.ndarray
     kind: np.ndarray
     surfaces: list
+    surface_id: dict | None = None  # {surface: id}, the inverse of ``surfaces``
 
 
 def _pieces(texts: list[str], base: np.ndarray):
@@ -204,7 +207,7 @@ def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndar
     """
     variant_of = {}
     for k, piece in enumerate(distinct[:]):
-        if _ENDS_LIKE_NUMBER_ABBREVIATION.search(piece):
+        if piece[-1:] == "." and _ENDS_LIKE_NUMBER_ABBREVIATION.search(piece):  # the pattern ends with "."
             variant_of[k] = len(distinct)
             distinct.append(piece + " 0")
     if not variant_of:
@@ -222,12 +225,12 @@ def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndar
     return codes, variant_of
 
 
-def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list, np.ndarray]:
+def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict, np.ndarray]:
     """Tokenise each distinct whitespace-free piece once.
 
     Returns CSR-like arrays over the pieces: ``ptr`` (token range of piece k
     is ``ptr[k]:ptr[k + 1]``), each token's offset in its piece, its surface
-    id and kind code, plus the surface strings.
+    id and kind code, plus ``{surface: id}`` (ids in order of first appearance).
     """
     surface_id: dict[str, int] = {}
     ptr = [0]
@@ -258,7 +261,7 @@ def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
             kind.append(_KIND_CODE[match.lastgroup])
         ptr.append(len(rel))
     return (np.asarray(ptr, dtype=np.int64), np.asarray(rel, dtype=np.int64), np.asarray(sid, dtype=np.int64),
-            list(surface_id), np.asarray(kind, dtype=np.int8))
+            surface_id, np.asarray(kind, dtype=np.int8))
 
 
 def chunk_tokens(texts: list[str], index: SentenceIndex) -> TokenArrays:
@@ -270,7 +273,8 @@ def chunk_tokens(texts: list[str], index: SentenceIndex) -> TokenArrays:
     """
     codes, distinct, piece_owner, piece_start = _pieces(texts, index.base)
     codes, variant_of = _read_number_abbreviations(codes, distinct, piece_owner)
-    ptr, rel, flat_sid, surfaces, flat_kind = _piece_tokens(distinct)
+    ptr, rel, flat_sid, surface_id, flat_kind = _piece_tokens(distinct)
+    surfaces = list(surface_id)
     count = np.diff(ptr)
     for k in variant_of.values():
         count[k] -= 1  # a variant's last token is the "0" appended to it
@@ -284,7 +288,7 @@ def chunk_tokens(texts: list[str], index: SentenceIndex) -> TokenArrays:
     start = piece_start[token_piece] + rel[flat]
     end = start + np.fromiter((len(s) for s in surfaces), dtype=np.int64, count=len(surfaces))[sid]
     return TokenArrays(owner=owner, start=start, end=end, sentence=index.numbers(start, owner), sid=sid,
-                       kind=flat_kind[flat], surfaces=surfaces)
+                       kind=flat_kind[flat], surfaces=surfaces, surface_id=surface_id)
 
 
 # --------------------------------------------------------------------------
@@ -322,7 +326,10 @@ def chunk_terms(tokens: TokenArrays, stopwords: frozenset) -> Terms:
 
 
 def _positions_of(codes: list, seq: np.ndarray, n_codes: int) -> list:
-    """``[np.flatnonzero(seq == code) for code in codes]`` in one pass over ``seq`` (distinct codes below ``n_codes``)."""
+    """``[np.flatnonzero(seq == code) for code in codes]`` in one pass over ``seq``.
+
+    The codes are distinct and below ``n_codes``.
+    """
     if not codes:
         return []
     slot = np.full(n_codes, -1, dtype=np.int64)
@@ -337,8 +344,11 @@ def _positions_of(codes: list, seq: np.ndarray, n_codes: int) -> list:
 
 def _mwe_matches(by_surface: bool, tokens: TokenArrays, terms: Terms, mwe_index: dict):
     """Length and term id of the longest MWE of one family (surfaces or norms) starting at each token."""
-    seq, code_of = ((tokens.sid, {s: i for i, s in enumerate(tokens.surfaces)}) if by_surface
-                    else (terms.surface_norm[tokens.sid], terms.norm_id))
+    if by_surface:
+        seq = tokens.sid
+        code_of = tokens.surface_id if tokens.surface_id is not None else {s: i for i, s in enumerate(tokens.surfaces)}
+    else:
+        seq, code_of = terms.surface_norm[tokens.sid], terms.norm_id
     n_tokens = len(seq)
     length_here = np.zeros(n_tokens, dtype=np.int64)
     term_here = np.full(n_tokens, -1, dtype=np.int64)
