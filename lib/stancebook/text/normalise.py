@@ -315,13 +315,12 @@ def _line_layout_edits(text: str) -> Iterator[tuple[int, int, str, list[int]]]:
         start, end = gap.span()
         if end >= finish:
             break
-        found = gap.group()
-        n_breaks = found.count("\n")
         while text[start - 1] == " ":  # the trailing spaces of the line before
             start -= 1
-        if wrapped and n_breaks == 1 and text[start - 1] not in _SENTENCE_END_CHARS:
-            continue  # a plain line wrap: whitespace collapsing makes it a space
+        if wrapped and text[start - 1] not in _SENTENCE_END_CHARS and text.find("\n", gap.start() + 1, end) < 0:
+            continue  # a plain line wrap (one line break): whitespace collapsing makes it a space
         found = text[start:end]
+        n_breaks = found.count("\n")
         line_start = text.rfind("\n", 0, start) + 1
         prev = text[line_start:start]
         ends = prev.rstrip(_CLOSING)[-1:] in _FULL_STOPS
