@@ -107,18 +107,18 @@ _IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001)] + [False], dtype=
 
 
 def code_points(text: str) -> np.ndarray:
-    """The code points of ``text`` as uint32: numpy positions are ``str`` positions.
+    r"""The code points of ``text`` as uint32: numpy positions are ``str`` positions.
 
     Examples
     --------
-    >>> code_points("a’b").tolist()
+    >>> code_points("a\u2019b").tolist()
     [97, 8217, 98]
     """
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def space_mask(codes: np.ndarray) -> np.ndarray:
-    """``str.isspace`` of every code point of :func:`code_points`, as a bool array.
+    r"""``str.isspace`` of every code point of :func:`code_points`, as a bool array.
 
     Examples
     --------
@@ -129,7 +129,7 @@ def space_mask(codes: np.ndarray) -> np.ndarray:
 
 
 def count_words(texts, *, batch_chars: int = 4_000_000) -> int:
-    """The number of whitespace-separated words of all ``texts``: ``sum(len(t.split()) for t in texts)``.
+    r"""The number of whitespace-separated words of all ``texts``: ``sum(len(t.split()) for t in texts)``.
 
     Counted with numpy over batches of about ``batch_chars`` characters
     (several times faster than splitting each text in Python).
