@@ -370,10 +370,11 @@ PHASES = {
     "terms": "norms, stopwords, multiword expressions (worker)",
     "counts": "DTM (and passage) counts of the chunk (worker)",
     "token_table": "the tokens table, when kept (worker)",
+    "jobs": "each chunk's ids, texts and offset breaks taken from the units table (main process)",
     "merge": "taking in each chunk's results (main process)",
     "dtm": "vocabulary, sparse matrix, document-frequency pruning (main process)",
     "frames": "joining the chunks' tables (main process)",
-    "total": "the whole call (CPU: main process only)",
+    "total": "the whole call (CPU: main process only; beyond jobs, merge, dtm, frames: handing chunks over)",
 }
 
 

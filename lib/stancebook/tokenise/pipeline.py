@@ -33,6 +33,7 @@ from stancebook.workers import n_workers
 __all__ = ["TokeniseResult", "find_mentions", "sentence_table", "tokenise_corpus"]
 
 DEFAULT_CHUNK_CHARS = 4_000_000
+_MAIN_PHASES = frozenset({"jobs", "merge", "dtm", "frames", "total"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,11 +73,13 @@ class TokeniseResult:
         per-chunk phases (``sentences``, ``mentions``, ``tokens``,
         ``terms``, ``counts``, ``token_table``) summed over chunks,
         whichever process ran them (with workers their wall sum exceeds the
-        call's wall time), then the work of this process: ``merge`` (taking
-        in each chunk's results), ``dtm`` (vocabulary, matrix, pruning),
-        ``frames`` (the tables joined) and ``total`` (the whole call; its
-        CPU is this process's only). Not part of the results: it varies
-        from run to run.
+        call's wall time), then the work of this process: ``jobs`` (each
+        chunk's ids, texts and offset breaks taken from the units table),
+        ``merge`` (taking in each chunk's results), ``dtm`` (vocabulary,
+        matrix, pruning), ``frames`` (the tables joined) and ``total`` (the
+        whole call; its CPU is this process's only, so CPU not in the other
+        phases went to handing chunks to workers and back). Not part of the
+        results: it varies from run to run.
     """
 
     sentences: pd.DataFrame
@@ -126,6 +129,19 @@ def _chunk_jobs(units: pd.DataFrame, chunk_chars: int):
     """
     for a, b in chunk_bounds(units, chunk_chars):
         yield (*_unit_columns(units, a, b), a)
+
+
+def _timed(items: Iterator, seconds: dict, phase: str) -> Iterator:
+    """The items, the time taken to make each added to ``seconds[phase]`` (see :func:`add_lap`)."""
+    while True:
+        t = clock()
+        try:
+            item = next(items)
+        except StopIteration:
+            add_lap(seconds, phase, t)
+            return
+        add_lap(seconds, phase, t)
+        yield item
 
 
 def _chunk_results(jobs, spec: Spec, workers: int) -> Iterator[tuple[dict, int]]:
@@ -251,7 +267,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     parts: dict[str, list] = {"sentences": [], "mentions": [], "tokens": []}
     counts, passages, passage_ids = TermCounts(), TermCounts(), []
     seconds: dict[str, tuple[float, float]] = {}
-    for result, first_row in _chunk_results(_chunk_jobs(units, chunk_chars), spec, workers):
+    for result, first_row in _chunk_results(_timed(_chunk_jobs(units, chunk_chars), seconds, "jobs"), spec, workers):
         t = clock()
         for phase, (wall, cpu) in result.get("seconds", {}).items():
             before = seconds.get(phase, (0.0, 0.0))
@@ -279,6 +295,8 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     )
     add_lap(seconds, "frames", t)
     add_lap(seconds, "total", started)
+    # the chunk phases first, then this process's, each in the order they ran
+    seconds = dict(sorted(seconds.items(), key=lambda item: item[0] in _MAIN_PHASES))
     return TokeniseResult(**tables, dtm=dtm, passage_dtm=passage_dtm, seconds=seconds)
 
 
