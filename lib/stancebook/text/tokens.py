@@ -125,7 +125,7 @@ def space_mask(codes: np.ndarray) -> np.ndarray:
     >>> space_mask(code_points("a b\u3000c\x1f")).tolist()
     [False, True, False, True, False, True]
     """
-    return _IS_SPACE[np.minimum(codes, len(_IS_SPACE) - 1)]
+    return np.take(_IS_SPACE, codes, mode="clip")  # above U+3000: the last entry, False
 
 
 def count_words(texts, *, batch_chars: int = 4_000_000) -> int:

@@ -93,7 +93,14 @@ class SentenceIndex:
 
     def numbers(self, positions: np.ndarray, owner: np.ndarray) -> np.ndarray:
         """Sentence numbers of ``positions`` in units ``owner`` (1 before the first sentence start)."""
-        found = np.searchsorted(self._starts, positions + self.base[owner], side="right")
+        joined = positions + self.base[owner]
+        if len(joined) > len(self._starts) and np.all(joined[1:] >= joined[:-1]):
+            # Positions in text order (tokens): place the few sentence starts among the many
+            # positions instead, then count the starts at or before each position.
+            before_start = np.searchsorted(joined, self._starts, side="left")
+            found = np.cumsum(np.bincount(before_start, minlength=len(joined) + 1)[:len(joined)])
+        else:
+            found = np.searchsorted(self._starts, joined, side="right")
         return np.maximum(found - self._before[owner], 1)
 
 
@@ -170,13 +177,10 @@ def _pieces(texts: list[str], base: np.ndarray):
     """
     joined = " ".join(texts)
     cp = code_points(joined)  # one uint32 per character: numpy positions are str positions
-    space = space_mask(cp)
-    boundary = np.ones(len(cp) + 1, dtype=bool)
-    boundary[1:-1] = space[1:] != space[:-1]
-    edges = np.flatnonzero(boundary)  # alternating starts and ends of runs
-    run_is_piece = ~space[edges[:-1]] if len(cp) else np.zeros(0, dtype=bool)
-    start_joined = edges[:-1][run_is_piece]
-    end_joined = edges[1:][run_is_piece]
+    # -1 where a piece starts (whitespace, or the start, before it), +1 where one ends
+    step = np.diff(space_mask(cp).view(np.int8), prepend=np.int8(1), append=np.int8(1))
+    start_joined = np.flatnonzero(step == -1)
+    end_joined = np.flatnonzero(step == 1)
     # the unit of each piece: units are consecutive, so count the pieces before each unit's start
     per_unit = np.diff(np.searchsorted(start_joined, np.append(base, len(cp) + 1)))
     owner = np.repeat(np.arange(len(base)), per_unit)
