@@ -7,9 +7,10 @@ Run from the repository root (``make bench``)::
 What is timed, on the UN General Debate corpus (UNGDC, 10,952 speeches):
 
 1. Tokenise + DTM of every speech: stancebook ``tokenise_corpus`` (sentences,
-   token offsets, actor mentions, DTM; ``n_jobs=2``, ``keep_tokens=False``)
-   against spaCy (``spacy.blank("en")`` + ``sentencizer`` through ``nlp.pipe``)
-   followed by scikit-learn's ``CountVectorizer`` on the same strings.
+   token offsets, actor mentions, DTM; ``n_jobs=2``, ``keep_tokens=False``),
+   with the wall and CPU seconds of each of its phases, against spaCy
+   (``spacy.blank("en")`` + ``sentencizer`` through ``nlp.pipe``) followed by
+   scikit-learn's ``CountVectorizer`` on the same strings.
 2. Topics at k = 20 on the 2,903 speeches of 2010-2024, every tool on the
    same DTM and vocabulary (stancebook's, pruned with ``min_df``/``max_df``):
    stancebook NMF (the default model), stancebook LDA, gensim LdaMulticore,
@@ -125,9 +126,14 @@ def step_stancebook_tokenise(data: Path, work: Path) -> dict:
     result = tokenise.tokenise_corpus(units, dictionary=dictionary, stopwords=stopwords, n_jobs=2,
                                       keep_tokens=False)
     seconds = time.perf_counter() - start
+    # Where the time went (TokeniseResult.seconds, when the library reports it): per phase, wall
+    # and CPU seconds; the chunk phases are summed over the worker processes.
+    phases = {name: {"seconds": round(wall, 3), "cpu_seconds": round(cpu, 3)}
+              for name, (wall, cpu) in getattr(result, "seconds", {}).items()}
     return {"seconds": seconds, "rss_before_mb": before, "documents": len(ids),
             "sentences": len(result.sentences), "mentions": len(result.mentions),
-            "terms": int(result.dtm.matrix.shape[1]), "tokens_counted": int(result.dtm.matrix.sum())}
+            "terms": int(result.dtm.matrix.shape[1]), "tokens_counted": int(result.dtm.matrix.sum()),
+            "phases": phases}
 
 
 def step_spacy(data: Path, work: Path) -> dict:
@@ -356,6 +362,35 @@ def _row(label: str, result: dict, reference: float | None) -> str:
     return f"| {label} | {result['seconds']:.1f} | {ratio} | {npmi} | {diversity} | {result['peak_mb']:.0f} |"
 
 
+# What each phase of stancebook's tokenise_corpus covers (TokeniseResult.seconds).
+PHASES = {
+    "sentences": "sentence spans and the sentences table (worker)",
+    "mentions": "actor mentions (worker)",
+    "tokens": "tokens with offsets and sentence numbers (worker)",
+    "terms": "norms, stopwords, multiword expressions (worker)",
+    "counts": "DTM (and passage) counts of the chunk (worker)",
+    "token_table": "the tokens table, when kept (worker)",
+    "jobs": "each chunk's ids, texts and offset breaks taken from the units table (main process)",
+    "merge": "taking in each chunk's results (main process)",
+    "dtm": "vocabulary, sparse matrix, document-frequency pruning (main process)",
+    "frames": "joining the chunks' tables (main process)",
+    "total": "the whole call (CPU: main process only; beyond jobs, merge, dtm, frames: handing chunks over)",
+}
+
+
+def _phase_lines(tok: dict) -> list[str]:
+    """The table of where stancebook's tokenise time goes (empty when the step did not report phases)."""
+    phases = tok.get("phases") or {}
+    if not phases:
+        return []
+    lines = ["Where stancebook's time goes (`TokeniseResult.seconds`; worker phases summed over the "
+             "2 worker processes, so their wall seconds add up to about twice the call's):", "",
+             "| phase | what | wall seconds | CPU seconds |", "| --- | --- | ---: | ---: |"]
+    for name, value in phases.items():
+        lines.append(f"| {name} | {PHASES.get(name, '')} | {value['seconds']:.2f} | {value['cpu_seconds']:.2f} |")
+    return [*lines, ""]
+
+
 def write_markdown(report: dict, path: Path) -> None:
     r = report["results"]
     tok = r["stancebook_tokenise"]
@@ -387,6 +422,7 @@ def write_markdown(report: dict, path: Path) -> None:
         f"{tok['terms']:,} terms, {tok['tokens_counted']:,} term occurrences counted. spaCy: "
         f"{spacy_best['sentences']:,} sentences, {spacy_best['tokens']:,} tokens.",
         "",
+        *_phase_lines(tok),
         f"## Topics, k = {N_TOPICS}",
         "",
         "| tool | seconds | time vs stancebook NMF | mean NPMI (top 10) | diversity | peak MB |",

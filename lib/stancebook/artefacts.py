@@ -179,6 +179,9 @@ class Dtm:
 
 _DTM_ARRAYS = ("data", "indices", "indptr", "shape", "terms", "unit_ids")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# zlib level 1: the UN corpus's two DTMs compress in 1.3 s instead of 5.5 s (level 6), as
+# 56 MB instead of 44 MB; the arrays read back are the same.
+_DTM_COMPRESSLEVEL = 1
 
 
 def save_dtm(dtm: Dtm, path) -> Path:
@@ -222,7 +225,7 @@ def save_dtm(dtm: Dtm, path) -> Path:
                 info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
-                archive.writestr(info, buffer.getvalue())
+                archive.writestr(info, buffer.getvalue(), compresslevel=_DTM_COMPRESSLEVEL)
 
     return atomic_write(path, write)
 

@@ -138,3 +138,11 @@ def test_line_paragraphs_offsets_map_back_on_random_layouts():
         assert_maps_back(text, normalised, breaks, replaced=LIGATURE_LETTERS)
         for unit_text, flat in [(normalised, breaks.ravel().tolist())]:
             assert to_original(len(unit_text) - 1, flat) < len(text) if unit_text else True
+
+
+def test_character_edits_are_found_by_the_fast_scan_exactly_as_by_the_full_pattern():
+    from stancebook.text.normalise import _CHAR_PATTERN, _char_matches
+
+    text = "a\r\nb\rc\u00ad \n d\u2029e\ufb01f\x00g\u200b\ufeff\u00ad\u00adh\r\r\n" + MESSY
+    assert [m.span() for m in _char_matches(text)] == [m.span() for m in _CHAR_PATTERN.finditer(text)]
+    assert len(list(_char_matches(text))) >= 12 and list(_char_matches("plain text")) == []

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from stancebook.text import fold_case, tokenize
+from stancebook.text.tokens import count_words
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_e71531e8ba892e2d.txt"
 
@@ -43,3 +44,9 @@ def test_fold_case_keeps_acronyms(surface, norm):
 
 def test_fold_case_keeps_us_distinct_from_us():
     assert fold_case("US") != fold_case("us")
+
+
+@pytest.mark.parametrize("batch_chars", [1, 7, 10**6])
+def test_count_words_counts_like_str_split(batch_chars):
+    texts = ["Two words", "", "  one\u2003more\n", "a\x1cb\u3000c\u200bd", "\U0001F54A peace\u00a0", "\t"]
+    assert count_words(texts, batch_chars=batch_chars) == sum(len(t.split()) for t in texts) == 9

@@ -29,6 +29,17 @@ CORPUS = (
     "the Kremlin said No. Pyongyang-Moscow ties: anti-imperialist, \u201cunbreakable.\u201d",
     "   Tabs\tand   spaces\n\n\n  and a last No. 7 of 2,000 units (p. 12).  ",
 )
+# Text where the whitespace-piece fast path could go wrong: one word followed by every kind
+# of whitespace (the piece is hashed with it), no space at either end, non-ASCII spaces and
+# hyphens, pieces repeated across units and chunks, non-BMP characters, dotted
+# abbreviations at a unit's end and before a number in the next piece.
+WHITESPACE_PIECES = (
+    "peace peace\npeace\tpeace\u00a0peace\u3000peace\u2028peace.\x1cpeace, U.S. U.S.A. e.g. No. 5 No.",
+    "No. 7\u2003U.S.\n\npeace\u2010loving \u201cpeace.\u201d Mr. Kim\u2019s \U0001F54A peace\u00ad "
+    "\u0645\u0631\u062d\u0628\u0627.",
+    "\u3000\u3000leading and trailing \t",
+    "peace peace peace. Peace? PEACE! 3.5 1,000 No.\n12 Russia\u2019s Moscow-Beijing U.S.",
+)
 CORPUS_IDS = ["d3", "d1", "d0", "d4", "d2"]
 CORPUS_BREAKS = [[0, 0], [0, 10, 40, 55], [0, 0], [0, 3], [0, 0, 5, 9]]
 CORPUS_MWES = [("security", "council"), ("per", "cent")]

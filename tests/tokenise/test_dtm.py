@@ -48,3 +48,18 @@ def test_save_and_load_dtm_round_trip_with_identical_bytes(tmp_path):
     assert (loaded.matrix != dtm.matrix).nnz == 0 and loaded.matrix.dtype == np.int64
     assert loaded.terms.tolist() == dtm.terms.tolist() and loaded.unit_ids.tolist() == dtm.unit_ids.tolist()
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_term_counts_give_the_same_dtm_whatever_order_the_chunks_come_in():
+    from stancebook.tokenise.dtm import TermCounts
+
+    chunks = [(["war", "peace"], [0, 0, 1], [0, 1, 1], [2, 1, 4], 0), (["peace", "aid"], [0, 1], [1, 0], [3, 1], 2)]
+    dense = []
+    for order in (chunks, chunks[::-1]):
+        counts = TermCounts()
+        for terms, rows, cols, values, first in order:
+            counts.add(terms, rows=np.array(rows), cols=np.array(cols), counts=np.array(values), first_row=first)
+        dtm = counts.to_dtm(np.array(["a", "b", "c", "d"]))
+        assert dtm.terms.tolist() == ["aid", "peace", "war"] and dtm.matrix.has_canonical_format
+        dense.append(dtm.matrix.toarray().tolist())
+    assert dense[0] == dense[1] == [[0, 1, 2], [0, 4, 0], [3, 0, 0], [0, 1, 0]]

@@ -9,7 +9,7 @@ from stancebook.tokenise import (MENTION_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMN
                                  sentence_table, tokenise_corpus)
 from stancebook.tokenise.pipeline import chunk_bounds
 from tests.tokenise import oracle
-from tests.tokenise.samples import CORPUS_IDS, CORPUS_MWES, units_of
+from tests.tokenise.samples import CORPUS_IDS, CORPUS_MWES, WHITESPACE_PIECES, units_of
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +57,25 @@ def test_streaming_path_prunes_like_the_oracle(corpus_units, actors, oracle_tabl
     result = tokenise_corpus(corpus_units, dictionary=actors, mwes=CORPUS_MWES, min_df=2, max_df=0.5,
                              keep_tokens=False, chunk_chars=1)
     assert_same_dtm(result.dtm, oracle.build_dtm(oracle_tables["tokens"], CORPUS_IDS, min_df=2, max_df=0.5))
+
+
+@pytest.mark.parametrize("n_jobs, chunk_chars", [(1, 10**9), (1, 40), (2, 90)])
+def test_streaming_path_matches_the_oracle_whatever_follows_a_piece(actors, n_jobs, chunk_chars):
+    units = units_of(*WHITESPACE_PIECES, ids=["w1", "w2", "w3", "w4"])
+    result = tokenise_corpus(units, dictionary=actors, mwes=CORPUS_MWES, n_jobs=n_jobs, chunk_chars=chunk_chars)
+    tokens = oracle.tokenise_units(units, dictionary=actors, mwes=CORPUS_MWES)
+    pd.testing.assert_frame_equal(result.sentences, oracle.sentence_table(units))
+    pd.testing.assert_frame_equal(result.mentions, oracle.find_mentions(units, actors))
+    pd.testing.assert_frame_equal(result.tokens, tokens)
+    assert_same_dtm(result.dtm, oracle.build_dtm(tokens, ["w1", "w2", "w3", "w4"]))
+    peace = tokens.loc[tokens["norm"] == "peace"]
+    assert len(peace) == 14 and set(peace["text"]) == {"peace", "Peace"}  # "peace\u2010loving" is one word
+
+
+def test_streaming_path_reports_where_the_time_went(corpus_units, actors):
+    seconds = tokenise_corpus(corpus_units, dictionary=actors, n_jobs=2, chunk_chars=50).seconds
+    assert {"sentences", "mentions", "tokens", "terms", "counts", "dtm", "total"} <= set(seconds)
+    assert all(wall >= 0 and cpu >= 0 for wall, cpu in seconds.values())
 
 
 def test_streaming_path_is_deterministic(corpus_units, actors):

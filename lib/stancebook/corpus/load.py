@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from stancebook.artefacts import file_sha256
 from stancebook.corpus.filters import filter_documents, year_bounds, year_from_dates
@@ -136,7 +139,7 @@ def _usable(documents: pd.DataFrame, problems: list[Problem], *, on_problem: str
 def _duplicates(documents: pd.DataFrame) -> list[Problem]:
     """A "duplicate" problem for every document whose text an earlier document already has."""
     # hash-based first: only texts that occur twice are compared in Python
-    repeated = documents["text"].duplicated(keep=False).to_numpy()
+    repeated = _repeated(documents["text"])
     first_with: dict[str, str] = {}
     problems = []
     for doc_id, source, text in zip(documents["doc_id"][repeated], documents["source"][repeated],
@@ -145,6 +148,19 @@ def _duplicates(documents: pd.DataFrame) -> list[Problem]:
         if first != doc_id:
             problems.append((str(source), "duplicate", f"same text as {first}; kept, remove it if unintended"))
     return problems
+
+
+def _repeated(texts: pd.Series) -> np.ndarray:
+    """``texts.duplicated(keep=False)`` as a bool array, hashed by Arrow when the column holds no missing value."""
+    try:
+        array = pa.array(texts)
+    except (pa.ArrowException, TypeError, ValueError):
+        array = None
+    if array is None or array.null_count or not (pa.types.is_string(array.type)
+                                                 or pa.types.is_large_string(array.type)):
+        return texts.duplicated(keep=False).to_numpy()
+    codes = pc.dictionary_encode(array).indices.to_numpy(zero_copy_only=False)
+    return np.bincount(codes, minlength=1)[codes] > 1 if codes.size else np.zeros(0, dtype=bool)
 
 
 def file_hashes(path, *, metadata_file="", file_column="file", encoding="utf-8") -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from stancebook.corpus.schema import PROBLEM_KINDS
+from stancebook.text.tokens import count_words
 
 
 def corpus_summary(documents, units, problems) -> pd.DataFrame:
@@ -38,7 +39,7 @@ def corpus_summary(documents, units, problems) -> pd.DataFrame:
         ("documents", len(documents)),
         ("units", len(units)),
         ("characters", int(texts.str.len().sum())),
-        ("words", int(texts.str.split().str.len().sum())),
+        ("words", count_words(t for t in texts.tolist() if isinstance(t, str))),
     ]
     rows += [(f"problems_{kind}", int(kinds.get(kind, 0))) for kind in PROBLEM_KINDS]
     return pd.DataFrame(rows, columns=["metric", "value"]).astype({"metric": "str", "value": "int64"})

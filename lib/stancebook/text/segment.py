@@ -61,6 +61,11 @@ _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 # (twice as fast on long speeches).
 _TERMINATOR = re.compile(r"(?:\.\.+|\u2026|\.[.!?]*|![.!?]*|\?[.!?]*)[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
 _NEXT_WORD = re.compile(r"\s+[\"'\u201c\u2018\u00ab(\[]*(\w*)")
+# _TERMINATOR then _NEXT_WORD in one pattern: the marks (without closers), the closers,
+# the whitespace, opening marks and the next word.
+_TERMINATOR_AND_NEXT = re.compile(
+    r"(?P<marks>\.\.+|\u2026|\.[.!?]*|![.!?]*|\?[.!?]*)(?P<close>[\"'\u201d\u2019\u00bb)\]]*)"
+    r"(?P<space>\s+)[\"'\u201c\u2018\u00ab(\[]*(?P<next>\w*)")
 _OPENING = "\"'\u201c\u2018\u00ab([{"
 
 
@@ -70,7 +75,9 @@ def _period_ends_sentence(prev: str, following: str) -> bool:
         return False
     if prev in _BEFORE_NUMBER and following[:1].isdigit():
         return False
-    if prev in _AMBIGUOUS or _INITIALISM.match(prev):
+    # _INITIALISM matches one capital, or letters each followed by "." and a last letter:
+    # anything else (most words) is decided without running it.
+    if prev in _AMBIGUOUS or ((len(prev) == 1 or prev[-2:-1] == ".") and _INITIALISM.match(prev)):
         return following in _SENTENCE_OPENERS
     return True
 
@@ -122,23 +129,22 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for p_start, p_end in split_paragraphs(text):
         start = p_start
-        for match in _TERMINATOR.finditer(text, p_start, p_end):
-            end = match.end()
-            nxt = _NEXT_WORD.match(text, end, p_end)
-            if nxt is None or nxt.end() == end:
-                continue
-            following = nxt.group(1)
+        # One match holds the terminator, the whitespace after it and the next word. A
+        # terminator can never start inside that whitespace, opening marks or word, so
+        # the matches are the same terminators as _TERMINATOR's, followed by _NEXT_WORD.
+        for match in _TERMINATOR_AND_NEXT.finditer(text, p_start, p_end):
+            following = match.group("next")
             if following[:1].islower():
                 continue
-            marks = match.group(0).rstrip("\"'\u201d\u2019\u00bb)]")
-            if marks == ".":
-                window = text[max(start, match.start() - 40):match.start()].rsplit(None, 1)
+            if match.group("marks") == ".":
+                stop = match.start()
+                window = text[max(start, stop - 40):stop].rsplit(None, 1)
                 prev = window[-1].lstrip(_OPENING) if window else ""
-                if match.start() - len(prev) <= start and _ENUMERATOR.match(prev):
+                if stop - len(prev) <= start and _ENUMERATOR.match(prev):
                     continue
                 if not _period_ends_sentence(prev, following):
                     continue
-            spans.append((start, end))
-            start = end + len(nxt.group(0)) - len(nxt.group(0).lstrip())
+            spans.append((start, match.end("close")))
+            start = match.end("space")
         spans.append((start, p_end))
     return spans

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ABBREVIATIONS", "APOSTROPHES", "HYPHENS", "NUMBER_ABBREVIATIONS", "TOKEN_KINDS", "TOKEN_PATTERN", "NOT_AFTER_WORD", "NOT_BEFORE_WORD", "WORD_CHAR", "fold_case", "tokenize"]
+import numpy as np
+
+__all__ = ["ABBREVIATIONS", "code_points", "count_words", "space_mask", "APOSTROPHES", "HYPHENS",
+           "NUMBER_ABBREVIATIONS", "TOKEN_KINDS", "TOKEN_PATTERN", "NOT_AFTER_WORD", "NOT_BEFORE_WORD",
+           "WORD_CHAR", "fold_case", "tokenize"]
 
 # A "word character" is a letter or a digit (not "_"): the lookarounds below treat
 # hyphens, apostrophes and punctuation as boundaries.
@@ -91,3 +95,66 @@ def fold_case(surface: str) -> str:
     if surface.isupper() and _ACRONYM.match(surface):
         return surface
     return surface.lower()
+
+
+# --------------------------------------------------------------------------
+# Whitespace over arrays of code points
+# --------------------------------------------------------------------------
+
+# str.isspace (= the regex \s, = what str.split() splits at) for every code point
+# up to U+3000, the last space; the final False stands for every code point above.
+_IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001)] + [False], dtype=bool)
+
+
+def code_points(text: str) -> np.ndarray:
+    r"""The code points of ``text`` as uint32: numpy positions are ``str`` positions.
+
+    Examples
+    --------
+    >>> code_points("a\u2019b").tolist()
+    [97, 8217, 98]
+    """
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def space_mask(codes: np.ndarray) -> np.ndarray:
+    r"""``str.isspace`` of every code point of :func:`code_points`, as a bool array.
+
+    Examples
+    --------
+    >>> space_mask(code_points("a b\u3000c\x1f")).tolist()
+    [False, True, False, True, False, True]
+    """
+    return np.take(_IS_SPACE, codes, mode="clip")  # above U+3000: the last entry, False
+
+
+def count_words(texts, *, batch_chars: int = 4_000_000) -> int:
+    r"""The number of whitespace-separated words of all ``texts``: ``sum(len(t.split()) for t in texts)``.
+
+    Counted with numpy over batches of about ``batch_chars`` characters
+    (several times faster than splitting each text in Python).
+
+    Examples
+    --------
+    >>> count_words(["Two words", "", "  one\u2003more\n"])
+    4
+    """
+    total = 0
+    batch: list[str] = []
+    size = 0
+
+    def flush() -> int:
+        space = space_mask(code_points(" ".join(batch)))
+        if not space.size:
+            return 0
+        return int(not space[0]) + int(np.count_nonzero(space[:-1] & ~space[1:]))
+
+    for text in texts:
+        batch.append(text)
+        size += len(text) + 1
+        if size >= batch_chars:
+            total += flush()
+            batch, size = [], 0
+    if batch:
+        total += flush()
+    return total

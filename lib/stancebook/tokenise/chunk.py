@@ -11,6 +11,8 @@ unit, row for row (the tests compare them with a unit-by-unit oracle).
 from __future__ import annotations
 
 import re
+import time
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +21,8 @@ import pyarrow.compute as pc
 
 from stancebook.text.normalise import to_original
 from stancebook.text.segment import split_sentences
-from stancebook.text.tokens import ABBREVIATIONS, NUMBER_ABBREVIATIONS, TOKEN_KINDS, TOKEN_PATTERN, fold_case
+from stancebook.text.tokens import (ABBREVIATIONS, NUMBER_ABBREVIATIONS, TOKEN_KINDS, TOKEN_PATTERN, code_points,
+                                    fold_case, space_mask)
 from stancebook.tokenise.mentions import MentionMatcher
 from stancebook.tokenise.tables import POSITIONS, TOKEN_BOOLS, TOKEN_INTS, typed_frame
 
@@ -28,8 +31,6 @@ __all__ = ["Spec", "chunk_mentions", "chunk_sentences", "chunk_tables", "passage
 KINDS = ("word", "number", "punct")
 _KIND_CODE = {group: KINDS.index(kind) for group, kind in TOKEN_KINDS.items()}
 _WORD = KINDS.index("word")
-# str.isspace (= the regex \s) for every code point up to U+3000, the last space.
-_IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001)] + [False], dtype=bool)
 # A whitespace-separated piece ending like "No." tokenises as "No." before a
 # number and as "No" "." otherwise (the only look-ahead that crosses a space).
 _ENDS_LIKE_NUMBER_ABBREVIATION = re.compile(rf"(?:{NUMBER_ABBREVIATIONS})\.\Z")
@@ -92,7 +93,14 @@ class SentenceIndex:
 
     def numbers(self, positions: np.ndarray, owner: np.ndarray) -> np.ndarray:
         """Sentence numbers of ``positions`` in units ``owner`` (1 before the first sentence start)."""
-        found = np.searchsorted(self._starts, positions + self.base[owner], side="right")
+        joined = positions + self.base[owner]
+        if len(joined) > len(self._starts) and np.all(joined[1:] >= joined[:-1]):
+            # Positions in text order (tokens): place the few sentence starts among the many
+            # positions instead, then count the starts at or before each position.
+            before_start = np.searchsorted(joined, self._starts, side="left")
+            found = np.cumsum(np.bincount(before_start, minlength=len(joined) + 1)[:len(joined)])
+        else:
+            found = np.searchsorted(self._starts, joined, side="right")
         return np.maximum(found - self._before[owner], 1)
 
 
@@ -105,7 +113,8 @@ def chunk_sentences(unit_ids: list, texts: list[str], breaks: list):
     sent_spans = [split_sentences(t) for t in texts]
     n_sent = np.fromiter((len(s) for s in sent_spans), dtype=np.int64, count=len(texts))
     owner = np.repeat(np.arange(len(texts)), n_sent)
-    flat_spans = np.array([span for spans in sent_spans for span in spans], dtype=np.int64).reshape(-1, 2)
+    flat_spans = np.fromiter(chain.from_iterable(chain.from_iterable(sent_spans)), dtype=np.int64,
+                             count=2 * int(n_sent.sum())).reshape(-1, 2)
     starts, ends = flat_spans[:, 0].copy(), flat_spans[:, 1].copy()
     orig_starts, orig_ends = original_spans(starts, ends, owner, breaks)
     sentences = typed_frame({
@@ -152,33 +161,46 @@ class TokenArrays:
     sid: np.ndarray
     kind: np.ndarray
     surfaces: list
+    surface_id: dict | None = None  # {surface: id}, the inverse of ``surfaces``
 
 
 def _pieces(texts: list[str], base: np.ndarray):
     """Cut the chunk at whitespace; the pieces as codes into their distinct strings.
 
     The pieces are cut and hashed by numpy and pyarrow, not one Python object
-    each. Returns ``codes`` (one per piece, in text order), the ``distinct``
-    pieces, and the unit and start (in its unit) of each piece.
+    each: Arrow hashes each piece together with the whitespace after it (one
+    entry per piece, none for the whitespace), and only the first occurrence
+    of each distinct entry becomes a Python string (a slice of the joined
+    text, its whitespace left out). Returns ``codes`` (one per piece, in text
+    order), the ``distinct`` pieces, and the unit and start (in its unit) of
+    each piece.
     """
-    raw = " ".join(texts).encode("utf-32-le", "surrogatepass")
-    cp = np.frombuffer(raw, dtype=np.uint32)  # one uint32 per character: numpy positions are str positions
-    space = _IS_SPACE[np.minimum(cp, len(_IS_SPACE) - 1)]
-    boundary = np.ones(len(cp) + 1, dtype=bool)
-    boundary[1:-1] = space[1:] != space[:-1]
-    edges = np.flatnonzero(boundary)  # alternating starts and ends of runs
-    run_is_piece = ~space[edges[:-1]] if len(cp) else np.zeros(0, dtype=bool)
-    start_joined = edges[:-1][run_is_piece]
-    owner = np.searchsorted(base, start_joined, side="right") - 1
-    if len(edges) > 1:
-        runs = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(edges) - 1, [
-            None, pa.py_buffer((edges * 4).astype(np.int64)), pa.py_buffer(raw)])
-        encoded = pc.dictionary_encode(runs)
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)[run_is_piece]
-        distinct = [b.decode("utf-32-le", "surrogatepass") for b in encoded.dictionary.to_pylist()]
-    else:
-        codes, distinct = np.zeros(0, dtype=np.int64), []
-    return codes, distinct, owner, start_joined - base[owner]
+    joined = " ".join(texts)
+    cp = code_points(joined)  # one uint32 per character: numpy positions are str positions
+    # -1 where a piece starts (whitespace, or the start, before it), +1 where one ends
+    step = np.diff(space_mask(cp).view(np.int8), prepend=np.int8(1), append=np.int8(1))
+    start_joined = np.flatnonzero(step == -1)
+    end_joined = np.flatnonzero(step == 1)
+    # the unit of each piece: units are consecutive, so count the pieces before each unit's start
+    per_unit = np.diff(np.searchsorted(start_joined, np.append(base, len(cp) + 1)))
+    owner = np.repeat(np.arange(len(base)), per_unit)
+    if not len(start_joined):
+        return np.zeros(0, dtype=np.int64), [], owner, start_joined
+    offsets = np.append(start_joined, len(cp)) * 4  # a piece and the whitespace after it
+    runs = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(start_joined),
+                                            [None, pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(cp)])
+    encoded = pc.dictionary_encode(runs)
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    # Arrow numbers the distinct entries in order of first appearance: entry k first
+    # occurs where the running maximum of the codes reaches k.
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    if len(first) != len(encoded.dictionary) or not np.array_equal(codes[first], np.arange(len(first))):
+        first = np.unique(codes, return_index=True)[1]  # any other numbering: find each entry's first piece
+    canonical: dict[str, int] = {}  # "peace " and "peace\n" are one piece
+    remap = np.fromiter((canonical.setdefault(joined[i:j], len(canonical))
+                         for i, j in zip(start_joined[first].tolist(), end_joined[first].tolist())),
+                        dtype=np.int64, count=len(first))
+    return remap[codes], list(canonical), owner, start_joined - base[owner]
 
 
 def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndarray):
@@ -189,7 +211,7 @@ def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndar
     """
     variant_of = {}
     for k, piece in enumerate(distinct[:]):
-        if _ENDS_LIKE_NUMBER_ABBREVIATION.search(piece):
+        if piece[-1:] == "." and _ENDS_LIKE_NUMBER_ABBREVIATION.search(piece):  # the pattern ends with "."
             variant_of[k] = len(distinct)
             distinct.append(piece + " 0")
     if not variant_of:
@@ -207,12 +229,12 @@ def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndar
     return codes, variant_of
 
 
-def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list, np.ndarray]:
+def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict, np.ndarray]:
     """Tokenise each distinct whitespace-free piece once.
 
     Returns CSR-like arrays over the pieces: ``ptr`` (token range of piece k
     is ``ptr[k]:ptr[k + 1]``), each token's offset in its piece, its surface
-    id and kind code, plus the surface strings.
+    id and kind code, plus ``{surface: id}`` (ids in order of first appearance).
     """
     surface_id: dict[str, int] = {}
     ptr = [0]
@@ -243,7 +265,7 @@ def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
             kind.append(_KIND_CODE[match.lastgroup])
         ptr.append(len(rel))
     return (np.asarray(ptr, dtype=np.int64), np.asarray(rel, dtype=np.int64), np.asarray(sid, dtype=np.int64),
-            list(surface_id), np.asarray(kind, dtype=np.int8))
+            surface_id, np.asarray(kind, dtype=np.int8))
 
 
 def chunk_tokens(texts: list[str], index: SentenceIndex) -> TokenArrays:
@@ -255,7 +277,8 @@ def chunk_tokens(texts: list[str], index: SentenceIndex) -> TokenArrays:
     """
     codes, distinct, piece_owner, piece_start = _pieces(texts, index.base)
     codes, variant_of = _read_number_abbreviations(codes, distinct, piece_owner)
-    ptr, rel, flat_sid, surfaces, flat_kind = _piece_tokens(distinct)
+    ptr, rel, flat_sid, surface_id, flat_kind = _piece_tokens(distinct)
+    surfaces = list(surface_id)
     count = np.diff(ptr)
     for k in variant_of.values():
         count[k] -= 1  # a variant's last token is the "0" appended to it
@@ -269,7 +292,7 @@ def chunk_tokens(texts: list[str], index: SentenceIndex) -> TokenArrays:
     start = piece_start[token_piece] + rel[flat]
     end = start + np.fromiter((len(s) for s in surfaces), dtype=np.int64, count=len(surfaces))[sid]
     return TokenArrays(owner=owner, start=start, end=end, sentence=index.numbers(start, owner), sid=sid,
-                       kind=flat_kind[flat], surfaces=surfaces)
+                       kind=flat_kind[flat], surfaces=surfaces, surface_id=surface_id)
 
 
 # --------------------------------------------------------------------------
@@ -306,17 +329,37 @@ def chunk_terms(tokens: TokenArrays, stopwords: frozenset) -> Terms:
                  is_stop=stop_table[tokens.sid, tokens.kind], term=term_table[tokens.sid, tokens.kind])
 
 
+def _positions_of(codes: list, seq: np.ndarray, n_codes: int) -> list:
+    """``[np.flatnonzero(seq == code) for code in codes]`` in one pass over ``seq``.
+
+    The codes are distinct and below ``n_codes``.
+    """
+    if not codes:
+        return []
+    slot = np.full(n_codes, -1, dtype=np.int64)
+    slot[codes] = np.arange(len(codes))
+    found = slot[seq]
+    at = np.flatnonzero(found >= 0)
+    order = np.argsort(found[at], kind="stable")  # grouped by code, positions ascending within a group
+    bounds = np.searchsorted(found[at][order], np.arange(len(codes) + 1))
+    at = at[order]
+    return [at[bounds[k]:bounds[k + 1]] for k in range(len(codes))]
+
+
 def _mwe_matches(by_surface: bool, tokens: TokenArrays, terms: Terms, mwe_index: dict):
     """Length and term id of the longest MWE of one family (surfaces or norms) starting at each token."""
-    seq, code_of = ((tokens.sid, {s: i for i, s in enumerate(tokens.surfaces)}) if by_surface
-                    else (terms.surface_norm[tokens.sid], terms.norm_id))
+    if by_surface:
+        seq = tokens.sid
+        code_of = tokens.surface_id if tokens.surface_id is not None else {s: i for i, s in enumerate(tokens.surfaces)}
+    else:
+        seq, code_of = terms.surface_norm[tokens.sid], terms.norm_id
     n_tokens = len(seq)
     length_here = np.zeros(n_tokens, dtype=np.int64)
     term_here = np.full(n_tokens, -1, dtype=np.int64)
-    for (family, first), entries in mwe_index.items():
-        if family != by_surface or first not in code_of:
-            continue
-        at = np.flatnonzero(seq == code_of[first])
+    starts = [(code_of[first], entries) for (family, first), entries in mwe_index.items()
+              if family == by_surface and first in code_of]
+    n_codes = max([len(code_of), int(seq.max()) + 1 if n_tokens else 0])
+    for (_, entries), at in zip(starts, _positions_of([code for code, _ in starts], seq, n_codes)):
         for length, _, keys, term in entries:  # longest first
             ids = [code_of.get(k, -1) for k in keys]
             if min(ids) < 0:
@@ -381,6 +424,22 @@ def _tokens_frame(unit_ids: list, breaks: list, tokens: TokenArrays, terms: Term
     }, ints=TOKEN_INTS, bools=TOKEN_BOOLS)
 
 
+def add_lap(seconds: dict, phase: str, since: tuple[float, float]) -> tuple[float, float]:
+    """Add the wall and CPU time since ``since`` to ``seconds[phase]`` (a ``[wall, cpu]`` pair); return now.
+
+    ``since`` is a previous return value, or :func:`clock` to start.
+    """
+    now = clock()
+    wall, cpu = seconds.get(phase, (0.0, 0.0))
+    seconds[phase] = (wall + now[0] - since[0], cpu + now[1] - since[1])
+    return now
+
+
+def clock() -> tuple[float, float]:
+    """Wall time and this process's CPU time, in seconds."""
+    return time.perf_counter(), time.process_time()
+
+
 def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
     """Sentences, mentions, DTM counts and (with ``spec.keep_tokens``) tokens of one chunk of units.
 
@@ -388,16 +447,26 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
     -------
     dict
         ``sentences``, ``mentions``, ``tokens`` (frames; tokens None unless
-        kept), ``terms`` (the chunk's vocabulary) and ``rows``, ``cols``,
-        ``counts`` (the DTM entries, rows numbered within the chunk).
+        kept), ``terms`` (the chunk's vocabulary), ``rows``, ``cols``,
+        ``counts`` (the DTM entries, rows numbered within the chunk) and
+        ``seconds`` (``(wall, cpu)`` seconds of each phase in the process
+        that ran it: ``sentences``, ``mentions``, ``tokens``, ``terms``
+        (norms, stopwords, multiword expressions), ``counts`` (DTM and
+        passage counts), ``token_table``).
     """
-    texts = [t if isinstance(t, str) else "" for t in texts]
+    seconds: dict[str, tuple[float, float]] = {}
+    t = clock()
+    texts = [x if isinstance(x, str) else "" for x in texts]
     sentences, index = chunk_sentences(unit_ids, texts, breaks)
+    t = add_lap(seconds, "sentences", t)
     mentions = chunk_mentions(unit_ids, texts, breaks, spec.mentions, index)
+    t = add_lap(seconds, "mentions", t)
     tokens = chunk_tokens(texts, index)
+    t = add_lap(seconds, "tokens", t)
     terms = chunk_terms(tokens, spec.stopwords)
     if spec.mwe_index and len(tokens.sid):
         apply_mwes(tokens, terms, spec.mwe_index)
+    t = add_lap(seconds, "terms", t)
     has = terms.term >= 0
     width = max(len(terms.term_id), 1)
     keys, counts = np.unique(tokens.owner[has] * width + terms.term[has], return_counts=True)
@@ -405,11 +474,14 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
         "sentences": sentences, "mentions": mentions, "terms": list(terms.term_id),
         "rows": (keys // width).astype(np.int64), "cols": (keys % width).astype(np.int64),
         "counts": counts.astype(np.int64),
-        "tokens": _tokens_frame(unit_ids, breaks, tokens, terms) if spec.keep_tokens else None,
     }
     if spec.passage_words > 0:
         tables["passages"] = passage_counts(unit_ids, tokens.owner, tokens.kind == _WORD, terms.term,
                                             spec.passage_words)
+    t = add_lap(seconds, "counts", t)
+    tables["tokens"] = _tokens_frame(unit_ids, breaks, tokens, terms) if spec.keep_tokens else None
+    add_lap(seconds, "token_table", t)
+    tables["seconds"] = seconds
     return tables
 
 

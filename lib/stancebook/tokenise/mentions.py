@@ -23,6 +23,7 @@ __all__ = ["MentionMatcher", "mention_counts"]
 # Whitespace inside a multiword form: any run of spaces holding at most one newline,
 # so that a form never spans a paragraph break ("\n\n").
 SPACE = r"(?:[^\S\n]+\n?[^\S\n]*|\n[^\S\n]*)"
+_WHITESPACE = re.compile(r"\s+")
 
 
 def variants(form: str) -> list[str]:
@@ -38,6 +39,10 @@ def variants(form: str) -> list[str]:
         out.append(form[0].upper() + form[1:])
     out += [v.replace("'", "\u2019") for v in out if "'" in v]
     return out
+
+
+def _lower_first(char: str) -> tuple[bool, str]:
+    return not char.islower(), char
 
 
 def trie_pattern(forms: Iterable[str], *, not_after_word: bool = False) -> str:
@@ -72,7 +77,10 @@ def trie_pattern(forms: Iterable[str], *, not_after_word: bool = False) -> str:
         return SPACE if char == " " else re.escape(char)
 
     def render(node: dict, last: str, lead: str = "") -> str:
-        branches = [piece(c) + lead + render(node[c], c) for c in sorted(k for k in node if k)]
+        # Lower-case characters first: the engine tries the branches in order, and in running
+        # text most positions it tries start with a lower-case letter ("the West", "western").
+        # Siblings never match the same character, so their order does not change the matches.
+        branches = [piece(c) + lead + render(node[c], c) for c in sorted((k for k in node if k), key=_lower_first)]
         if "" in node:
             branches.append(NOT_BEFORE_WORD if re.match(WORD_CHAR, last) else "")
         if len(branches) == 1:
@@ -146,7 +154,7 @@ class MentionMatcher:
         """
         raw = []
         for match in self.pattern.finditer(text):
-            target, kind = self.lookup[re.sub(r"\s+", " ", match.group())]
+            target, kind = self.lookup[_WHITESPACE.sub(" ", match.group())]
             if target is not None:
                 raw.append([match.start(), match.end(), target, kind])
         merged = []

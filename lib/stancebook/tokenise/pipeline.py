@@ -10,7 +10,7 @@ the tables do not depend on ``n_jobs``, the engine or the chunk size.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,7 @@ from stancebook.errors import ParameterError
 from stancebook.progress import bar
 from stancebook.resources.actors import ActorDictionary
 from stancebook.resources.stopwords import load_stopwords
-from stancebook.tokenise.chunk import Spec, chunk_mentions, chunk_sentences, chunk_tables
+from stancebook.tokenise.chunk import Spec, add_lap, chunk_mentions, chunk_sentences, chunk_tables, clock
 from stancebook.tokenise.dtm import TermCounts, df_bounds
 from stancebook.tokenise.mentions import MentionMatcher
 from stancebook.tokenise.mwes import mwe_index
@@ -32,6 +32,7 @@ from stancebook.tokenise.tables import (MENTION_COLUMNS, POSITIONS, SENTENCE_COL
 __all__ = ["TokeniseResult", "find_mentions", "sentence_table", "tokenise_corpus"]
 
 DEFAULT_CHUNK_CHARS = 4_000_000
+_MAIN_PHASES = frozenset({"jobs", "merge", "dtm", "frames", "total"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +67,18 @@ class TokeniseResult:
         ``min_df`` and ``max_df`` counted over passages (a word in most
         speeches, such as "climate" in the 2010s, is still in few passages);
         else None.
+    seconds : dict of str to (float, float)
+        Where the time went, as ``(wall, cpu)`` seconds per phase: the
+        per-chunk phases (``sentences``, ``mentions``, ``tokens``,
+        ``terms``, ``counts``, ``token_table``) summed over chunks,
+        whichever process ran them (with workers their wall sum exceeds the
+        call's wall time), then the work of this process: ``jobs`` (each
+        chunk's ids, texts and offset breaks taken from the units table),
+        ``merge`` (taking in each chunk's results), ``dtm`` (vocabulary,
+        matrix, pruning), ``frames`` (the tables joined) and ``total`` (the
+        whole call; its CPU is this process's only, so CPU not in the other
+        phases went to handing chunks to workers and back). Not part of the
+        results: it varies from run to run.
     """
 
     sentences: pd.DataFrame
@@ -73,6 +86,7 @@ class TokeniseResult:
     tokens: pd.DataFrame | None
     dtm: Dtm
     passage_dtm: Dtm | None = None
+    seconds: dict = field(default_factory=dict, compare=False)
 
 
 def chunk_bounds(units: pd.DataFrame, chunk_chars: int) -> Iterator[tuple[int, int]]:
@@ -97,9 +111,14 @@ def chunk_bounds(units: pd.DataFrame, chunk_chars: int) -> Iterator[tuple[int, i
 
 
 def _unit_columns(units: pd.DataFrame, a: int, b: int) -> tuple[list, list, list]:
-    """Unit ids (as str), texts (missing ones as "") and offset breaks of rows ``a:b``."""
+    """Unit ids (as str), texts (missing ones as "") and offset breaks (int64 arrays) of rows ``a:b``.
+
+    The breaks stay arrays: a list of numpy integers pickles to a worker about 40 times
+    slower (3.4 s for the UN corpus's units read from Parquet).
+    """
     texts = [t if isinstance(t, str) else "" for t in units["text"].iloc[a:b]]
-    return ([str(u) for u in units["unit_id"].iloc[a:b]], texts, [list(x) for x in units["offset_breaks"].iloc[a:b]])
+    breaks = [np.asarray(x, dtype=np.int64).reshape(-1) for x in units["offset_breaks"].iloc[a:b]]
+    return [str(u) for u in units["unit_id"].iloc[a:b]], texts, breaks
 
 
 def _chunk_jobs(units: pd.DataFrame, chunk_chars: int):
@@ -109,6 +128,19 @@ def _chunk_jobs(units: pd.DataFrame, chunk_chars: int):
     """
     for a, b in chunk_bounds(units, chunk_chars):
         yield (*_unit_columns(units, a, b), a)
+
+
+def _timed(items: Iterator, seconds: dict, phase: str) -> Iterator:
+    """The items, the time taken to make each added to ``seconds[phase]`` (see :func:`add_lap`)."""
+    while True:
+        t = clock()
+        try:
+            item = next(items)
+        except StopIteration:
+            add_lap(seconds, phase, t)
+            return
+        add_lap(seconds, phase, t)
+        yield item
 
 
 def _tokenise_job(job, spec: Spec) -> tuple[dict, int]:
@@ -222,6 +254,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     (['backs', 'grew', 'met', 'moscow', 'north_korea', 'pyongyang', 'russia', 'trade'], 3, \
 ['north_korea', 'russia', 'russia', 'north_korea'])
     """
+    started = clock()
     check_units(units)
     if not isinstance(dictionary, ActorDictionary):
         raise ParameterError("dictionary must be an ActorDictionary from load_actor_dictionary().")
@@ -233,9 +266,14 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     spec = _spec(dictionary, stopwords, mwes, keep_tokens, passage_words)
     parts: dict[str, list] = {"sentences": [], "mentions": [], "tokens": []}
     counts, passages, passage_ids = TermCounts(), TermCounts(), []
+    seconds: dict[str, tuple[float, float]] = {}
     n_chunks = sum(1 for _ in chunk_bounds(units, chunk_chars))
-    results = _chunk_results(_chunk_jobs(units, chunk_chars), spec, engine)
+    results = _chunk_results(_timed(_chunk_jobs(units, chunk_chars), seconds, "jobs"), spec, engine)
     for result, first_row in bar(results, desc="tokenise chunks", total=n_chunks, unit="chunk"):
+        t = clock()
+        for phase, (wall, cpu) in result.get("seconds", {}).items():
+            before = seconds.get(phase, (0.0, 0.0))
+            seconds[phase] = (before[0] + wall, before[1] + cpu)
         for name in parts:
             parts[name].append(result[name])
         counts.add(result["terms"], rows=result["rows"], cols=result["cols"], counts=result["counts"],
@@ -245,16 +283,23 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
             passages.add(result["terms"], rows=chunk["rows"], cols=chunk["cols"], counts=chunk["counts"],
                          first_row=len(passage_ids))
             passage_ids += chunk["ids"]
+        add_lap(seconds, "merge", t)
+    t = clock()
     dtm = counts.to_dtm(np.asarray(ids, dtype=str), min_df=min_df, max_df=max_df)
-    return TokeniseResult(
+    passage_dtm = (passages.to_dtm(np.asarray(passage_ids, dtype=str), min_df=min_df, max_df=max_df)
+                   if passage_words else None)
+    t = add_lap(seconds, "dtm", t)
+    tables = dict(
         sentences=concat_frames(parts["sentences"], SENTENCE_COLUMNS, ints=POSITIONS),
         mentions=concat_frames(parts["mentions"], MENTION_COLUMNS, ints=POSITIONS),
         tokens=concat_frames(parts["tokens"], TOKEN_COLUMNS, ints=TOKEN_INTS, bools=TOKEN_BOOLS) if keep_tokens
         else None,
-        dtm=dtm,
-        passage_dtm=(passages.to_dtm(np.asarray(passage_ids, dtype=str), min_df=min_df, max_df=max_df)
-                     if passage_words else None),
     )
+    add_lap(seconds, "frames", t)
+    add_lap(seconds, "total", started)
+    # the chunk phases first, then this process's, each in the order they ran
+    seconds = dict(sorted(seconds.items(), key=lambda item: item[0] in _MAIN_PHASES))
+    return TokeniseResult(**tables, dtm=dtm, passage_dtm=passage_dtm, seconds=seconds)
 
 
 def sentence_table(units: pd.DataFrame, *, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> pd.DataFrame:
