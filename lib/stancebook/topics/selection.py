@@ -63,6 +63,7 @@ from stancebook.topics.fitting import (
     fit_grid,
     heldout_split,
     plan_jobs,
+    refit_shares,
     report_unconverged,
     score_table,
 )
@@ -160,6 +161,12 @@ class TopicModelSelection:
         Rows sum to 1.
     unit_topic_ : numpy.ndarray, shape (n_units, k)
         Rows sum to 1, in the order of ``unit_ids_``.
+    refit_unit_topic_ : list of numpy.ndarray, each shape (n_units, k)
+        The units' shares under each stability refit of the chosen model and
+        k (``n_seeds - 1`` of them; fitted on a sample, applied to every
+        unit), topics matched to the chosen fit's (Hungarian matching on
+        the cosine of the topic-word rows): draws of the topic model's own
+        uncertainty for :func:`~stancebook.topics.topic_effects`.
     top_indices_ : numpy.ndarray, shape (k, n_top)
         Column indices (into ``terms_``) of each topic's top words.
     npmi_per_topic_ : numpy.ndarray, shape (k,)
@@ -291,7 +298,11 @@ class TopicModelSelection:
         best, reason = choose(table, n_top=prepared.settings.n_top, min_stability=float(self.min_stability),
                                coherence=self._coherence_words(), extendable=extendable)
         table["selected"] = np.arange(len(table)) == best
-        self._store(prepared, table, mains[best], per_topic_stability[best], reason)
+        chosen = mains[best]
+        refits = sorted((f for f in fits if f.role == "seed" and f.model_name == chosen.model_name
+                         and f.k == chosen.k), key=lambda f: f.seed_index)
+        refit_unit_topic = refit_shares(chosen, refits, prepared.data, n_jobs=self.n_jobs)
+        self._store(prepared, table, chosen, per_topic_stability[best], reason, refit_unit_topic)
         self.timings_ = pd.DataFrame(
             [(f.model_name, f.k, f.seed_index, f.role, round(f.seconds, 2)) for f in fits],
             columns=["model", "k", "seed", "role", "seconds"],
@@ -464,13 +475,18 @@ class TopicModelSelection:
         return "co-occurrence counted over the units"
 
     def _store(self, prepared: "_Prepared", table: pd.DataFrame, chosen: Fit, topic_stability_scores,
-               reason: str) -> None:
+               reason: str, refit_unit_topic: list[np.ndarray]) -> None:
         """Set the learned attributes from the chosen fit, back on the full vocabulary and all units."""
         counts, nonempty, used_terms = prepared.counts, prepared.nonempty, prepared.used_terms
         topic_word = np.zeros((chosen.k, counts.shape[1]))
         topic_word[:, used_terms] = chosen.topic_word
-        unit_topic = np.full((counts.shape[0], chosen.k), 1.0 / chosen.k)
-        unit_topic[nonempty] = chosen.unit_topic
+
+        def every_unit(shares: np.ndarray) -> np.ndarray:  # units without terms get equal shares
+            full = np.full((counts.shape[0], chosen.k), 1.0 / chosen.k)
+            full[nonempty] = shares
+            return full
+
+        unit_topic = every_unit(chosen.unit_topic)
 
         self.table_ = table
         self.model_ = chosen.estimator
@@ -480,6 +496,7 @@ class TopicModelSelection:
         self.notes_ = prepared.notes
         self.topic_word_ = topic_word
         self.unit_topic_ = unit_topic
+        self.refit_unit_topic_ = [every_unit(shares) for shares in refit_unit_topic]
         self.top_indices_ = used_terms[chosen.top_indices]
         self.npmi_per_topic_ = chosen.npmi_per_topic.round(DECIMALS)
         self.topic_stability_ = topic_stability_scores.round(DECIMALS)

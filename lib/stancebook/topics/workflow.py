@@ -64,6 +64,9 @@ class TopicsResult:
     effects : tuple of (pandas.DataFrame, pandas.DataFrame) or None
         The ``topic_effects`` and ``topic_effect_differences`` tables
         (``topic_effects`` parameter), or None.
+    effect_fits : int
+        Fits of the chosen model whose shares the effects' bootstrap composes
+        (1: the kept fit only; the topic model's uncertainty is then not included).
     """
 
     selection: TopicModelSelection
@@ -74,6 +77,7 @@ class TopicsResult:
     prevalence: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     effects: tuple | None = None
+    effect_fits: int = 1
 
     @property
     def k(self) -> int:
@@ -167,9 +171,10 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
     tokens = catalog.read(paths, "tokens") if params["topic_coherence"] == "window" else None
     matrix, vocabulary_note = _topic_matrix(fit_dtm, paths, params)
     selection = selection_from_params(params).fit(matrix, fit_dtm.terms, fit_dtm.unit_ids, tokens=tokens)
-    shares = selection.unit_topic_
+    shares, draws = selection.unit_topic_, selection.refit_unit_topic_
     if fit_dtm is not dtm:
-        shares = document_shares(shares, matrix, passage_units(fit_dtm.unit_ids, dtm.unit_ids), len(dtm.unit_ids))
+        owners = passage_units(fit_dtm.unit_ids, dtm.unit_ids)
+        shares, *draws = [document_shares(s, matrix, owners, len(dtm.unit_ids)) for s in (shares, *draws)]
     result = _describe(selection, shares, fit_dtm.terms, dtm.unit_ids, units, paths, params)
     result.notes = [*unit_note, *vocabulary_note, *selection.notes_, selection.reason_]
     for by in params["prevalence_by"]:
@@ -181,7 +186,8 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
         catalog.write(prevalence, paths, "topic_prevalence", by=by)
         result.prevalence[by] = prevalence
     if params.get("topic_effects"):
-        result.effects = _effects(shares, dtm.unit_ids, units, paths, params, result.notes)
+        result.effects = _effects(shares, draws, dtm.unit_ids, units, paths, params, result.notes)
+        result.effect_fits = 1 + len(draws)
     return result
 
 
@@ -199,8 +205,12 @@ def effect_columns(formula: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def _effects(shares, unit_ids, units: pd.DataFrame, paths, params: dict[str, Any], notes: list[str]):
-    """Write the covariate-effect tables, or add a note saying why they could not be estimated."""
+def _effects(shares, draws, unit_ids, units: pd.DataFrame, paths, params: dict[str, Any], notes: list[str]):
+    """Write the covariate-effect tables, or add a note saying why they could not be estimated.
+
+    ``draws`` are the units' shares under the refits of the chosen model (topics aligned): the
+    bootstrap composes them with the resampling of units.
+    """
     time, group = effect_columns(params["topic_effects"])
     missing = [c for c in (time, group) if c not in units.columns]
     if missing:
@@ -208,16 +218,23 @@ def _effects(shares, unit_ids, units: pd.DataFrame, paths, params: dict[str, Any
         return None
     try:
         expected, differences = topic_effects(shares, unit_ids, units, time=time, group=group,
-                                              n_boot=params["n_boot"], random_state=params["random_state"])
+                                              n_boot=params["n_boot"], random_state=params["random_state"],
+                                              model_draws=draws)
     except ParameterError as exc:
         notes.append(f"no topic effects: {exc}")
         return None
     catalog.write(expected, paths, "topic_effects")
     catalog.write(differences, paths, "topic_effect_differences")
+    if draws:
+        uncertainty = (f"each replicate takes the shares of one of the {1 + len(draws)} fits of the chosen model "
+                       f"(the kept fit and its {len(draws)} stability refits, topics matched to the kept fit's) and "
+                       "resamples the units, so the intervals include the topic model's own uncertainty (method of "
+                       "composition)")
+    else:
+        uncertainty = "the topic model's own uncertainty is not included (topic_seeds is 1: no refits to draw from)"
     notes.append(f"Topic effects: each topic's unit shares regressed on a cubic spline of '{time}' and the "
                  f"groups of '{group}' (reference: {differences['reference'].iloc[0]}), with percentile bootstrap "
-                 f"intervals over units ({params['n_boot']} resamples); the topic model's own uncertainty is not "
-                 "included.")
+                 f"intervals ({params['n_boot']} replicates): {uncertainty}.")
     return expected, differences
 
 
