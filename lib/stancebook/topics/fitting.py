@@ -20,7 +20,13 @@ why it is not the default even on large corpora.
 
 NMF is scikit-learn's ``NMF`` (Frobenius loss, ``init="nndsvda"``) on the
 tf-idf weighted, L2 row-normalised matrix: on raw counts the Frobenius loss
-is dominated by long units and the most frequent words.
+is dominated by long units and the most frequent words. The matrix is in
+single precision (float32), which scikit-learn's solver keeps: on the UN
+speeches of 2014-2024 (28,706 passages, 14,032 terms, k = 10 to 30) the
+fits took about three quarters of the CPU time of double precision, the
+same model was chosen, and every top word, label and representative unit
+was the same (scores and shares equal to 2e-5; one stability score of
+five moved by 2e-4).
 """
 
 from __future__ import annotations
