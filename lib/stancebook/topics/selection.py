@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
+from threadpoolctl import threadpool_limits
 
 from stancebook.checks import check_fraction, check_int, is_int, is_number
 from stancebook.errors import DataTooSmallWarning, ParameterError, StancebookError
@@ -286,23 +287,26 @@ class TopicModelSelection:
             The corpus is too small for any topic model.
         """
         models, grid = self._check_params()
-        counts, terms, unit_ids = _check_data(dtm, terms, unit_ids)
-        prepared = self._prepare(counts, terms, unit_ids, models, grid, tokens)
-        jobs = plan_jobs(models, prepared.k_values, self.n_seeds, heldout=prepared.data.test.size > 0)
-        fits = fit_grid(jobs, prepared.data, prepared.settings, random_state=self.random_state,
-                        stability_sample=self.stability_sample, n_jobs=self.n_jobs)
-        report_unconverged(fits, prepared.notes)
-        table, mains, per_topic_stability = score_table(fits, models, prepared.k_values)
-        # "Extend k_grid" is advice only for a grid the researcher chose and the corpus did not cut.
-        extendable = self.k_grid is not None and not prepared.grid_note
-        best, reason = choose(table, n_top=prepared.settings.n_top, min_stability=float(self.min_stability),
-                               coherence=self._coherence_words(), extendable=extendable)
-        table["selected"] = np.arange(len(table)) == best
-        chosen = mains[best]
-        refits = sorted((f for f in fits if f.role == "seed" and f.model_name == chosen.model_name
-                         and f.k == chosen.k), key=lambda f: f.seed_index)
-        refit_unit_topic = refit_shares(chosen, refits, prepared.data, n_jobs=self.n_jobs)
-        self._store(prepared, table, chosen, per_topic_stability[best], reason, refit_unit_topic)
+        # One BLAS thread here: this process's products are small, and OpenBLAS's threads, when the cores are
+        # busy (the fits in the workers, other work), turned a 7 ms product into up to a second (measured).
+        with threadpool_limits(limits=1, user_api="blas"):
+            counts, terms, unit_ids = _check_data(dtm, terms, unit_ids)
+            prepared = self._prepare(counts, terms, unit_ids, models, grid, tokens)
+            jobs = plan_jobs(models, prepared.k_values, self.n_seeds, heldout=prepared.data.test.size > 0)
+            fits = fit_grid(jobs, prepared.data, prepared.settings, random_state=self.random_state,
+                            stability_sample=self.stability_sample, n_jobs=self.n_jobs)
+            report_unconverged(fits, prepared.notes)
+            table, mains, per_topic_stability = score_table(fits, models, prepared.k_values)
+            # "Extend k_grid" is advice only for a grid the researcher chose and the corpus did not cut.
+            extendable = self.k_grid is not None and not prepared.grid_note
+            best, reason = choose(table, n_top=prepared.settings.n_top, min_stability=float(self.min_stability),
+                                   coherence=self._coherence_words(), extendable=extendable)
+            table["selected"] = np.arange(len(table)) == best
+            chosen = mains[best]
+            refits = sorted((f for f in fits if f.role == "seed" and f.model_name == chosen.model_name
+                             and f.k == chosen.k), key=lambda f: f.seed_index)
+            refit_unit_topic = refit_shares(chosen, refits, prepared.data, n_jobs=self.n_jobs)
+            self._store(prepared, table, chosen, per_topic_stability[best], reason, refit_unit_topic)
         self.timings_ = pd.DataFrame(
             [(f.model_name, f.k, f.seed_index, f.role, round(f.seconds, 2)) for f in fits],
             columns=["model", "k", "seed", "role", "seconds"],

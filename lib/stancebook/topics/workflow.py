@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from stancebook import catalog
 from stancebook.errors import ParameterError, StancebookError
@@ -33,7 +34,7 @@ from stancebook.topics.prevalence import topic_prevalence
 from stancebook.topics.selection import TopicModelSelection
 from stancebook.topics.vocabulary import place_term_mask, without_columns
 
-__all__ = ["TopicsResult", "effect_columns", "selection_from_params", "fit_and_describe"]
+__all__ = ["TopicsResult", "effect_columns", "selection_from_params", "fit_and_describe", "topic_counts"]
 
 # Representative units per topic, and how much of their text the table keeps.
 _REPRESENTATIVE_UNITS = 3
@@ -165,6 +166,14 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
     --------
     TopicModelSelection, topic_label_table, topic_prevalence, topic_map
     """
+    # One BLAS thread in this process: its products are small, and OpenBLAS's threads slow them by up to
+    # a hundred times when the cores are busy (see TopicModelSelection.fit); the fits run in worker processes.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit_and_describe(paths, params)
+
+
+def _fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
+    """The body of :func:`fit_and_describe`."""
     dtm = catalog.read(paths, "dtm")
     units = catalog.read(paths, "units")
     fit_dtm, unit_note = _fit_dtm(dtm, paths, params)
@@ -189,6 +198,23 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
         result.effects = _effects(shares, draws, dtm.unit_ids, units, paths, params, result.notes)
         result.effect_fits = 1 + len(draws)
     return result
+
+
+def topic_counts(paths, params: dict[str, Any]):
+    """Return the counts the topic models of a run are fitted on, with their terms and row ids.
+
+    The units' DTM, or the passages' (``topic_unit: passage``), with place and
+    leader terms zeroed (``topic_exclude_names``): what :func:`fit_and_describe`
+    passes to :meth:`TopicModelSelection.fit`.
+
+    Returns
+    -------
+    matrix : scipy.sparse.csr_matrix, shape (n_rows, n_terms)
+    terms, row_ids : numpy.ndarray of str
+    """
+    fit_dtm, _ = _fit_dtm(catalog.read(paths, "dtm"), paths, params)
+    matrix, _ = _topic_matrix(fit_dtm, paths, params)
+    return matrix, fit_dtm.terms, fit_dtm.unit_ids
 
 
 def effect_columns(formula: str) -> tuple[str, str]:
