@@ -459,6 +459,7 @@ def run_step(name: str, data: Path, work: Path, env: dict | None = None) -> dict
     result["cpu_seconds_tree"] = round(cpu_after.ru_utime + cpu_after.ru_stime
                                        - cpu_before.ru_utime - cpu_before.ru_stime, 2)
     result["peak_mb"] = round(peak, 1)
+    result["load_average_after"] = os.getloadavg()
     result["process_seconds"] = round(time.perf_counter() - started, 2)
     print(f"  {name}: {result['seconds']:.2f} s, peak {peak:.0f} MB", flush=True)
     return result
@@ -531,7 +532,9 @@ def topic_stage_section(report: dict) -> list[str]:
         f"CPU seconds of each step's process tree: stancebook {stage['cpu_seconds_tree']}, tomotopy "
         f"{r['tomotopy_topic_stage']['cpu_seconds_tree']}, gensim {r['gensim_topic_stage']['cpu_seconds_tree']}; "
         f"stancebook's whole child process (interpreter, imports, stage) took {stage['process_seconds']} s. "
-        f"Load average at start {load} on {info['cores']} cores (other work on the machine stretches wall time).",
+        f"Load average at start {load}, after the stancebook step "
+        f"{', '.join(f'{x:.2f}' for x in stage['load_average_after'])}, on {info['cores']} cores (other work on "
+        "the machine stretches wall time; the stage's own two workers count 2).",
         SECTION_END,
     ]
 
