@@ -2,7 +2,7 @@
 
 Run from the repository root (``make bench``)::
 
-    .venv/bin/python benchmarks/bench.py [--corpus PATH] [--quick]
+    .venv/bin/python benchmarks/bench.py [--corpus PATH] [--quick] [--only topic-stage]
 
 What is timed, on the UN General Debate corpus (UNGDC, 10,952 speeches):
 
@@ -17,6 +17,18 @@ What is timed, on the UN General Debate corpus (UNGDC, 10,952 speeches):
    tomotopy LDA. Quality: mean NPMI of each model's top-10 words against the
    same reference (``stancebook.topics.npmi_coherence`` on the binary DTM) and
    topic diversity.
+
+3. The topic stage as a whole, on the ``ungdc-recent`` run (speeches of
+   2014-2024, ``notebooks/ungdc-recent.yaml``): stages 0 and 1 are prepared
+   first (untimed), then stancebook's ``topics.fit_and_describe`` (what
+   notebook ``02_topics`` computes: the k grid with its stability refits,
+   the choice, the description and every table, prevalence and covariate
+   effects; not the figures) is timed cold in a fresh process, beside
+   tomotopy LDA and gensim LdaMulticore fitted on the same passage DTM (place
+   names out) at the k stancebook chose. Quality: mean NPMI of each model's
+   top-10 words against the same reference (the passages with terms).
+   ``--only topic-stage`` runs these rows alone and updates their section of
+   ``latest.md``.
 
 The speeches are decoded from the archive once, before any timing, and handed
 to every tool as the same list of strings. Each step runs in its own process;
@@ -266,6 +278,131 @@ def step_tomotopy(data: Path, work: Path) -> dict:
             **_quality(top, dtm)}
 
 
+# --------------------------------------------------------------------------
+# The topic stage as a whole, on the ungdc-recent run
+# --------------------------------------------------------------------------
+
+TOPIC_STAGE_RUN = ROOT / "notebooks" / "ungdc-recent.yaml"
+
+
+def _stage_params(corpus: Path) -> dict:
+    from stancebook.params import load_params
+
+    return load_params(TOPIC_STAGE_RUN, [f"corpus_path={corpus}"])
+
+
+def _stage_paths(work: Path):
+    from stancebook.paths import RunPaths
+
+    return RunPaths.for_run("ungdc-recent", run_dir=work / "ungdc-recent" / "run",
+                            figures_dir=work / "ungdc-recent" / "figures").ensure()
+
+
+def step_topic_stage_inputs(data: Path, work: Path) -> dict:
+    """Stages 0 and 1 of ungdc-recent (what notebooks 00 and 01 compute), for the topic stage to read."""
+    import warnings
+
+    from stancebook import corpus, tokenise
+
+    params = _stage_params(Path(os.environ["BENCH_CORPUS"]))
+    paths = _stage_paths(work)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus.prepare_corpus(params, paths)
+        wanted = inspect.signature(tokenise.tokenise_and_write).parameters
+        tokenise.tokenise_and_write(paths, **{k: params[k] for k in wanted if k in params})
+    return {"seconds": time.perf_counter() - start}
+
+
+def step_stancebook_topic_stage(data: Path, work: Path) -> dict:
+    """``fit_and_describe`` of ungdc-recent, cold; saves the DTM the models saw and the chosen k for the others."""
+    import warnings
+
+    import scipy.sparse as sp
+
+    from stancebook import topics
+    from stancebook.topics.workflow import topic_counts
+
+    params = _stage_params(Path(os.environ["BENCH_CORPUS"]))
+    paths = _stage_paths(work)
+    before = _rss_mb()
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = topics.fit_and_describe(paths, params)
+    seconds = time.perf_counter() - start
+    # The matrix the models saw (passages, place names out), rows with terms only: the reference of every row.
+    matrix, terms, _ = topic_counts(paths, params)
+    matrix = sp.csr_matrix(matrix)
+    matrix = matrix[matrix.getnnz(axis=1) > 0]
+    sp.save_npz(work / "stage_matrix.npz", matrix)
+    np.save(work / "stage_terms.npy", np.asarray(terms, dtype=str))
+    top = np.asarray(result.selection.top_indices_)[:, :10]
+    timings = result.selection.timings_
+    return {"seconds": seconds, "rss_before_mb": before, "k": result.k, "model": result.model_name,
+            "fits": len(timings), "fit_seconds_sum": round(float(timings["seconds"].sum()), 1),
+            "passages": int(matrix.shape[0]), "terms": int((matrix.getnnz(axis=0) > 0).sum()),
+            "grid": params["k_grid"], "n_jobs": params["n_jobs"],
+            **_stage_quality(top, matrix, terms)}
+
+
+def _stage_quality(top: np.ndarray, matrix, terms) -> dict:
+    from stancebook import topics
+
+    presence = (matrix > 0).astype(np.float64)
+    return {"npmi": float(topics.npmi_coherence(top, presence).mean()), "diversity": topics.topic_diversity(top),
+            "top_words": [[str(terms[i]) for i in row] for row in top]}
+
+
+def _load_stage(work: Path):
+    import scipy.sparse as sp
+
+    chosen = json.loads((work / "stancebook_topic_stage.json").read_text())
+    return sp.load_npz(work / "stage_matrix.npz").tocsr(), np.load(work / "stage_terms.npy"), int(chosen["k"])
+
+
+def step_gensim_topic_stage(data: Path, work: Path) -> dict:
+    from gensim.corpora import Dictionary
+    from gensim.matutils import Sparse2Corpus
+    from gensim.models import LdaMulticore
+
+    matrix, terms, k = _load_stage(work)
+    corpus = list(Sparse2Corpus(matrix, documents_columns=False))
+    id2word = Dictionary.from_corpus(corpus, id2word={i: str(t) for i, t in enumerate(terms)})
+    before = _rss_mb()
+    start = time.perf_counter()
+    model = LdaMulticore(corpus, id2word=id2word, num_topics=k, workers=2, passes=GENSIM_PASSES, random_state=SEED)
+    seconds = time.perf_counter() - start
+    top = np.argsort(-model.get_topics(), axis=1, kind="stable")[:, :10]
+    return {"seconds": seconds, "rss_before_mb": before, "k": k,
+            "settings": {"passes": GENSIM_PASSES, "workers": 2}, **_stage_quality(top, matrix, terms)}
+
+
+def step_tomotopy_topic_stage(data: Path, work: Path) -> dict:
+    import tomotopy as tp
+
+    matrix, terms, k = _load_stage(work)
+    words_of = np.asarray(terms, dtype=object)
+    column = {str(t): i for i, t in enumerate(terms)}
+    before = _rss_mb()
+    start = time.perf_counter()
+    model = tp.LDAModel(k=k, seed=SEED)
+    for row in range(matrix.shape[0]):
+        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+        words = np.repeat(words_of[matrix.indices[lo:hi]], matrix.data[lo:hi].astype(np.int64)).tolist()
+        if words:
+            model.add_doc(words)
+    model.train(TOMOTOPY_ITERATIONS, workers=2)
+    seconds = time.perf_counter() - start
+    top = np.array([[column[w] for w, _ in model.get_topic_words(t, top_n=10)] for t in range(k)])
+    return {"seconds": seconds, "rss_before_mb": before, "k": k,
+            "settings": {"iterations": TOMOTOPY_ITERATIONS, "workers": 2, "alpha": 0.1, "eta": 0.01},
+            **_stage_quality(top, matrix, terms)}
+
+
+TOPIC_STAGE_STEPS = ["topic_stage_inputs", "stancebook_topic_stage", "gensim_topic_stage", "tomotopy_topic_stage"]
+
 STEPS = {
     "stancebook_tokenise": step_stancebook_tokenise,
     "spacy_sentencizer": step_spacy,
@@ -276,7 +413,13 @@ STEPS = {
     "stancebook_lda": step_stancebook_lda,
     "gensim_ldamulticore": step_gensim,
     "tomotopy_lda": step_tomotopy,
+    "topic_stage_inputs": step_topic_stage_inputs,
+    "stancebook_topic_stage": step_stancebook_topic_stage,
+    "gensim_topic_stage": step_gensim_topic_stage,
+    "tomotopy_topic_stage": step_tomotopy_topic_stage,
 }
+# Named groups of steps for --only.
+GROUPS = {"topic-stage": TOPIC_STAGE_STEPS}
 
 
 # --------------------------------------------------------------------------
@@ -322,6 +465,7 @@ def run_step(name: str, data: Path, work: Path, env: dict | None = None) -> dict
     result["cpu_seconds_tree"] = round(cpu_after.ru_utime + cpu_after.ru_stime
                                        - cpu_before.ru_utime - cpu_before.ru_stime, 2)
     result["peak_mb"] = round(peak, 1)
+    result["load_average_after"] = os.getloadavg()
     result["process_seconds"] = round(time.perf_counter() - started, 2)
     print(f"  {name}: {result['seconds']:.2f} s, peak {peak:.0f} MB", flush=True)
     return result
@@ -391,6 +535,57 @@ def _phase_lines(tok: dict) -> list[str]:
     return [*lines, ""]
 
 
+SECTION_START = "<!-- topic-stage -->"
+SECTION_END = "<!-- /topic-stage -->"
+
+
+def topic_stage_section(report: dict) -> list[str]:
+    """The markdown of the topic-stage rows, between markers so that ``--only topic-stage`` can replace it."""
+    r = report["results"]
+    stage = r["stancebook_topic_stage"]
+    info = report["machine"]
+    load = ", ".join(f"{x:.2f}" for x in info["load_average"])
+    label = (f"stancebook topic stage, cold: `topics.fit_and_describe` ({stage['fits']} fits of the grid k = "
+             f"{stage['grid']} with stability refits, choice, description, tables, prevalence, effects; no figures; "
+             f"n_jobs={stage['n_jobs']}); chose {stage['model']} k = {stage['k']}")
+    return [
+        SECTION_START,
+        f"## The topic stage as a whole: ungdc-recent, k = {stage['k']}",
+        "",
+        f"`{report['command']}`, {report['date']}. Passages of ungdc-recent ({stage['passages']:,} passages with "
+        f"terms, {stage['terms']:,} terms, place names out), the same DTM for every tool; the other tools fit one "
+        f"model at the k stancebook chose. NPMI: mean over topics of the top-10 words, the passages as reference.",
+        "",
+        "| tool | seconds | time vs stancebook stage | mean NPMI (top 10) | diversity | peak MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        _row(label, stage, stage["seconds"]),
+        _row(f"tomotopy LDA ({TOMOTOPY_ITERATIONS} iterations, workers=2), one fit", r["tomotopy_topic_stage"],
+             stage["seconds"]),
+        _row(f"gensim LdaMulticore (workers=2, passes={GENSIM_PASSES}), one fit", r["gensim_topic_stage"],
+             stage["seconds"]),
+        "",
+        f"CPU seconds of each step's process tree: stancebook {stage['cpu_seconds_tree']}, tomotopy "
+        f"{r['tomotopy_topic_stage']['cpu_seconds_tree']}, gensim {r['gensim_topic_stage']['cpu_seconds_tree']}; "
+        f"stancebook's whole child process (interpreter, imports, stage) took {stage['process_seconds']} s. "
+        f"Load average at start {load}, after the stancebook step "
+        f"{', '.join(f'{x:.2f}' for x in stage['load_average_after'])}, on {info['cores']} cores (other work on "
+        "the machine stretches wall time; the stage's own two workers count 2).",
+        SECTION_END,
+    ]
+
+
+def update_topic_stage_section(report: dict, path: Path) -> None:
+    """Replace (or append) the topic-stage section of an existing ``latest.md``, leaving the rest as it was."""
+    section = "\n".join(topic_stage_section(report))
+    text = path.read_text(encoding="utf-8") if path.exists() else "# stancebook benchmark\n\n"
+    if SECTION_START in text and SECTION_END in text:
+        head, rest = text.split(SECTION_START, 1)
+        text = head + section + rest.split(SECTION_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def write_markdown(report: dict, path: Path) -> None:
     r = report["results"]
     tok = r["stancebook_tokenise"]
@@ -434,6 +629,7 @@ def write_markdown(report: dict, path: Path) -> None:
         _row(f"gensim LdaMulticore (workers=2, passes={GENSIM_PASSES})", r["gensim_ldamulticore"], nmf),
         _row(f"tomotopy LDA ({TOMOTOPY_ITERATIONS} iterations, workers=2)", r["tomotopy_lda"], nmf),
         "",
+        *(topic_stage_section(report) + [""] if "stancebook_topic_stage" in r else []),
         "Seconds: wall time of the tool's own work, after the texts are in memory (CPU seconds of each "
         "step's process tree are in the JSON, `cpu_seconds_tree`). Peak MB: largest PSS sum of the step's "
         "process tree (workers included), including the texts loaded before timing (`rss_before_mb` in "
@@ -461,6 +657,9 @@ def main(argv=None) -> int:
     parser.add_argument("--spacy-two-processes", action="store_true",
                         help="also time nlp.pipe(n_process=2): 2.3x slower than one process on 2 cores "
                              "(results/2026-11-25T0818.json), so left out by default to keep the run short")
+    parser.add_argument("--only", choices=sorted(GROUPS),
+                        help="run one group of steps (topic-stage: the topic stage of ungdc-recent beside tomotopy "
+                             "and gensim) and update its section of latest.md")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -473,9 +672,11 @@ def main(argv=None) -> int:
     if not args.corpus.exists():
         raise SystemExit(f"--corpus {args.corpus}: not found; give the path of UNGDC_1946-2024.tgz.")
     info = machine_info()
+    selected = GROUPS[args.only] if args.only else list(STEPS)
     print(f"loading {args.corpus} ...", flush=True)
     start = time.perf_counter()
-    speeches = load_speeches(args.corpus)
+    # The topic-stage steps read the corpus through stancebook's own loader (stage 0), not the speeches.
+    speeches = load_speeches(args.corpus) if set(selected) - set(TOPIC_STAGE_STEPS) else []
     if args.quick:
         speeches = speeches[::10]
     print(f"  {len(speeches)} speeches, {sum(len(s[2]) for s in speeches) / 1e6:.0f} M characters "
@@ -487,21 +688,27 @@ def main(argv=None) -> int:
         with open(data, "wb") as handle:
             pickle.dump(speeches, handle, protocol=pickle.HIGHEST_PROTOCOL)
         del speeches
-        for name in STEPS:
+        for name in selected:
             if name == "spacy_sentencizer_2proc" and not args.spacy_two_processes:
                 continue
+            if name in TOPIC_STAGE_STEPS and args.quick:
+                continue  # the topic stage needs the whole ungdc-recent run
             processes = "2" if name.endswith("2proc") else "1"
-            env = {"BENCH_SPACY_PROCESSES": processes} if name.startswith("spacy") else None
-            results[name] = run_step(name, data, work, env)
+            env = {"BENCH_SPACY_PROCESSES": processes} if name.startswith("spacy") else {}
+            results[name] = run_step(name, data, work, {**env, "BENCH_CORPUS": str(args.corpus.resolve())})
     date = dt.datetime.now().strftime("%Y-%m-%dT%H%M")
     report = {"date": date, "command": "python benchmarks/bench.py " + " ".join(sys.argv[1:] if argv is None
                                                                                  else argv),
               "corpus": args.corpus.name, "quick": args.quick, "machine": info, "results": results}
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{date}{'-quick' if args.quick else ''}.json").write_text(json.dumps(report, indent=2),
-                                                                          encoding="utf-8")
-    write_markdown(report, args.out / ("latest-quick.md" if args.quick else "latest.md"))
-    print(f"wrote {args.out / ('latest-quick.md' if args.quick else 'latest.md')}")
+    suffix = ("-quick" if args.quick else "") + (f"-{args.only}" if args.only else "")
+    (args.out / f"{date}{suffix}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    markdown = args.out / ("latest-quick.md" if args.quick else "latest.md")
+    if args.only:
+        update_topic_stage_section(report, markdown)
+    else:
+        write_markdown(report, markdown)
+    print(f"wrote {markdown}")
     return 0
 
 

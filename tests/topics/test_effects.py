@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from stancebook.errors import ParameterError
 from stancebook.topics.effects import topic_effects
@@ -12,7 +13,7 @@ GROUP_GAP = 0.10  # ... and ten points more in group "south" than in "north"
 
 
 @pytest.fixture(scope="module")
-def planted():
+def planted_shares():
     rng = np.random.default_rng(5)
     n = 600
     years = rng.integers(2000, 2020, n)
@@ -21,6 +22,12 @@ def planted():
     shares = np.column_stack([first, 1 - first])
     ids = np.array([f"u{i:03d}" for i in range(n)])
     units = pd.DataFrame({"unit_id": ids, "year": years, "region": groups})
+    return shares, ids, units
+
+
+@pytest.fixture(scope="module")
+def planted(planted_shares):
+    shares, ids, units = planted_shares
     return topic_effects(shares, ids, units, group="region", n_boot=200)
 
 
@@ -93,3 +100,72 @@ def test_plot_effects_draws_a_band_per_group_for_each_topic(planted):
         assert axes[0].get_title() == "Topic 1: rising"
     finally:
         plt.close(fig)
+
+
+def _planted_trend_corpus(*, seed=3, n_docs=800, doc_len=20, words=20, overlap=6):
+    """Three topics over overlapping vocabularies; topic 1's mean share rises by a year and is higher in the south.
+
+    Shares ~ Dirichlet with mean (m, (1 - m) / 2, (1 - m) / 2), m = 0.2 + 0.01 (year - 2000) + 0.1 south;
+    neighbouring topics share ``overlap`` words, so refits of the topic model differ somewhat.
+    """
+    rng = np.random.default_rng(seed)
+    years = rng.integers(2000, 2020, n_docs)
+    south = rng.random(n_docs) < 0.5
+    first = 0.2 + TREND_PER_YEAR * (years - 2000) + GROUP_GAP * south
+    theta = np.vstack([rng.dirichlet([m, (1 - m) / 2, (1 - m) / 2]) for m in first])
+    n_terms = 3 * words
+    beta = np.zeros((3, n_terms))
+    for t in range(3):
+        lo, hi = max(0, t * words - overlap), min(n_terms, (t + 1) * words + overlap)
+        beta[t, lo:hi] = rng.dirichlet(np.ones(hi - lo))
+    counts = np.vstack([rng.multinomial(doc_len, p) for p in theta @ beta])
+    ids = np.array([f"d{i:03d}" for i in range(n_docs)])
+    units = pd.DataFrame({"unit_id": ids, "year": years, "region": np.where(south, "south", "north")})
+    terms = np.array([f"w{i:02d}" for i in range(n_terms)])
+    return sp.csr_matrix(counts), terms, ids, units, beta
+
+
+@pytest.fixture(scope="module")
+def fitted_trend():
+    """An LDA fit (k = 3, two refits) of the planted-trend corpus, and the effects without and with its refits."""
+    from stancebook.topics import TopicModelSelection
+    from stancebook.topics.quality import match_topics
+
+    dtm, terms, ids, units, beta = _planted_trend_corpus()
+    selection = TopicModelSelection(models=("lda",), n_topics=3, n_seeds=3).fit(dtm, terms, ids)
+    planted = int(match_topics(beta, selection.topic_word_)[0]) + 1
+    alone = topic_effects(selection.unit_topic_, ids, units, group="region", n_boot=300)
+    composed = topic_effects(selection.unit_topic_, ids, units, group="region", n_boot=300,
+                             model_draws=selection.refit_unit_topic_)
+    return selection, planted, alone, composed
+
+
+def test_refit_shares_follow_the_kept_topics(fitted_trend):
+    selection, *_ = fitted_trend
+    assert len(selection.refit_unit_topic_) == 2
+    for draw in selection.refit_unit_topic_:
+        assert draw.shape == selection.unit_topic_.shape and np.allclose(draw.sum(axis=1), 1)
+        # topics matched to the kept fit's: each refit topic's shares track the same kept topic
+        same = [np.corrcoef(draw[:, t], selection.unit_topic_[:, t])[0, 1] for t in range(3)]
+        assert min(same) > 0.8
+
+
+def test_model_uncertainty_widens_the_bands_and_they_still_cover_the_truth(fitted_trend):
+    _, planted, alone, composed = fitted_trend
+    width = [(table["high"] - table["low"]).mean() for table in (alone[0], composed[0])]
+    assert width[1] > width[0]
+    gap = composed[1][composed[1]["topic"] == planted].iloc[0]
+    assert gap["low"] <= GROUP_GAP <= gap["high"] and gap["low"] > 0
+    north = composed[0][(composed[0]["topic"] == planted) & (composed[0]["group"] == "north")].sort_values("time")
+    for row in (north.iloc[0], north.iloc[len(north) // 2], north.iloc[-1]):
+        assert row["low"] <= 0.2 + TREND_PER_YEAR * (row["time"] - 2000) <= row["high"]
+
+
+def test_draws_equal_to_the_kept_shares_change_nothing(planted_shares):
+    shares, ids, units = planted_shares
+    alone = topic_effects(shares, ids, units, group="region", n_boot=100)
+    same = topic_effects(shares, ids, units, group="region", n_boot=100, model_draws=[shares, shares])
+    pd.testing.assert_frame_equal(alone[0], same[0])
+    pd.testing.assert_frame_equal(alone[1], same[1])
+    with pytest.raises(ParameterError, match="model_draws"):
+        topic_effects(shares, ids, units, group="region", model_draws=[shares[:, :1]])

@@ -9,9 +9,10 @@ One module per job:
 
 * :mod:`~stancebook.topics.quality` -- NPMI coherence (gensim's ``c_npmi``),
   exclusivity (FREX), topic diversity, stability across refits;
-* :mod:`~stancebook.topics.selection` -- :class:`TopicModelSelection`, the
-  k grid and the rule that keeps one fit (what is measured and how the
-  choice is made is told there);
+* :mod:`~stancebook.topics.selection` -- :class:`TopicModelSelection`: the
+  grid fitted and scored (what is measured is told there);
+* :mod:`~stancebook.topics.rule` -- the grid of k sized to a corpus and the
+  rule that keeps one fit (how the choice is made is told there);
 * :mod:`~stancebook.topics.fitting` -- one (model, k, seed) fit, all fits in
   parallel, LDA's and NMF's settings;
 * :mod:`~stancebook.topics.describe` -- top and distinctive terms, labels,
@@ -65,7 +66,8 @@ from stancebook.topics.quality import (
     topic_stability,
     window_reference,
 )
-from stancebook.topics.selection import TopicModelSelection, default_k_grid
+from stancebook.topics.rule import default_k_grid
+from stancebook.topics.selection import TopicModelSelection
 from stancebook.topics.workflow import TopicsResult, fit_and_describe, selection_from_params
 
 __all__ = [

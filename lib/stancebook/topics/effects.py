@@ -5,10 +5,12 @@ of the time column and indicators of the group column (the first group in
 sorted order is the reference): ``share ~ s(year) + group``, the
 ``prevalence = ~ s(year) + region`` of STM's ``estimateEffect``. The
 uncertainty is the percentile bootstrap over units (resampled with
-replacement, the regression refitted). It does not yet include the topic
-model's own uncertainty (refitting the topics per resample, or STM's
-method of composition): the intervals are those of the regression given the
-shares.
+replacement, the regression refitted) and, when other fits of the topic
+model are given, the topic model's own uncertainty by the method of
+composition: each replicate takes the shares of one fit of the model (the
+kept fit or one of its refits, topics aligned) before resampling the units,
+so the bands hold both the sampling of units and the variation of the topics
+themselves.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from sklearn.preprocessing import SplineTransformer
 
 from stancebook.checks import check_int, require_columns
 from stancebook.errors import ParameterError
-from stancebook.progress import bar
 from stancebook.topics._common import DECIMALS, check_unit_topic, informative
 
 __all__ = ["topic_effects"]
@@ -34,13 +35,14 @@ def _design(time: np.ndarray, groups: np.ndarray, levels: list, spline: SplineTr
 
 def topic_effects(unit_topic, unit_ids, metadata: pd.DataFrame, *, time: str = "year", group: str,
                   n_knots: int = 4, n_boot: int = 500, level: float = 0.95, n_points: int = 20,
-                  random_state: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  random_state: int = 0, model_draws=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return expected topic shares over time per group, and group differences, with bootstrap intervals.
 
     Parameters
     ----------
     unit_topic : array-like, shape (n_units, k)
-        Unit topic shares (rows sum to 1).
+        Unit topic shares (rows sum to 1): those of the kept fit, which give
+        the point estimates.
     unit_ids : array-like of str, shape (n_units,)
     metadata : pandas.DataFrame
         One row per unit: ``unit_id``, the ``time`` column (numeric) and the
@@ -50,12 +52,21 @@ def topic_effects(unit_topic, unit_ids, metadata: pd.DataFrame, *, time: str = "
     n_knots : int, default 4
         Knots of the cubic spline of time (``n_knots + 2`` basis functions).
     n_boot : int, default 500
-        Bootstrap resamples of the units.
+        Bootstrap replicates.
     level : float, default 0.95
         Coverage of the intervals.
     n_points : int, default 20
         Time points (evenly spaced over the observed range) of the expected shares.
     random_state : int, default 0
+    model_draws : list of array-like, each shape (n_units, k), optional
+        The same units' shares under other fits of the same topic model
+        (e.g. :meth:`TopicModelSelection.refit_unit_topic
+        <stancebook.topics.TopicModelSelection.refit_unit_topic>`), topics
+        in the order of ``unit_topic``. With ``m`` draws, replicate ``b``
+        uses the shares of fit ``b mod (m + 1)`` (fit 0 is ``unit_topic``)
+        and resamples the units: the method of composition, so the
+        intervals include the topic model's uncertainty. None: the units'
+        resampling only, given ``unit_topic``.
 
     Returns
     -------
@@ -70,14 +81,27 @@ def topic_effects(unit_topic, unit_ids, metadata: pd.DataFrame, *, time: str = "
     Raises
     ------
     ParameterError
-        A column is missing, the time column is not numeric, or there are
-        fewer than two groups or too few units for the model.
+        A column is missing, the time column is not numeric, there are
+        fewer than two groups or too few units for the model, or a draw
+        does not have the shape of ``unit_topic``.
+
+    Notes
+    -----
+    Every replicate's least squares fit is solved from its weighted normal
+    equations (the resampled units as multiplicities, a pseudo-inverse when a
+    group is missing from the resample, which gives the minimum-norm solution
+    of least squares on the resampled rows), all replicates at once.
 
     References
     ----------
     .. [1] Roberts, M. E., Stewart, B. M. and Tingley, D. (2019). stm: An R
        package for structural topic models. *Journal of Statistical
-       Software*, 91(2) (``estimateEffect``).
+       Software*, 91(2) (``estimateEffect``, its "Global" uncertainty).
+    .. [2] Treier, S. and Jackman, S. (2008). Democracy as a latent variable.
+       *American Journal of Political Science*, 52(1), 201-217 (the method
+       of composition).
+    .. [3] Efron, B. and Tibshirani, R. J. (1993). *An Introduction to the
+       Bootstrap*. Chapman & Hall, chapter 13 (percentile intervals).
 
     Examples
     --------
@@ -86,6 +110,7 @@ def topic_effects(unit_topic, unit_ids, metadata: pd.DataFrame, *, time: str = "
     shares = np.asarray(unit_topic, dtype=np.float64)
     unit_ids = np.asarray(unit_ids, dtype=str)
     check_unit_topic(shares, unit_ids)
+    draws = _check_draws(model_draws, shares)
     n_boot = check_int(n_boot, "n_boot", minimum=10)
     require_columns(metadata, ["unit_id", time, group], "metadata", error=ParameterError,
                     hint=f"Pass the units table with the '{time}' and '{group}' columns.")
@@ -94,6 +119,7 @@ def topic_effects(unit_topic, unit_ids, metadata: pd.DataFrame, *, time: str = "
     groups = meta[group].to_numpy(dtype=object)
     rows = informative(shares) & ~np.isnan(times) & pd.notna(groups)
     shares, times, groups = shares[rows], times[rows], groups[rows]
+    draws = [d[rows] for d in draws]
     levels = sorted({str(g) for g in groups})
     groups = groups.astype(str)
     n_basis = n_knots + 2
@@ -110,17 +136,12 @@ def topic_effects(unit_topic, unit_ids, metadata: pd.DataFrame, *, time: str = "
     X_pred = _design(pred_time, pred_group, levels, spline)
     X = _design(times, groups, levels, spline)
 
-    def fit(index):
-        coef, *_ = np.linalg.lstsq(X[index], shares[index], rcond=None)
-        return X_pred @ coef, coef[n_basis:]  # predictions (n_pred, k) and group effects (n_groups - 1, k)
-
-    point, effect = fit(np.arange(len(shares)))
-    rng = np.random.default_rng(random_state)
-    boots = [fit(rng.integers(0, len(shares), len(shares)))
-             for _ in bar(range(n_boot), desc="topic effects bootstrap", unit="resample")]
+    coef, *_ = np.linalg.lstsq(X, shares, rcond=None)
+    point, effect = X_pred @ coef, coef[n_basis:]  # predictions (n_pred, k) and group effects (n_groups - 1, k)
+    boot_coef = _bootstrap_coefficients(X, [shares, *draws], n_boot, np.random.default_rng(random_state))
     alpha = (1 - level) / 2
-    pred_low, pred_high = np.quantile(np.stack([b[0] for b in boots]), [alpha, 1 - alpha], axis=0)
-    eff_low, eff_high = np.quantile(np.stack([b[1] for b in boots]), [alpha, 1 - alpha], axis=0)
+    pred_low, pred_high = np.quantile(X_pred @ boot_coef, [alpha, 1 - alpha], axis=0)
+    eff_low, eff_high = np.quantile(boot_coef[:, n_basis:], [alpha, 1 - alpha], axis=0)
     k = shares.shape[1]
     expected = pd.DataFrame({
         "topic": np.tile(np.arange(1, k + 1), len(pred_time)),
@@ -136,3 +157,43 @@ def topic_effects(unit_topic, unit_ids, metadata: pd.DataFrame, *, time: str = "
     expected[floats] = expected[floats].round(DECIMALS)
     differences[["difference", "low", "high"]] = differences[["difference", "low", "high"]].round(DECIMALS)
     return expected, differences
+
+
+def _check_draws(model_draws, shares: np.ndarray) -> list[np.ndarray]:
+    """The other fits' shares as float arrays of the shape of ``shares``; refuse any other shape."""
+    draws = [np.asarray(d, dtype=np.float64) for d in (model_draws or [])]
+    for i, draw in enumerate(draws):
+        if draw.shape != shares.shape:
+            raise ParameterError(f"model_draws: draw {i} has shape {draw.shape}; expected the shape of "
+                                 f"unit_topic, {shares.shape} (the same units and topics).")
+    return draws
+
+
+def _bootstrap_coefficients(X: np.ndarray, fits: list[np.ndarray], n_boot: int,
+                            rng: np.random.Generator) -> np.ndarray:
+    """Least-squares coefficients of ``n_boot`` replicates, shape (n_boot, n_columns, k).
+
+    Replicate ``b`` regresses the shares of ``fits[b % len(fits)]`` on the
+    rows of ``X`` drawn with replacement (``rng.integers``, one draw of all
+    units per replicate); a unit drawn ``c`` times weighs ``c`` in the
+    normal equations ``X' C X beta = X' C Y``.
+    """
+    n, p = X.shape
+    k = fits[0].shape[1]
+    outer = (X[:, :, None] * X[:, None, :]).reshape(n, p * p)
+    cross = [(X[:, :, None] * Y[:, None, :]).reshape(n, p * k) for Y in fits]
+    which = np.arange(n_boot) % len(fits)
+    coef = np.empty((n_boot, p, k))
+    chunk = max(1, int(2_000_000 // max(n, 1)))  # replicates per block: about 2 million counts in memory
+    for start in range(0, n_boot, chunk):
+        stop = min(n_boot, start + chunk)
+        weights = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(start, stop)])
+        weights = weights.astype(np.float64)
+        gram = (weights @ outer).reshape(-1, p, p)
+        rhs = np.empty((stop - start, p, k))
+        for f, products in enumerate(cross):
+            mine = which[start:stop] == f
+            rhs[mine] = (weights[mine] @ products).reshape(-1, p, k)
+        # A group absent from a resample leaves a zero column: the pseudo-inverse drops it (minimum norm).
+        coef[start:stop] = np.linalg.pinv(gram, rtol=1e-10, hermitian=True) @ rhs
+    return coef

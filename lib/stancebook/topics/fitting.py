@@ -20,7 +20,13 @@ why it is not the default even on large corpora.
 
 NMF is scikit-learn's ``NMF`` (Frobenius loss, ``init="nndsvda"``) on the
 tf-idf weighted, L2 row-normalised matrix: on raw counts the Frobenius loss
-is dominated by long units and the most frequent words.
+is dominated by long units and the most frequent words. The matrix is in
+single precision (float32), which scikit-learn's solver keeps: on the UN
+speeches of 2014-2024 (28,706 passages, 14,032 terms, k = 10 to 30) the
+fits took about three quarters of the CPU time of double precision, the
+same model was chosen, and every top word, label and representative unit
+was the same (scores and shares equal to 2e-5; one stability score of
+five moved by 2e-4).
 """
 
 from __future__ import annotations
@@ -46,9 +52,11 @@ from stancebook.topics.quality import (
     term_sequences,
     topic_diversity,
     topic_exclusivity,
+    match_topics,
     topic_stability,
     window_reference,
 )
+from stancebook.workers import n_workers
 
 # Defaults when max_iter is None: batch LDA has no early stop without the
 # (costly) per-iteration perplexity, so it gets a fixed budget (passes over
@@ -90,7 +98,7 @@ class FitData(NamedTuple):
 
 @dataclass
 class Fit:
-    """What one job returns; only the ``"main"`` fit keeps its estimator and scores."""
+    """What one job returns; the ``"main"`` fit keeps its estimator and scores, a ``"seed"`` fit its estimator."""
 
     model_name: str
     k: int
@@ -164,9 +172,10 @@ def fit_one(model_name, k, seed_index, role, seed, data: FitData, settings: Sett
     result.converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     if role != "heldout":
         result.topic_word = normalise_rows(estimator.components_)
+        # A refit's estimator gives every unit's shares under it (refit_shares), should its k be chosen.
+        result.estimator = estimator
     if role == "main":
         top = top_indices(result.topic_word, settings.n_top)
-        result.estimator = estimator
         result.unit_topic = normalise_rows(unit_topic)
         result.top_indices = top
         result.npmi_per_topic = npmi_coherence(top, reference)
@@ -222,6 +231,29 @@ def fit_grid(jobs, data: FitData, settings: Settings, *, random_state: int, stab
     for i, result in zip(order, results):
         fits[i] = result
     return fits
+
+
+def refit_shares(main: Fit, refits: list[Fit], data: FitData, *, n_jobs) -> list[np.ndarray]:
+    """Every fitted unit's shares under each refit, its topics in the order of the kept fit's.
+
+    The refits (fitted on samples of the units) give shares to every unit
+    with their ``transform``; their topics are matched to the kept fit's by
+    :func:`~stancebook.topics.quality.match_topics`. These are the draws of
+    the topic model's own uncertainty in
+    :func:`~stancebook.topics.topic_effects`.
+    """
+    if not refits:
+        return []
+    shares = Parallel(n_jobs=min(len(refits), n_workers(n_jobs)))(
+        delayed(_transform)(f.model_name, f.estimator, data) for f in refits)
+    return [normalise_rows(s)[:, match_topics(main.topic_word, f.topic_word)] for s, f in zip(shares, refits)]
+
+
+def _transform(model_name: str, estimator, data: FitData) -> np.ndarray:
+    """Shares of every fitted unit under a fitted estimator (one BLAS thread, as the fits)."""
+    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.transform(data.counts if model_name == "lda" else data.tfidf)
 
 
 def heldout_split(n_units: int, holdout: float, random_state: int, *, has_lda: bool,

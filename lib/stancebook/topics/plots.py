@@ -166,8 +166,12 @@ def plot_effects(axes, expected: pd.DataFrame, *, labels=None, topics=None, max_
     return axes
 
 
-def effects_caption(formula: str, n_boot: int) -> str:
+def effects_caption(formula: str, n_boot: int, n_fits: int = 1) -> str:
     """Caption of the topic-effects figure.
+
+    ``n_fits`` is the number of fits of the topic model whose shares the
+    bootstrap composes (:attr:`TopicsResult.effect_fits
+    <stancebook.topics.TopicsResult>`); 1: the kept fit only.
 
     Examples
     --------
@@ -175,9 +179,14 @@ def effects_caption(formula: str, n_boot: int) -> str:
     'Expected topic share by year for each re'
     """
     time, group = [p.strip() for p in formula.split("+")]
+    if n_fits > 1:
+        uncertainty = (f"each replicate draws one of {n_fits} fits of the topic model, so the bands include the "
+                       "topic model's own uncertainty")
+    else:
+        uncertainty = "the topic model's own uncertainty is not included"
     return (f"Expected topic share by {time} for each {group}, from a regression of the unit shares on a cubic "
             f"spline of {time} and the {group} groups, with 95% percentile bootstrap bands ({n_boot} resamples "
-            "of the units; the topic model's own uncertainty is not included).")
+            f"of the units; {uncertainty}).")
 
 
 def _plot_frontier(panel, table: pd.DataFrame, ylabel: str) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "topic_diversity",
     "topic_exclusivity",
     "topic_stability",
+    "match_topics",
 ]
 
 # gensim's EPSILON in topic_coherence.direct_confirmation_measure.
@@ -455,6 +456,37 @@ def _matched_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     matched = np.empty(a.shape[0])
     matched[rows] = similarity[rows, cols]
     return matched
+
+
+def match_topics(reference, other) -> np.ndarray:
+    """Return, for each topic of ``reference``, the index of its matched topic in ``other``.
+
+    Topics are matched one to one by the Hungarian algorithm on the cosine
+    similarity of their topic-word rows, as in :func:`topic_stability`;
+    ``other[match_topics(reference, other)]`` puts ``other``'s topics in the
+    order of ``reference``'s.
+
+    Parameters
+    ----------
+    reference, other : array-like, shape (k, n_terms)
+        Topic-word weights of two fits with the same k.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (k,)
+
+    Examples
+    --------
+    >>> match_topics([[0.9, 0.1, 0.0], [0.0, 0.1, 0.9]], [[0.0, 0.2, 0.8], [0.8, 0.2, 0.0]]).tolist()
+    [1, 0]
+    """
+    a, b = np.asarray(reference, dtype=np.float64), np.asarray(other, dtype=np.float64)
+    if a.ndim != 2 or a.shape != b.shape:
+        raise ParameterError(f"topic-word matrices: expected two of one shape (k, n_terms), got {a.shape} and {b.shape}.")
+    rows, cols = linear_sum_assignment(-_cosine(a, b))
+    order = np.empty(a.shape[0], dtype=np.int64)
+    order[rows] = cols
+    return order
 
 
 def topic_stability(topic_words) -> tuple[float, np.ndarray]:

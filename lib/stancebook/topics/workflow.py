@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from stancebook import catalog
 from stancebook.errors import ParameterError, StancebookError
@@ -33,7 +34,7 @@ from stancebook.topics.prevalence import topic_prevalence
 from stancebook.topics.selection import TopicModelSelection
 from stancebook.topics.vocabulary import place_term_mask, without_columns
 
-__all__ = ["TopicsResult", "effect_columns", "selection_from_params", "fit_and_describe"]
+__all__ = ["TopicsResult", "effect_columns", "selection_from_params", "fit_and_describe", "topic_counts"]
 
 # Representative units per topic, and how much of their text the table keeps.
 _REPRESENTATIVE_UNITS = 3
@@ -64,6 +65,9 @@ class TopicsResult:
     effects : tuple of (pandas.DataFrame, pandas.DataFrame) or None
         The ``topic_effects`` and ``topic_effect_differences`` tables
         (``topic_effects`` parameter), or None.
+    effect_fits : int
+        Fits of the chosen model whose shares the effects' bootstrap composes
+        (1: the kept fit only; the topic model's uncertainty is then not included).
     """
 
     selection: TopicModelSelection
@@ -74,6 +78,7 @@ class TopicsResult:
     prevalence: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     effects: tuple | None = None
+    effect_fits: int = 1
 
     @property
     def k(self) -> int:
@@ -161,15 +166,24 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
     --------
     TopicModelSelection, topic_label_table, topic_prevalence, topic_map
     """
+    # One BLAS thread in this process: its products are small, and OpenBLAS's threads slow them by up to
+    # a hundred times when the cores are busy (see TopicModelSelection.fit); the fits run in worker processes.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit_and_describe(paths, params)
+
+
+def _fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
+    """The body of :func:`fit_and_describe`."""
     dtm = catalog.read(paths, "dtm")
     units = catalog.read(paths, "units")
     fit_dtm, unit_note = _fit_dtm(dtm, paths, params)
     tokens = catalog.read(paths, "tokens") if params["topic_coherence"] == "window" else None
     matrix, vocabulary_note = _topic_matrix(fit_dtm, paths, params)
     selection = selection_from_params(params).fit(matrix, fit_dtm.terms, fit_dtm.unit_ids, tokens=tokens)
-    shares = selection.unit_topic_
+    shares, draws = selection.unit_topic_, selection.refit_unit_topic_
     if fit_dtm is not dtm:
-        shares = document_shares(shares, matrix, passage_units(fit_dtm.unit_ids, dtm.unit_ids), len(dtm.unit_ids))
+        owners = passage_units(fit_dtm.unit_ids, dtm.unit_ids)
+        shares, *draws = [document_shares(s, matrix, owners, len(dtm.unit_ids)) for s in (shares, *draws)]
     result = _describe(selection, shares, fit_dtm.terms, dtm.unit_ids, units, paths, params)
     result.notes = [*unit_note, *vocabulary_note, *selection.notes_, selection.reason_]
     for by in params["prevalence_by"]:
@@ -181,8 +195,26 @@ def fit_and_describe(paths, params: dict[str, Any]) -> TopicsResult:
         catalog.write(prevalence, paths, "topic_prevalence", by=by)
         result.prevalence[by] = prevalence
     if params.get("topic_effects"):
-        result.effects = _effects(shares, dtm.unit_ids, units, paths, params, result.notes)
+        result.effects = _effects(shares, draws, dtm.unit_ids, units, paths, params, result.notes)
+        result.effect_fits = 1 + len(draws)
     return result
+
+
+def topic_counts(paths, params: dict[str, Any]):
+    """Return the counts the topic models of a run are fitted on, with their terms and row ids.
+
+    The units' DTM, or the passages' (``topic_unit: passage``), with place and
+    leader terms zeroed (``topic_exclude_names``): what :func:`fit_and_describe`
+    passes to :meth:`TopicModelSelection.fit`.
+
+    Returns
+    -------
+    matrix : scipy.sparse.csr_matrix, shape (n_rows, n_terms)
+    terms, row_ids : numpy.ndarray of str
+    """
+    fit_dtm, _ = _fit_dtm(catalog.read(paths, "dtm"), paths, params)
+    matrix, _ = _topic_matrix(fit_dtm, paths, params)
+    return matrix, fit_dtm.terms, fit_dtm.unit_ids
 
 
 def effect_columns(formula: str) -> tuple[str, str]:
@@ -199,8 +231,12 @@ def effect_columns(formula: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def _effects(shares, unit_ids, units: pd.DataFrame, paths, params: dict[str, Any], notes: list[str]):
-    """Write the covariate-effect tables, or add a note saying why they could not be estimated."""
+def _effects(shares, draws, unit_ids, units: pd.DataFrame, paths, params: dict[str, Any], notes: list[str]):
+    """Write the covariate-effect tables, or add a note saying why they could not be estimated.
+
+    ``draws`` are the units' shares under the refits of the chosen model (topics aligned): the
+    bootstrap composes them with the resampling of units.
+    """
     time, group = effect_columns(params["topic_effects"])
     missing = [c for c in (time, group) if c not in units.columns]
     if missing:
@@ -208,16 +244,23 @@ def _effects(shares, unit_ids, units: pd.DataFrame, paths, params: dict[str, Any
         return None
     try:
         expected, differences = topic_effects(shares, unit_ids, units, time=time, group=group,
-                                              n_boot=params["n_boot"], random_state=params["random_state"])
+                                              n_boot=params["n_boot"], random_state=params["random_state"],
+                                              model_draws=draws)
     except ParameterError as exc:
         notes.append(f"no topic effects: {exc}")
         return None
     catalog.write(expected, paths, "topic_effects")
     catalog.write(differences, paths, "topic_effect_differences")
+    if draws:
+        uncertainty = (f"each replicate takes the shares of one of the {1 + len(draws)} fits of the chosen model "
+                       f"(the kept fit and its {len(draws)} stability refits, topics matched to the kept fit's) and "
+                       "resamples the units, so the intervals include the topic model's own uncertainty (method of "
+                       "composition)")
+    else:
+        uncertainty = "the topic model's own uncertainty is not included (topic_seeds is 1: no refits to draw from)"
     notes.append(f"Topic effects: each topic's unit shares regressed on a cubic spline of '{time}' and the "
                  f"groups of '{group}' (reference: {differences['reference'].iloc[0]}), with percentile bootstrap "
-                 f"intervals over units ({params['n_boot']} resamples); the topic model's own uncertainty is not "
-                 "included.")
+                 f"intervals ({params['n_boot']} replicates): {uncertainty}.")
     return expected, differences
 
 
