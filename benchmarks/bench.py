@@ -148,6 +148,36 @@ def step_stancebook_tokenise(data: Path, work: Path) -> dict:
             "phases": phases}
 
 
+def step_stancebook_tokenise_dask(data: Path, work: Path) -> dict:
+    """The same call on a Dask LocalCluster of 2 single-threaded worker processes (``engine: dask``).
+
+    Cluster start and close are outside the timing; what a worker process holds at its peak is
+    measured by the driver (``largest_process_mb``, ``process_peaks_mb`` of the step).
+    """
+    import pandas as pd
+
+    from stancebook import tokenise
+    from stancebook.engine import open_engine
+    from stancebook.resources.actors import load_actor_dictionary
+    from stancebook.resources.stopwords import load_stopwords
+
+    ids, texts = _texts(data)
+    units = pd.DataFrame({"unit_id": ids, "text": texts, "offset_breaks": [[0, 0]] * len(ids)})
+    dictionary = load_actor_dictionary()
+    stopwords = load_stopwords()
+    before = _rss_mb()
+    opened = time.perf_counter()
+    with open_engine("dask", n_jobs=2) as engine:
+        start = time.perf_counter()
+        result = tokenise.tokenise_corpus(units, dictionary=dictionary, stopwords=stopwords, engine=engine,
+                                          keep_tokens=False)
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "cluster_seconds": round(time.perf_counter() - opened - seconds, 2),
+            "rss_before_mb": before, "documents": len(ids), "sentences": len(result.sentences),
+            "mentions": len(result.mentions), "terms": int(result.dtm.matrix.shape[1]),
+            "tokens_counted": int(result.dtm.matrix.sum())}
+
+
 def step_spacy(data: Path, work: Path) -> dict:
     import spacy
 
@@ -405,6 +435,7 @@ TOPIC_STAGE_STEPS = ["topic_stage_inputs", "stancebook_topic_stage", "gensim_top
 
 STEPS = {
     "stancebook_tokenise": step_stancebook_tokenise,
+    "stancebook_tokenise_dask": step_stancebook_tokenise_dask,
     "spacy_sentencizer": step_spacy,
     "spacy_sentencizer_2proc": step_spacy,
     "sklearn_countvectorizer": step_countvectorizer,
@@ -426,15 +457,19 @@ GROUPS = {"topic-stage": TOPIC_STAGE_STEPS}
 # The driver
 # --------------------------------------------------------------------------
 
-def _tree_pss_mb(process) -> float:
+def _tree_pss_mb(process, peaks: dict | None = None) -> float:
+    """PSS of a process and its descendants, in MB; ``peaks`` keeps each process's largest PSS by pid."""
     import psutil
 
     total = 0
     for p in [process, *process.children(recursive=True)]:
         try:
-            total += p.memory_full_info().pss
+            pss = p.memory_full_info().pss
         except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
+            continue
+        total += pss
+        if peaks is not None:
+            peaks[p.pid] = max(peaks.get(p.pid, 0.0), pss / 2**20)
     return total / 2**20
 
 
@@ -449,10 +484,11 @@ def run_step(name: str, data: Path, work: Path, env: dict | None = None) -> dict
     child = subprocess.Popen(command, env={**os.environ, **(env or {})})
     watcher = psutil.Process(child.pid)
     peak = 0.0
+    process_peaks: dict[int, float] = {}
     started = time.perf_counter()
     while child.poll() is None:
         try:
-            peak = max(peak, _tree_pss_mb(watcher))
+            peak = max(peak, _tree_pss_mb(watcher, process_peaks))
         except psutil.NoSuchProcess:
             break
         time.sleep(0.05)
@@ -465,6 +501,9 @@ def run_step(name: str, data: Path, work: Path, env: dict | None = None) -> dict
     result["cpu_seconds_tree"] = round(cpu_after.ru_utime + cpu_after.ru_stime
                                        - cpu_before.ru_utime - cpu_before.ru_stime, 2)
     result["peak_mb"] = round(peak, 1)
+    # Every process of the tree at its own peak (the step's process first): a worker's memory, not the sum.
+    result["process_peaks_mb"] = [round(v, 1) for v in process_peaks.values()]
+    result["largest_process_mb"] = round(max(process_peaks.values(), default=0.0), 1)
     result["load_average_after"] = os.getloadavg()
     result["process_seconds"] = round(time.perf_counter() - started, 2)
     print(f"  {name}: {result['seconds']:.2f} s, peak {peak:.0f} MB", flush=True)
@@ -539,6 +578,19 @@ SECTION_START = "<!-- topic-stage -->"
 SECTION_END = "<!-- /topic-stage -->"
 
 
+def _dask_memory_lines(r: dict) -> list[str]:
+    """What each process of the Dask row held at its peak: the driver (the step) and each worker."""
+    if "stancebook_tokenise_dask" not in r:
+        return []
+    dask_row, local = r["stancebook_tokenise_dask"], r["stancebook_tokenise"]
+    peaks = dask_row.get("process_peaks_mb", [])
+    workers = sorted(peaks[1:], reverse=True)
+    return [f"Memory by process (PSS at each process's own peak): engine dask: driver {peaks[0]:.0f} MB, "
+            f"the largest other processes (workers, nanny, scheduler) {', '.join(f'{v:.0f}' for v in workers[:4])} MB; "
+            f"engine local: largest process {local.get('largest_process_mb', 0):.0f} MB. The driver still gathers "
+            "every table (issue 14: partitioned artefacts are not done yet).", ""]
+
+
 def topic_stage_section(report: dict) -> list[str]:
     """The markdown of the topic-stage rows, between markers so that ``--only topic-stage`` can replace it."""
     r = report["results"]
@@ -609,6 +661,9 @@ def write_markdown(report: dict, path: Path) -> None:
         _row("stancebook tokenise_corpus (sentences, token offsets, mentions, DTM; n_jobs=2)", tok, tok["seconds"]),
         *[_row(f"spaCy blank('en') + sentencizer, nlp.pipe (n_process={run['n_process']}, "
                f"batch_size={SPACY_BATCH_SIZE})", run, tok["seconds"]) for run in spacy_runs],
+        *([_row("stancebook tokenise_corpus, engine: dask (LocalCluster, 2 worker processes; cluster start and "
+                f"close, {r['stancebook_tokenise_dask']['cluster_seconds']} s, not timed)",
+                r["stancebook_tokenise_dask"], tok["seconds"])] if "stancebook_tokenise_dask" in r else []),
         _row("scikit-learn CountVectorizer", r["sklearn_countvectorizer"], tok["seconds"]),
         f"| faster spaCy (n_process={spacy_best['n_process']}) + CountVectorizer | {baseline:.1f} | "
         f"{baseline / tok['seconds']:.1f}x | | | |",
@@ -617,6 +672,7 @@ def write_markdown(report: dict, path: Path) -> None:
         f"{tok['terms']:,} terms, {tok['tokens_counted']:,} term occurrences counted. spaCy: "
         f"{spacy_best['sentences']:,} sentences, {spacy_best['tokens']:,} tokens.",
         "",
+        *_dask_memory_lines(r),
         *_phase_lines(tok),
         f"## Topics, k = {N_TOPICS}",
         "",
