@@ -1,5 +1,6 @@
 """The Makefile's set-up recipe, read with ``make -n`` (nothing is installed): a first run says it installs."""
 
+import os
 import shutil
 import subprocess
 
@@ -14,7 +15,10 @@ def _recipe(tmp_path, target="run"):
     shutil.copy(repo_root() / "Makefile", tmp_path / "Makefile")
     for name in ("requirements.lock", "pyproject.toml"):
         (tmp_path / name).write_text("", encoding="utf-8")
-    result = subprocess.run(["make", "-n", target], cwd=tmp_path, capture_output=True, text=True)
+    # Under `make test` the outer make's MAKEFLAGS/MAKELEVEL would make this one print "Entering directory".
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
+    result = subprocess.run(["make", "--no-print-directory", "-n", target], cwd=tmp_path, capture_output=True,
+                            text=True, env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
