@@ -280,7 +280,7 @@ class FrameMatcher:
         return self._match(self._prepare(text, mentions))
 
     def analyse(self, text: str, mentions, *, groups: dict | None = None) -> tuple[dict, list]:
-        """``(self.match(text, mentions), self.relations(text, mentions, groups=groups))``, rendering the sentence once."""
+        """:meth:`match` and :meth:`relations` of one sentence, ``(hits by target, relations)``, rendered once."""
         prepared = self._prepare(text, mentions)
         return self._match(prepared), self._relations(prepared, groups)
 
