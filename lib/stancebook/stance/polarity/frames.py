@@ -39,7 +39,9 @@ _MAX_LIST_GLUE = 4
 _ALLIES = frozenset({"allies", "partners", "friends", "allied", "satellites", "proxies"})
 _PREPOSITIONS = ("against", "on", "of", "to", "with", "from", "in", "by", "for", "into", "upon", "toward", "towards",
                  "at")
-_SUBJECT_GUARD = "".join(f"(?<! {w})(?<! \\^{w})" for w in _PREPOSITIONS)
+_MAX_CACHED_WORDS = 500_000  # distinct words whose frame triggers are remembered
+# checked after " @T" (the same test, so a pattern starts with a literal the regex engine can search for fast)
+_SUBJECT_GUARD = "".join(f"(?<! {w} @T)(?<! \\^{w} @T)" for w in _PREPOSITIONS)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class FrameHit:
 
 def _element(piece: str, first: bool) -> str:
     if piece == "{T}":
-        return (_SUBJECT_GUARD if first else r"(?: \^?the)?") + r" @T"
+        return r" @T" + _SUBJECT_GUARD if first else r"(?: \^?the)? @T"
     if piece == "{A}":
         return r"(?: \^?the)? (?P<agent>@X\d+)"
     if piece == "{E}":
@@ -109,6 +111,23 @@ class _Rendered:
     clause: list[int]         # per word: the clause number
 
 
+@dataclass
+class _Prepared:
+    """One sentence ready for matching: its mentions, words, lists of mentions, candidate frames, strings."""
+
+    mentions: list
+    rendered: _Rendered
+    group: list[int]
+    frames: list
+    strings: dict
+
+    def string(self, target) -> str:
+        """:meth:`FrameMatcher._string` for ``target``, built once per target."""
+        if target not in self.strings:
+            self.strings[target] = FrameMatcher._string(self.rendered, target, self.group)
+        return self.strings[target]
+
+
 class FrameMatcher:
     """Match stance frames in sentences, for every target a sentence mentions.
 
@@ -139,12 +158,36 @@ class FrameMatcher:
         specs = load_stance_frames() if frames is None else tuple(frames)
         self.frames = [(spec, compile_pattern(spec.pattern)) for spec in specs]
         self._triggers = [_trigger(spec.pattern) for spec in specs]
+        self._always = sum(1 << i for i, (exact, _) in enumerate(self._triggers) if exact is None)
+        self._word_masks: dict[str, int] = {}
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_word_masks": {}}  # a cache: workers build their own
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if "_always" not in state:  # a matcher pickled before the cache existed
+            self._always = sum(1 << i for i, (exact, _) in enumerate(self._triggers) if exact is None)
+        self._word_masks = {}
+
+    def _word_mask(self, word: str) -> int:
+        """Bit i set when ``word`` is a first word of frame i (cached per distinct word)."""
+        mask = 0
+        for i, (exact, prefixes) in enumerate(self._triggers):
+            if exact is not None and (word in exact or (prefixes and word.startswith(prefixes))):
+                mask |= 1 << i
+        if len(self._word_masks) >= _MAX_CACHED_WORDS:
+            self._word_masks.clear()
+        self._word_masks[word] = mask
+        return mask
 
     def _candidates(self, rendered: _Rendered) -> list:
         """The frames whose first word occurs in the sentence: the only ones worth a regex search."""
-        words = {w.lstrip("^") for w in rendered.words}
-        return [frame for frame, (exact, prefixes) in zip(self.frames, self._triggers)
-                if exact is None or exact & words or (prefixes and any(w.startswith(prefixes) for w in words))]
+        mask, masks = self._always, self._word_masks
+        for word in {w.lstrip("^") for w in rendered.words}:
+            bits = masks.get(word)
+            mask |= self._word_mask(word) if bits is None else bits
+        return [frame for i, frame in enumerate(self.frames) if mask >> i & 1]
 
     @staticmethod
     def _render(text: str, mentions) -> _Rendered:
@@ -234,13 +277,23 @@ class FrameMatcher:
             relation between the two actors, not the holder's stance, and is
             left out.
         """
+        return self._match(self._prepare(text, mentions))
+
+    def analyse(self, text: str, mentions, *, groups: dict | None = None) -> tuple[dict, list]:
+        """:meth:`match` and :meth:`relations` of one sentence, ``(hits by target, relations)``, rendered once."""
+        prepared = self._prepare(text, mentions)
+        return self._match(prepared), self._relations(prepared, groups)
+
+    def _prepare(self, text: str, mentions) -> _Prepared:
         mentions = list(mentions)
         rendered = self._render(text, mentions)
-        group = self._lists(rendered)
-        frames = self._candidates(rendered)
+        return _Prepared(mentions, rendered, self._lists(rendered), self._candidates(rendered), {})
+
+    def _match(self, prepared: _Prepared) -> dict[str, list[FrameHit]]:
+        frames = prepared.frames
         found = {}
-        for target in dict.fromkeys(t for _, _, t in mentions):
-            string = self._string(rendered, target, group)
+        for target in dict.fromkeys(t for _, _, t in prepared.mentions):
+            string = prepared.string(target)
             agent_spans = [(m.start(), m.end(), STANCE_VALUES[spec.stance]) for spec, regex in frames
                            if spec.agent for m in regex.finditer(string)]
             hits = []
@@ -266,13 +319,14 @@ class FrameMatcher:
         ``{E}`` frames ("{A} ... threatening their enemies") relate the agent
         to every other actor of the sentence outside its group and its list.
         """
-        mentions = list(mentions)
-        rendered = self._render(text, mentions)
-        group = self._lists(rendered)
-        frames = [frame for frame in self._candidates(rendered) if frame[0].agent]
+        return self._relations(self._prepare(text, mentions), groups)
+
+    def _relations(self, prepared: _Prepared, groups: dict | None) -> list[tuple[str, str, int, str]]:
+        rendered, group = prepared.rendered, prepared.group
+        frames = [frame for frame in prepared.frames if frame[0].agent]
         out = []
-        for target in [*dict.fromkeys(t for _, _, t in mentions), None] if frames else []:
-            string = self._string(rendered, target, group)
+        for target in [*dict.fromkeys(t for _, _, t in prepared.mentions), None] if frames else []:
+            string = prepared.string(target)
             for spec, regex in frames:
                 if not spec.agent or (("{E}" in spec.pattern.split()) != (target is None)):
                     continue
@@ -318,7 +372,7 @@ def _match_job(keys: list, matcher: "FrameMatcher", groups) -> list:
 
 def _match_chunk(matcher: FrameMatcher, keys: list, groups) -> list:
     """Frames and agent relations of each ``(text, mentions)`` (module level, so worker processes can run it)."""
-    return [(matcher.match(text, mentions), matcher.relations(text, mentions, groups=groups)) for text, mentions in keys]
+    return [matcher.analyse(text, mentions, groups=groups) for text, mentions in keys]
 
 
 class FramePolarity(PolaritySource):
