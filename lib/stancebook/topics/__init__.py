@@ -41,21 +41,6 @@ from stancebook.topics.describe import (
 )
 from stancebook.topics.effects import topic_effects
 from stancebook.topics.mapping import topic_map
-from stancebook.topics.plots import (
-    effects_caption,
-    plot_effects,
-    model_selection_caption,
-    model_selection_figure,
-    plot_model_selection,
-    plot_prevalence,
-    plot_topic_map,
-    plot_topic_terms,
-    prevalence_caption,
-    prevalence_figure,
-    prevalence_figure_id,
-    topic_map_figure,
-    topic_terms_figure,
-)
 from stancebook.topics.prevalence import topic_prevalence
 from stancebook.topics.quality import (
     WindowReference,
@@ -106,3 +91,29 @@ __all__ = [
     "selection_from_params",
     "fit_and_describe",
 ]
+
+# The plot functions are loaded on first use (module-level __getattr__, PEP 562): the worker processes of
+# the topic fits import this package and draw nothing, and matplotlib's import cost each of them 0.4 s.
+_PLOTS = frozenset({
+    "effects_caption",
+    "plot_effects",
+    "model_selection_caption",
+    "model_selection_figure",
+    "plot_model_selection",
+    "plot_prevalence",
+    "plot_topic_map",
+    "plot_topic_terms",
+    "prevalence_caption",
+    "prevalence_figure",
+    "prevalence_figure_id",
+    "topic_map_figure",
+    "topic_terms_figure",
+})
+
+
+def __getattr__(name: str):
+    if name in _PLOTS:
+        from stancebook.topics import plots
+
+        return getattr(plots, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -156,8 +156,8 @@ def fit_one(model_name, k, seed_index, role, seed, data: FitData, settings: Sett
         warnings.simplefilter("always", ConvergenceWarning)
         # A refit on all units needs another start to be informative; a refit on a sample does not.
         estimator = make_estimator(model_name, k, seed, settings, random_init=seed_index > 0 and rows is None)
-        if rows is not None:
-            counts, tfidf = counts[rows], tfidf[rows]
+        if rows is not None:  # a refit on a sample: copy only the rows of the matrix this model reads
+            counts, tfidf = (counts[rows], None) if model_name == "lda" else (None, tfidf[rows])
         if role == "heldout":
             estimator.fit(counts[train])
             result.perplexity = float(estimator.perplexity(counts[test]))
