@@ -122,17 +122,22 @@ def _rss_mb() -> float:
     return psutil.Process().memory_info().rss / 2**20
 
 
-def step_stancebook_tokenise(data: Path, work: Path) -> dict:
+def _tokenise_inputs(data: Path):
+    """The speeches as units (one per speech), the shipped actor dictionary and stopwords."""
     import pandas as pd
 
-    from stancebook import tokenise
     from stancebook.resources.actors import load_actor_dictionary
     from stancebook.resources.stopwords import load_stopwords
 
     ids, texts = _texts(data)
     units = pd.DataFrame({"unit_id": ids, "text": texts, "offset_breaks": [[0, 0]] * len(ids)})
-    dictionary = load_actor_dictionary()
-    stopwords = load_stopwords()
+    return ids, units, load_actor_dictionary(), load_stopwords()
+
+
+def step_stancebook_tokenise(data: Path, work: Path) -> dict:
+    from stancebook import tokenise
+
+    ids, units, dictionary, stopwords = _tokenise_inputs(data)
     before = _rss_mb()
     start = time.perf_counter()
     result = tokenise.tokenise_corpus(units, dictionary=dictionary, stopwords=stopwords, n_jobs=2,
@@ -154,17 +159,10 @@ def step_stancebook_tokenise_dask(data: Path, work: Path) -> dict:
     Cluster start and close are outside the timing; what a worker process holds at its peak is
     measured by the driver (``largest_process_mb``, ``process_peaks_mb`` of the step).
     """
-    import pandas as pd
-
     from stancebook import tokenise
     from stancebook.engine import open_engine
-    from stancebook.resources.actors import load_actor_dictionary
-    from stancebook.resources.stopwords import load_stopwords
 
-    ids, texts = _texts(data)
-    units = pd.DataFrame({"unit_id": ids, "text": texts, "offset_breaks": [[0, 0]] * len(ids)})
-    dictionary = load_actor_dictionary()
-    stopwords = load_stopwords()
+    ids, units, dictionary, stopwords = _tokenise_inputs(data)
     before = _rss_mb()
     opened = time.perf_counter()
     with open_engine("dask", n_jobs=2) as engine:

@@ -47,6 +47,14 @@ class Engine:
     n_workers = 1
     remote = False
 
+    @staticmethod
+    def _result(future, index, job, describe):
+        """The future's result; a failure raised with the job named (:func:`name_job`)."""
+        try:
+            return future.result()
+        except Exception as exc:
+            raise name_job(exc, index, job, describe)
+
     def map(self, fn: Callable, jobs: Iterable, *, shared: dict | None = None, max_in_flight: int | None = None,
             describe: Callable[[Any], str] | None = None) -> Iterator:
         """Yield ``fn(job, **shared)`` for every job, in the order of ``jobs``.
@@ -154,13 +162,6 @@ class LocalEngine(Engine):
             finally:
                 for future, _, _ in pending:
                     future.cancel()
-
-    @staticmethod
-    def _result(future, index, job, describe):
-        try:
-            return future.result()
-        except Exception as exc:
-            raise name_job(exc, index, job, describe)
 
 
 def as_engine(engine: Engine | None, n_jobs: int = 1) -> Engine:

@@ -10,7 +10,7 @@ import warnings
 from collections import deque
 from urllib.parse import urlsplit
 
-from stancebook.engine.base import Engine, LocalEngine, name_job
+from stancebook.engine.base import Engine, LocalEngine
 from stancebook.errors import ParameterError
 from stancebook.workers import n_workers
 
@@ -124,9 +124,7 @@ class DaskEngine(Engine):
     @staticmethod
     def _result(future, index, job, describe):
         try:
-            return future.result()
-        except Exception as exc:
-            raise name_job(exc, index, job, describe)
+            return Engine._result(future, index, job, describe)
         finally:
             future.release()
 
