@@ -141,14 +141,17 @@ PARAMETERS: tuple[Param, ...] = (
     Param("stance_frames", str, "", "YAML of stance frames replacing the shipped ones; empty = shipped "
           "(resources/data/stance_frames.yaml)"),
     Param("stance_frames_extend", str, "", "YAML of stance frames added to the shipped ones (same id replaces)"),
-    Param("stance_evidence", list, ["frames", "clause"], "polarity sources deciding the default stance, first "
-          "with a score wins (frames, learned, clause, lexicon, scaling)", item_kind=str),
+    Param("stance_evidence", list, ["coded", "frames", "clause"], "polarity sources deciding the default stance, "
+          "first with a score wins (coded, frames, learned, clause, lexicon, scaling); coded scores only with "
+          "enough stance_codes", item_kind=str),
     Param("stance_neutral_band", float, 0.5, "a continuous score within this distance of 0 is neutral",
           minimum=0.0, maximum=1.0),
-    Param("stance_codes", str, "", "CSV of hand codes (python -m stancebook sample writes one to fill in): every "
-          "source's agreement with them is reported; with enough, the learned source trains on them"),
-    Param("learned_min_codes", int, 100, "hand codes needed before the learned source trains on them instead of "
-          "on frame matches", minimum=10),
+    Param("stance_codes", list, [], "CSVs of hand codes (python -m stancebook sample writes one to fill in): the "
+          "coded source trains on them, cross-fitted, and every source's agreement with each file is reported",
+          item_kind=str),
+    Param("stance_test_codes", list, [], "CSVs of hand codes only reported, never trained on (an honest test)",
+          item_kind=str),
+    Param("coded_min_codes", int, 100, "hand codes needed before the coded source trains on them", minimum=10),
     Param("stance_groups", bool, True, "also report stances toward target groups (the West = US, NATO, EU, ...)"),
     Param("scaling_positive", list, [], "seed words of the positive stance pole (a trailing * matches any ending); empty = shipped",
           item_kind=str),
@@ -167,6 +170,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("cluster_missing", str, "shrink", "targets a holder rarely or never mentions: shrink its position toward "
           "the target's mean by how much it says, or add a mentioned/not-mentioned column per target (indicator)",
           choices=("shrink", "indicator")),
+    Param("cluster_centre", str, "holder", "holder: compare holders by whom they favour, each holder's positions minus "
+          "its mean over the targets (its overall tone); none: raw positions", choices=("holder", "none")),
     Param("cluster_algorithms", list, ["kmeans", "agglomerative", "gmm", "hdbscan"],
           "clustering algorithms compared (registered algorithms)", item_kind=str),
     Param("cluster_resamples", int, 20, "bootstrap resamples for the stability of each k", minimum=2),

@@ -20,7 +20,7 @@ from .paths import repo_root, resolve_input
 
 # Parameters naming input files or folders: their content, not only their name, enters the hashes.
 PATH_PARAMETERS = ("corpus_path", "metadata_file", "actor_dictionary", "actor_dictionary_extend", "stance_frames",
-                   "stance_frames_extend", "stance_codes")
+                   "stance_frames_extend", "stance_codes", "stance_test_codes")
 # Parameters saying where a run is written, not what it computes.
 LOCATION_PARAMETERS = ("run_dir", "figures_dir")
 # What counts as code when deciding whether the checkout has uncommitted changes.
@@ -49,6 +49,13 @@ def content_hash(path: Path) -> str:
             part.startswith(".") for part in p.relative_to(path).parts))
         return digest({str(p.relative_to(path)): file_sha256(p) for p in files})
     return "missing"
+
+
+def inputs_hash(given) -> str:
+    """:func:`content_hash` of an input parameter's path, or one digest over a list of paths."""
+    if isinstance(given, (list, tuple)):
+        return digest({str(path): content_hash(resolve_input(path)) for path in given})
+    return content_hash(resolve_input(given))
 
 
 def library_hash() -> str:
@@ -127,6 +134,6 @@ def run_identity(params: dict[str, Any], *, notebooks_dir: Path | None = None) -
     parts = {"parameters": json.dumps(values, sort_keys=True, default=str), "code": code_hash(notebooks_dir)}
     for name in PATH_PARAMETERS:
         if values.get(name):
-            parts[f"content of {name}"] = content_hash(resolve_input(values[name]))
+            parts[f"content of {name}"] = inputs_hash(values[name])
     return {"version": __version__, "commit": code_commit(), "run": str(params.get("run", "")),
             "run_hash": digest(parts)}

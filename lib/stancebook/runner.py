@@ -30,7 +30,7 @@ from .engine import check_scheduler
 from .params import load_params
 from .paths import NOTEBOOK_NAMES, figures_root as default_figures_root, repo_root, resolve_input
 from .paths import runs_root as default_runs_root
-from .provenance import IDENTITY_FILE, PATH_PARAMETERS, content_hash, library_hash, run_identity
+from .provenance import IDENTITY_FILE, PATH_PARAMETERS, inputs_hash, library_hash, run_identity
 
 CACHE_FILE = "cache.json"
 
@@ -114,7 +114,7 @@ def stage_keys(notebooks: list[Path], params: dict[str, Any]) -> list[str]:
                  "parameters": json.dumps(values, sort_keys=True, default=str)}
         for name in PATH_PARAMETERS:
             if values.get(name):
-                parts[f"content of {name}"] = content_hash(resolve_input(values[name]))
+                parts[f"content of {name}"] = inputs_hash(values[name])
         previous = digest(parts)
         keys.append(previous)
     return keys
@@ -152,7 +152,7 @@ def _replace_dir(staged: Path, final: Path) -> None:
 
 
 INPUT_FILE_PARAMETERS = ("corpus_path", "actor_dictionary", "actor_dictionary_extend", "stance_frames",
-                         "stance_frames_extend", "stance_codes")
+                         "stance_frames_extend", "stance_codes", "stance_test_codes")
 
 
 def check_inputs_exist(params: dict) -> None:
@@ -165,9 +165,10 @@ def check_inputs_exist(params: dict) -> None:
     """
     for name in INPUT_FILE_PARAMETERS:
         given = params.get(name)
-        if given and not resolve_input(given).exists():
-            raise ParameterError(f"parameter '{name}': {given!r} does not exist (looked in {Path.cwd()} and in "
-                                 f"{repo_root()}).")
+        for one in given if isinstance(given, (list, tuple)) else [given]:
+            if one and not resolve_input(one).exists():
+                raise ParameterError(f"parameter '{name}': {one!r} does not exist (looked in {Path.cwd()} and "
+                                     f"in {repo_root()}).")
 
 
 def check_registered_names(params: dict) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from stancebook.errors import ParameterError
 from stancebook.stance.agreement import agreement_table, evaluate_codes, krippendorff_alpha
-from stancebook.stance.coding import coding_sample, match_codes, read_codes
+from stancebook.stance.coding import coding_sample, match_codes, read_code_sets, read_codes
 
 
 def _triples(n_per=(12, 3), targets=("russia", "ukraine")):
@@ -79,5 +79,34 @@ def test_agreement_per_source_and_the_default_against_the_codes():
     assert row.loc["lexicon", "accuracy"] == 0.5
     overall = confusion[confusion["group"] == "all"].set_index(["code", "predicted"])["n"]
     assert overall[("against", "against")] == 2 and overall.sum() == 4
-    assert list(agreement_table(codes, {"x": pd.Series(["for"] * 4)}).columns)[:4] == ["source", "n", "accuracy",
-                                                                                         "macro_f1"]
+    assert list(agreement_table(codes, {"x": pd.Series(["for"] * 4)}).columns)[:6] == [
+        "codes", "use", "source", "n", "accuracy", "macro_f1"]
+
+
+def test_agreement_is_reported_per_set_of_codes_with_its_use():
+    triples = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u4"], "sentence": 1, "target": "russia",
+                            "level": "target", "holder_source": "speaker", "polarity_stance": [-1.0, 1.0, 0.0, 1.0]})
+    codes = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u4"], "sentence": 1, "target": "russia",
+                          "code": ["against", "for", "neutral", "against"],
+                          "codes": ["dev", "dev", "honest", "honest"], "use": ["training", "training", "test", "test"]})
+    agreement, confusion, _ = evaluate_codes(triples, codes, ["stance"])
+    rows = agreement.set_index("codes")
+    assert rows.loc["dev", "accuracy"] == 1.0 and rows.loc["dev", "use"] == "training" and rows.loc["dev", "n"] == 2
+    assert rows.loc["honest", "accuracy"] == 0.5 and rows.loc["honest", "use"] == "test"
+    wrong = confusion[(confusion["codes"] == "honest") & (confusion["group"] == "all")].set_index(["code", "predicted"])
+    assert wrong.loc[("against", "for"), "n"] == 1
+
+
+def test_code_sets_are_named_by_file_and_a_test_pair_in_training_is_refused(tmp_path):
+    train, test = tmp_path / "dev_codes.csv", tmp_path / "honest_codes.csv"
+    train.write_text("doc_id,start,end,target,code\nD,0,9,russia,for\nD,10,19,china,against\n")
+    test.write_text("doc_id,start,end,target,code\nE,0,9,russia,neutral\n")
+    codes = read_code_sets([train], [test])
+    assert codes[["codes", "use"]].drop_duplicates().values.tolist() == [["dev_codes", "training"],
+                                                                         ["honest_codes", "test"]]
+    assert read_code_sets([], []) is None
+    test.write_text("doc_id,start,end,target,code\nD,10,19,china,neutral\n")
+    with pytest.raises(ParameterError, match="stance_test_codes: 1 test pair"):
+        read_code_sets([train], [test])
+    with pytest.raises(ParameterError, match="named twice"):
+        read_code_sets([train, train])

@@ -96,3 +96,19 @@ def test_the_two_clusterings_are_named_apart_in_maps_and_heatmaps():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["[U1] s2", "[U2] s1"]
     assert ax.get_ylabel() == "unit [unit cluster]"
     plt.close(fig)
+
+
+def test_agreement_plot_shows_every_set_and_marks_the_test_set():
+    from stancebook.stance.plots import plot_agreement
+
+    table = pd.DataFrame({"codes": ["dev"] * 2 + ["honest"] * 2, "use": ["training"] * 2 + ["test"] * 2,
+                          "source": ["lexicon", "stance"] * 2, "n": [300, 300, 150, 150],
+                          "macro_f1": [0.45, 0.74, 0.5, 0.73], "alpha": [0.2, 0.6, 0.28, 0.6]})
+    fig, axes = plt.subplots(1, 2, sharey=True)
+    plot_agreement(axes, table)
+    f1_points = sorted(tuple(np.round(p, 2)) for c in axes[0].collections for p in c.get_offsets())
+    assert [x for x, _ in f1_points] == [0.45, 0.5, 0.73, 0.74]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == ["dev (cross-fitted, n=300)", "honest (test, n=150)"]
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == ["lexicon", "stance"]
+    plt.close(fig)

@@ -29,6 +29,7 @@ def test_profile_columns_follow_the_registered_sources(blocs):
         "n_frames", "polarity_frames", "ci_low_frames", "ci_high_frames",
         "polarity_clause", "ci_low_clause", "ci_high_clause",
         "n_learned", "polarity_learned", "ci_low_learned", "ci_high_learned",
+        "n_coded", "polarity_coded", "ci_low_coded", "ci_high_coded",
         "polarity_stance", "ci_low_stance", "ci_high_stance"]
 
 

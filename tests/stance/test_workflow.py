@@ -117,7 +117,7 @@ def test_a_registered_source_and_algorithm_run_through_the_stage(run, toys):
 
 
 def test_without_the_toys_the_registries_are_back_to_the_shipped_ones():
-    assert list(SOURCES) == ["lexicon", "scaling", "frames", "clause", "learned", "stance"]
+    assert list(SOURCES) == ["lexicon", "scaling", "frames", "clause", "learned", "coded", "stance"]
     assert list(ALGORITHMS) == ["kmeans", "agglomerative", "gmm", "hdbscan"]
     assert "polarity_toy" not in stance.TRIPLE_COLUMNS
 

@@ -7,9 +7,10 @@ import pandas as pd
 from sklearn.metrics import confusion_matrix, f1_score
 
 from stancebook.checks import require_columns
+from stancebook.stance.polarity.decision import DECISIONS
 
 CLASSES = ("against", "neutral", "for")
-AGREEMENT_COLUMNS = ["source", "n", "accuracy", "macro_f1", "alpha", "f1_against", "f1_neutral", "f1_for"]
+AGREEMENT_COLUMNS = ["codes", "use", "source", "n", "accuracy", "macro_f1", "alpha", "f1_against", "f1_neutral", "f1_for"]
 
 __all__ = ["AGREEMENT_COLUMNS", "CLASSES", "agreement_table", "confusion_table", "krippendorff_alpha"]
 
@@ -75,7 +76,8 @@ def agreement_table(codes: pd.DataFrame, predictions: dict[str, pd.Series]) -> p
     Returns
     -------
     pandas.DataFrame
-        :data:`AGREEMENT_COLUMNS`, one row per source: the number of pairs,
+        :data:`AGREEMENT_COLUMNS`, one row per source (``codes`` and ``use``
+        empty, filled by :func:`evaluate_codes`): the number of pairs,
         accuracy, macro-F1 over the three classes, Krippendorff's alpha
         (source and coder as two coders) and the F1 of each class.
     """
@@ -84,7 +86,7 @@ def agreement_table(codes: pd.DataFrame, predictions: dict[str, pd.Series]) -> p
     for source, predicted in predictions.items():
         truth, guess = codes["code"].astype(str).to_numpy(), predicted.reindex(codes.index).astype(str).to_numpy()
         per_class = f1_score(truth, guess, labels=list(CLASSES), average=None, zero_division=0)
-        rows.append((source, len(truth), float((truth == guess).mean()),
+        rows.append(("", "", source, len(truth), float((truth == guess).mean()),
                      float(f1_score(truth, guess, labels=list(CLASSES), average="macro", zero_division=0)),
                      krippendorff_alpha(truth, guess), *map(float, per_class)))
     return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS).round(4)
@@ -116,7 +118,7 @@ VADER_THRESHOLD = 0.05  # Hutto & Gilbert's recommended cut-off for VADER's comp
 def source_classes(triples: pd.DataFrame, sources, *, band: float = 0.5) -> dict[str, pd.Series]:
     """Each source's polarity read as a class (against / neutral / for) per triple.
 
-    Decisions (frames, the default stance) are read by their sign, no score
+    Decisions (frames, the codes-trained source, the default stance) are read by their sign, no score
     being neutral; the sentence lexicon by VADER's own cut-off (±0.05,
     the baseline as its authors use it); every other continuous score is
     neutral within ``band`` of 0, like the default stance.
@@ -124,7 +126,7 @@ def source_classes(triples: pd.DataFrame, sources, *, band: float = 0.5) -> dict
     out = {}
     for name in sources:
         values = triples[f"polarity_{name}"].to_numpy(dtype=float)
-        cut = 1e-9 if name in ("frames", "stance") else VADER_THRESHOLD if name == "lexicon" else band
+        cut = 1e-9 if name in DECISIONS else VADER_THRESHOLD if name == "lexicon" else band
         labels = np.where(values >= cut, "for", np.where(values <= -cut, "against", "neutral"))
         out[name] = pd.Series(labels, index=triples.index)
     return out
@@ -140,7 +142,10 @@ def evaluate_codes(triples: pd.DataFrame, codes: pd.DataFrame, sources, *, band:
         The run's stance triples.
     codes : pandas.DataFrame
         Codes matched to the run (``unit_id, sentence, target, code``, from
-        :func:`stancebook.stance.coding.match_codes`).
+        :func:`stancebook.stance.coding.match_codes`), optionally with the
+        set each code belongs to (``codes``, e.g. its file) and how the run
+        used it (``use``: ``"training"``, scored cross-fitted, or ``"test"``,
+        never trained on); agreement is reported per set.
     sources : sequence of str
         The registered sources.
     band : float
@@ -149,9 +154,11 @@ def evaluate_codes(triples: pd.DataFrame, codes: pd.DataFrame, sources, *, band:
     Returns
     -------
     agreement : pandas.DataFrame
-        :func:`agreement_table`, one row per source.
+        :func:`agreement_table` of each set, one row per set and source, the
+        set's name and use in the columns ``codes`` and ``use``.
     confusion : pandas.DataFrame
-        :func:`confusion_table` of the default source (``stance``), overall and per target.
+        :func:`confusion_table` of the default source (``stance``) on each set
+        (column ``codes``), overall and per target.
     coded : pandas.DataFrame
         The codes with each source's class, one row per coded pair found among the triples.
     """
@@ -162,7 +169,16 @@ def evaluate_codes(triples: pd.DataFrame, codes: pd.DataFrame, sources, *, band:
     keyed = pairs[["unit_id", "sentence", "target"]].assign(**{f"class_{k}": v for k, v in classes.items()})
     coded = codes.astype({"unit_id": str, "sentence": "int64", "target": str}).merge(
         keyed.astype({"unit_id": str, "sentence": "int64", "target": str}), on=["unit_id", "sentence", "target"])
-    predictions = {name: coded[f"class_{name}"] for name in sources}
-    confusion = confusion_table(coded, coded["class_stance"]) if "stance" in sources else confusion_table(
-        coded, coded[f"class_{list(sources)[0]}"])
-    return agreement_table(coded, predictions), confusion, coded
+    if "codes" not in coded.columns:
+        coded = coded.assign(codes="codes")
+    if "use" not in coded.columns:
+        coded = coded.assign(use="")
+    default = "stance" if "stance" in sources else list(sources)[0]
+    agreements, confusions = [], []
+    for name, group in coded.groupby("codes", sort=False):
+        head = {"codes": name, "use": group["use"].iloc[0]}
+        table = agreement_table(group, {source: group[f"class_{source}"] for source in sources})
+        agreements.append(table.drop(columns=["codes", "use"]).assign(**head)[AGREEMENT_COLUMNS])
+        confusions.append(confusion_table(group, group[f"class_{default}"]).assign(codes=name))
+    confusion = pd.concat(confusions, ignore_index=True)[["codes", "group", "code", "predicted", "n"]]
+    return pd.concat(agreements, ignore_index=True), confusion, coded

@@ -16,7 +16,8 @@ SAMPLE_COLUMNS = ["code_id", "unit_id", "sentence", "target", "target_label", "h
 _ALIASES = {"pro": "for", "positive": "for", "+": "for", "1": "for", "con": "against", "negative": "against",
             "-": "against", "-1": "against", "0": "neutral", "none": "neutral"}
 
-__all__ = ["CLASSES", "SAMPLE_COLUMNS", "coding_sample", "match_codes", "read_codes", "write_coding_sample"]
+__all__ = ["CLASSES", "SAMPLE_COLUMNS", "coding_sample", "match_codes", "read_code_sets", "read_codes",
+           "write_coding_sample"]
 
 
 def coding_sample(triples: pd.DataFrame, sentences: pd.DataFrame, *, n: int = 300, predicted: str = "stance",
@@ -130,6 +131,52 @@ def read_codes(path) -> pd.DataFrame:
         if column in codes.columns:
             codes[column] = pd.to_numeric(codes[column], errors="raise").astype("int64")
     return codes.reset_index(drop=True)
+
+
+def read_code_sets(training=(), test=()) -> pd.DataFrame | None:
+    """Read every file of hand codes of a run, each a set of its own: codes to train on and codes to test on.
+
+    Parameters
+    ----------
+    training : str, path or sequence of them
+        Files whose codes train the ``coded`` source (cross-fitted, so their
+        agreement is still out of sample) and are reported.
+    test : str, path or sequence of them
+        Files whose codes are only reported, never trained on: an honest test.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The codes of every file (:func:`read_codes`) with the set's name
+        (``codes``: the file name without ``.csv``) and ``use``
+        (``"training"`` or ``"test"``); None when no file is given.
+
+    Raises
+    ------
+    ParameterError
+        A file is named twice, or a pair is coded in a training file and a test file.
+    """
+    as_list = lambda given: [given] if isinstance(given, (str, Path)) else list(given or ())
+    named = [(Path(p), "training") for p in as_list(training) if str(p)] + [
+        (Path(p), "test") for p in as_list(test) if str(p)]
+    if not named:
+        return None
+    names = [path.stem for path, _ in named]
+    if len(set(names)) < len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise ParameterError(f"stance_codes / stance_test_codes: the codes file(s) {twice} are named twice; "
+                             "each file is one set of codes.")
+    sets = [read_codes(path).assign(codes=path.stem, use=use) for path, use in named]
+    codes = pd.concat(sets, ignore_index=True)
+    key = ["doc_id", "start", "end", "target"] if "doc_id" in codes.columns else ["unit_id", "sentence", "target"]
+    if set(key) <= set(codes.columns):
+        train_keys = set(map(tuple, codes.loc[codes["use"] == "training", key].astype(str).to_numpy()))
+        leaked = [k for k in map(tuple, codes.loc[codes["use"] == "test", key].astype(str).to_numpy())
+                  if k in train_keys]
+        if leaked:
+            raise ParameterError(f"stance_test_codes: {len(leaked)} test pair(s) are also in stance_codes, for "
+                                 f"example {leaked[0]}; a test pair must never be trained on.")
+    return codes
 
 
 def match_codes(codes: pd.DataFrame, sentences: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:

@@ -17,8 +17,9 @@ from stancebook.stance.polarity import polarity_column
 from stancebook.stance.profiles import profile_matrix
 
 MISSING = ("shrink", "indicator")
+CENTRES = ("holder", "none")
 
-__all__ = ["MISSING", "feature_names", "holder_stance_features", "shrunk_holder_features", "profile_features", "unit_polarity_matrix",
+__all__ = ["CENTRES", "MISSING", "centre_holders", "feature_names", "holder_stance_features", "shrunk_holder_features", "profile_features", "unit_polarity_matrix",
            "unit_stance_features"]
 
 
@@ -271,3 +272,43 @@ def shrunk_holder_features(profiles: pd.DataFrame, holders, targets, *, source: 
     weight = counts / (counts + prior_sentences)
     X = weight * values.fillna(0.0) + (1 - weight) * mean
     return X.to_numpy(dtype=float), [f"polarity:{t}" for t in target_ids]
+
+
+def centre_holders(X, *, columns=None) -> np.ndarray:
+    """Each holder's positions minus its own mean over the targets: who it is warmer toward, not its overall tone.
+
+    Holders differ in register as much as in position (some speeches
+    praise everyone, others find fault everywhere); that tone is one shared
+    direction of every holder's row and, left in, it is the first axis of a
+    holder map. Centring each row keeps only where a holder stands toward
+    one target relative to the others, as ipsative scoring does for
+    response styles in surveys.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_holders, n_features)
+    columns : sequence of int, optional
+        The columns that are positions (the mean is taken over these and
+        subtracted from them only); default all.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    References
+    ----------
+    .. [1] Cattell, R. B. (1944). Psychological measurement: normative, ipsative,
+       interactive. *Psychological Review* 51(5), 292-303.
+    .. [2] Baumgartner, H. and Steenkamp, J.-B. E. M. (2001). Response styles in marketing
+       research: a cross-national investigation. *Journal of Marketing Research* 38(2), 143-156.
+
+    Examples
+    --------
+    >>> centre_holders(np.array([[0.9, 0.5], [-0.1, -0.5]])).tolist()
+    [[0.2, -0.2], [0.2, -0.2]]
+    """
+    X = np.array(X, dtype=float)
+    picked = list(range(X.shape[1])) if columns is None else list(columns)
+    if X.size and picked:
+        X[:, picked] -= X[:, picked].mean(axis=1, keepdims=True)
+    return np.round(X, 12) + 0.0

@@ -491,21 +491,39 @@ def plot_word_polarity(ax, table: pd.DataFrame):
 # the figures of notebook 03, from the workflow's results
 # ---------------------------------------------------------------------------
 
-def plot_agreement(ax, table: pd.DataFrame):
-    """Horizontal bars of macro-F1 and Krippendorff's alpha per source (the ``stance_agreement`` table)."""
+def plot_agreement(axes, table: pd.DataFrame):
+    """Macro-F1 and Krippendorff's alpha of each source, one marker per set of codes (the ``stance_agreement`` table).
+
+    ``axes`` is a pair of axes side by side (macro-F1, alpha); sets used
+    only for testing are drawn as diamonds, training sets (scored
+    cross-fitted) as circles.
+    """
     require_columns(table, ["source", "macro_f1", "alpha"], "stance_agreement")
-    y = np.arange(len(table))
-    ax.barh(y - 0.2, table["macro_f1"], height=0.38, color="#4C72B0", label="macro-F1")
-    ax.barh(y + 0.2, table["alpha"].fillna(0), height=0.38, color="#DD8452", label="Krippendorff's alpha")
-    for yy, f1 in zip(y, table["macro_f1"]):
-        ax.text(max(f1, 0) + 0.01, yy - 0.2, f"{f1:.2f}", va="center", fontsize=8)
-    ax.set_yticks(y, table["source"])
-    ax.invert_yaxis()
-    ax.set_xlim(min(0, float(table["alpha"].min()) - 0.05), 1)
-    ax.axvline(0, color="grey", lw=0.6)
-    ax.set_xlabel("agreement with hand codes")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
-    return ax
+    table = table.assign(codes=table["codes"] if "codes" in table else "codes",
+                         use=table["use"] if "use" in table else "")
+    sources = list(dict.fromkeys(table["source"]))
+    sets = list(dict.fromkeys(table["codes"]))
+    colours = dict(zip(sets, matplotlib.colormaps["tab10"].colors))
+    y_of = {source: i for i, source in enumerate(sources)}
+    offsets = np.linspace(-0.25, 0.25, len(sets)) if len(sets) > 1 else [0.0]
+    for ax, column, label in zip(axes, ("macro_f1", "alpha"), ("macro-F1", "Krippendorff's alpha")):
+        for offset, name in zip(offsets, sets):
+            rows = table[table["codes"] == name]
+            use = str(rows["use"].iloc[0])
+            ax.scatter(rows[column].fillna(0), [y_of[s] + offset for s in rows["source"]], s=22,
+                       marker="D" if use == "test" else "o", color=colours[name],
+                       label=f"{name} ({'test' if use == 'test' else 'cross-fitted' if use else 'codes'}, "
+                             f"n={int(rows['n'].iloc[0])})")
+        ax.set_yticks(range(len(sources)), sources)
+        ax.set_xlim(min(0.0, float(table[column].min()) - 0.05), 1)
+        ax.axvline(0, color="grey", lw=0.6)
+        ax.grid(axis="x", color="0.9", lw=0.6)
+        ax.set_xlabel(label)
+    axes[0].set_ylim(len(sources) - 0.5, -0.5)  # the first source on top (the axes share y)
+    axes[1].tick_params(labelleft=False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    axes[0].figure.legend(handles, labels, loc="outside lower center", ncol=2, fontsize=7, frameon=False)
+    return axes
 
 
 def plot_positions(ax, positions: pd.DataFrame, *, names: dict | None = None, groups: dict | None = None,

@@ -76,14 +76,16 @@ def validation_figures(scores):
     table = scores.tables.get("stance_agreement")
     if table is None or table.empty:
         return
-    fig, ax = new_figure(width=6.4, height=1.4 + 0.42 * len(table))
-    plot_agreement(ax, table)
-    best = table.set_index("source")
+    sets = list(dict.fromkeys(table["codes"]))
+    fig, axes = new_figure(1, 2, width=8.4, height=2.6 + 0.3 * table["source"].nunique() + 0.2 * len(sets),
+                           sharey=True)
+    plot_agreement(axes, table)
     yield StanceFigure(
         "stance-validation", fig, "Agreement of each stance source with hand coding",
-        f"Macro-F1 over against / neutral / for and Krippendorff's alpha of each source against "
-        f"{int(best['n'].iloc[0])} (sentence, target) pairs coded by reading; 'stance' is the default source, "
-        "'lexicon' the sentence-level VADER baseline.")
+        f"Macro-F1 over against / neutral / for and Krippendorff's alpha of each source against each of "
+        f"{len(sets)} set(s) of (sentence, target) pairs coded by reading; circles: codes the coded source "
+        "trains on, each pair scored by a model that never saw its speech (cross-fitted); diamonds: codes "
+        "never trained on. 'stance' is the default source, 'lexicon' the sentence-level VADER baseline.")
 
 
 def source_figures(scores):
@@ -141,8 +143,10 @@ def holder_figures(scores, holders, *, region_column: str = "", label_column: st
                     if region is not None else "")
         yield StanceFigure(
             "holder-map", fig, "Holder stance map",
-            f"PCA of the stance profiles of {len(holders.holders)} holders by {coloured}holder cluster (H1, H2, "
-            f"...; {holders.primary}); the most distinct and the notable holders are named. {clustering.reason_}")
+            f"PCA of the stance profiles of {len(holders.holders)} holders"
+            f"{', each less its mean over the targets (its overall tone)' if holders.centre == 'holder' else ''}, "
+            f"by {coloured}holder cluster (H1, H2, ...; {holders.primary}); the most distinct and the notable holders "
+            f"are named. {clustering.reason_}")
     if region is not None:
         matrix = profile_matrix(scores.target_profiles, value="polarity_lexicon")
         width, height = heatmap_size(len(matrix), len(scores.targets))

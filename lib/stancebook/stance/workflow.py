@@ -27,9 +27,10 @@ from stancebook.progress import bar
 from stancebook.stance._shared import with_cluster_names
 from stancebook.stance.agreement import evaluate_codes
 from stancebook.stance.clustering import ALGORITHMS, StanceClustering
-from stancebook.stance.coding import match_codes, read_codes
+from stancebook.stance.coding import match_codes, read_code_sets
 from stancebook.stance.explain import cluster_keywords, typical_sentences
-from stancebook.stance.features import MISSING, holder_stance_features, shrunk_holder_features, unit_stance_features
+from stancebook.stance.features import (CENTRES, MISSING, centre_holders, holder_stance_features, shrunk_holder_features,
+                                        unit_stance_features)
 from stancebook.stance.holders import (REPORTING_VERBS, holder_aliases, holder_attribute, match_holder_targets,
                                        resolve_holders)
 from stancebook.stance.maps import stance_map
@@ -107,6 +108,7 @@ class HolderClusters:
     truth: pd.Series | None = None
     coords: np.ndarray | None = field(default=None, repr=False)
     missing: str = "indicator"
+    centre: str = "none"
     treatments: dict = field(default_factory=dict, repr=False)  # holder map coordinates under each treatment
 
 
@@ -150,7 +152,7 @@ def _fit_sources(paths, texts, options, settings: RunSettings, notes) -> tuple[d
 
 def score_stances(paths, *, holder_column: str = "", context: str = "sentence", window: int = 10,
                   reported: bool = True, reporting_verbs=(), verb_window: int = 6, groups: bool = True,
-                  sources: dict | None = None, codes: str = "", n_boot: int = 1000, random_state: int = 0,
+                  sources: dict | None = None, codes=(), test_codes=(), n_boot: int = 1000, random_state: int = 0,
                   n_jobs: int = 1, notes=None, engine="local", dask_scheduler: str = "") -> StanceScores:
     """Fit the polarity sources, score the stance triples, aggregate the profiles and write their tables.
 
@@ -172,10 +174,12 @@ def score_stances(paths, *, holder_column: str = "", context: str = "sentence", 
         Each polarity source's options, ``{"lexicon": {"neutral": [...]},
         "scaling": {"positive": [...], "window": 5, ...}}`` (see each
         source's ``for_run``); every registered source is scored.
-    codes : str, default ""
-        A CSV of hand codes (:func:`~stancebook.stance.coding.read_codes`): every source's agreement
-        with them is written (``stance_agreement``, ``stance_confusion``), and with enough codes the
-        learned source trains on them instead of on frame matches.
+    codes : str or sequence of str, default ()
+        CSVs of hand codes (:func:`~stancebook.stance.coding.read_codes`): with enough of them the
+        ``coded`` source trains on them (cross-fitted by unit), and every source's agreement with each
+        file is written (``stance_agreement``, ``stance_confusion``).
+    test_codes : str or sequence of str, default ()
+        CSVs of hand codes only reported, never trained on.
     n_boot, random_state, n_jobs
         Bootstrap resamples of the profiles, seed, worker processes.
     notes : stancebook.workbook.Stage, optional
@@ -204,11 +208,14 @@ def score_stances(paths, *, holder_column: str = "", context: str = "sentence", 
     notes = notes or _NoNotes()
     units, sentences, mentions, dictionary, stopwords = _read_inputs(paths)
     holder_targets = match_holder_targets(holder_aliases(units, holder_column=holder_column), dictionary)
-    matched = match_codes(read_codes(resolve_input(codes)), sentences, units) if codes else None
+    as_list = lambda given: [given] if isinstance(given, str) else list(given or ())
+    read = read_code_sets([resolve_input(p) for p in as_list(codes) if p],
+                          [resolve_input(p) for p in as_list(test_codes) if p])
+    matched = match_codes(read, sentences, units) if read is not None else None
     options = {name: dict(values) for name, values in (sources or {}).items()}
     options.setdefault("frames", {}).setdefault("groups", dict(dictionary.groups))
     if matched is not None:
-        options.setdefault("learned", {})["codes"] = matched
+        options.setdefault("coded", {})["codes"] = matched[matched["use"] == "training"].reset_index(drop=True)
     with open_engine(engine, n_jobs=n_jobs, scheduler=dask_scheduler) as running:
         settings = RunSettings(stopwords=stopwords, random_state=random_state, n_jobs=n_jobs, engine=running)
         fitted, tables = _fit_sources(paths, sentences["text"], options, settings, notes)
@@ -245,13 +252,14 @@ def score_stances(paths, *, holder_column: str = "", context: str = "sentence", 
 def _agreement(paths, triples, matched, fitted, notes) -> dict:
     """Every source's agreement with the hand codes, written and noted."""
     band = getattr(fitted.get("stance"), "band", 0.5)
-    agreement, confusion, coded = evaluate_codes(triples, matched, list(fitted), band=band)
+    agreement, confusion, _ = evaluate_codes(triples, matched, list(fitted), band=band)
     catalog.write(agreement, paths, "stance_agreement")
     catalog.write(confusion, paths, "stance_confusion")
-    row = agreement.set_index("source").loc["stance"] if "stance" in set(agreement["source"]) else None
-    if row is not None:
-        notes.note(f"Stance validation: {len(coded)} hand-coded pairs; the default stance agrees on "
-                   f"{row['accuracy']:.0%} (macro-F1 {row['macro_f1']:.2f}, Krippendorff's alpha {row['alpha']:.2f}).")
+    for row in agreement[agreement["source"] == "stance"].itertuples():
+        how = {"training": "trained on, scored cross-fitted", "test": "never trained on"}.get(row.use, row.use)
+        notes.note(f"Stance validation on {row.codes} ({row.n} hand-coded pairs; {how}): the default stance "
+                   f"agrees on {row.accuracy:.0%} (macro-F1 {row.macro_f1:.2f}, Krippendorff's alpha "
+                   f"{row.alpha:.2f}).")
     return {"stance_agreement": agreement, "stance_confusion": confusion}
 
 
@@ -288,7 +296,7 @@ def _clustering(algorithms, options: dict) -> tuple[StanceClustering, str]:
 
 
 def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", missing: str = "indicator",
-                    algorithms=None, label_column: str = "",
+                    centre: str = "none", algorithms=None, label_column: str = "",
                     random_state: int = 0, notes=None, **options) -> HolderClusters:
     """Cluster the holders by their profiles and write the three tables (four with a label column).
 
@@ -310,6 +318,10 @@ def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", mis
         How a target a holder rarely or never mentions enters the distances: a mentioned/not-mentioned
         column per target (:func:`~stancebook.stance.features.holder_stance_features`), or positions shrunk
         toward the target's mean by how much the holder says (:func:`~stancebook.stance.features.shrunk_holder_features`).
+    centre : {"none", "holder"}, default "none"
+        "holder": each holder's positions minus its mean over the targets
+        (:func:`~stancebook.stance.features.centre_holders`), so holders are
+        compared by whom they favour, not by their overall tone.
     algorithms : sequence of str, optional
         Algorithms compared; the first one's clusters are the ones quoted
         and drawn. None: every registered algorithm.
@@ -341,9 +353,14 @@ def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", mis
     if len(holders) < 3:
         notes.note(f"Stance: {len(holders)} holder(s) only, so holders are not clustered; units are.")
         return HolderClusters(holders=holders, primary=primary)
-    treatments = {
-        "shrink": shrunk_holder_features(target_profiles, holders, scores.targets, source=source)[0],
-        "indicator": holder_stance_features(target_profiles, holders, scores.targets, source=source)[0]}
+    if centre not in CENTRES:
+        raise ParameterError(f"`centre` (cluster_centre) must be one of {list(CENTRES)}, got {centre!r}.")
+    shrunk, _ = shrunk_holder_features(target_profiles, holders, scores.targets, source=source)
+    indicator, names = holder_stance_features(target_profiles, holders, scores.targets, source=source)
+    if centre == "holder":
+        shrunk = centre_holders(shrunk)
+        indicator = centre_holders(indicator, columns=[j for j, n in enumerate(names) if n.startswith("polarity:")])
+    treatments = {"shrink": shrunk, "indicator": indicator}
     H = treatments[missing]
     with notes.notes_from_warnings("Stance clusters of holders"):
         model.fit(H, holders)
@@ -360,7 +377,7 @@ def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", mis
         truth = holder_attribute(scores.units, holder_column=scores.holder_column, column=label_column, required=True)
         catalog.write(validate_clusters(model.labels_, truth), paths, "holder_cluster_validation")
     return HolderClusters(holders=holders, primary=primary, features=H, clustering=model, labels=labels, truth=truth,
-                          coords=stance_map(H, random_state=random_state), missing=missing,
+                          coords=stance_map(H, random_state=random_state), missing=missing, centre=centre,
                           treatments={name: stance_map(X, random_state=random_state)
                                       for name, X in treatments.items()})
 

@@ -14,6 +14,7 @@ import re
 from stancebook.errors import ParameterError
 from stancebook.stance.polarity.base import PolaritySource, RunSettings, TargetContext
 from stancebook.stance.polarity.clause import ClauseLexicon
+from stancebook.stance.polarity.coded import CodedPolarity
 from stancebook.stance.polarity.decision import StanceDecision
 from stancebook.stance.polarity.frames import FrameMatcher, FramePolarity
 from stancebook.stance.polarity.learned import LearnedPolarity, LearnedStance
@@ -28,6 +29,7 @@ __all__ = [
     "WORD_TABLE_COLUMNS",
     "LatentScaling",
     "ClauseLexicon",
+    "CodedPolarity",
     "FrameMatcher",
     "FramePolarity",
     "LearnedPolarity",
@@ -137,7 +139,7 @@ def make_sources(options: dict | None = None, settings: RunSettings | None = Non
     Examples
     --------
     >>> list(make_sources({"lexicon": {"neutral": []}}))
-    ['lexicon', 'scaling', 'frames', 'clause', 'learned', 'stance']
+    ['lexicon', 'scaling', 'frames', 'clause', 'learned', 'coded', 'stance']
     """
     options = dict(options or {})
     unknown = sorted(set(options) - set(SOURCES))
@@ -158,4 +160,5 @@ register_source("scaling", LatentScaling)
 register_source("frames", FramePolarity)
 register_source("clause", ClauseLexicon)
 register_source("learned", LearnedPolarity)
+register_source("coded", CodedPolarity)  # the researcher's hand codes, reading every source before it
 register_source("stance", StanceDecision)  # the default: combines the sources before it

@@ -2,10 +2,11 @@
 
 Confident evidence labels some (sentence, target) pairs: the relation frames
 (for, against) and pairs with neither a frame nor any evaluative word in
-the target's clause (neutral), or the researcher's own hand codes. A
-logistic regression over TF-IDF of the masked sentence and of the words
-near the target learns the corpus's own vocabulary from them and scores
-every pair, cross-fitted by unit.
+the target's clause (neutral). A logistic regression over TF-IDF of the
+masked sentence and of the words near the target learns the corpus's own
+vocabulary from them and scores every pair, cross-fitted by unit. The same
+classifier, trained on hand codes, is the ``coded`` source
+(:mod:`stancebook.stance.polarity.coded`).
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ class LearnedStance(BaseEstimator):
         Inverse regularisation strength of the logistic regression.
     min_per_class : int, default=10
         Fewer labelled pairs of any class and the source gives no scores (with a warning).
+    vocabulary : {"all", "labelled"}, default="all"
+        The n-grams (and their idf) are those of every pair, or of the
+        labelled pairs only (a few thousand hand codes: a far smaller model,
+        with the same information for the classifier).
     random_state : int, default=0
         Seed of the fold assignment.
 
@@ -106,21 +111,26 @@ class LearnedStance(BaseEstimator):
     ['for', 'against', 'neutral']
     """
 
-    def __init__(self, *, n_folds=5, window=6, C=2.0, min_per_class=10, random_state=0):
+    def __init__(self, *, n_folds=5, window=6, C=2.0, min_per_class=10, vocabulary="all", random_state=0):
         self.n_folds = n_folds
+        self.vocabulary = vocabulary
         self.window = window
         self.C = C
         self.min_per_class = min_per_class
         self.random_state = random_state
 
     @staticmethod
-    def _features(sentences, nears):
-        # The vocabulary and idf use no label, so one fit on every pair serves all folds.
-        views = [TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=_MAX_FEATURES, sublinear_tf=True,
-                                 lowercase=False).fit_transform(v) for v in (sentences, nears)]
+    def _features(*texts, learn_from=None):
+        # The vocabulary and idf use no label, so one fit serves all folds.
+        views = []
+        for view in texts:
+            vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=_MAX_FEATURES, sublinear_tf=True,
+                                         lowercase=False)
+            vectorizer.fit(view if learn_from is None else [view[i] for i in learn_from])
+            views.append(vectorizer.transform(view))
         return sparse.hstack(views).tocsr()
 
-    def fit(self, sentences, nears, labels, *, groups):
+    def fit(self, sentences, nears, labels, *, groups, dense=None, extra_views=()):
         """Cross-fit on the labelled pairs and score every pair.
 
         Parameters
@@ -131,6 +141,11 @@ class LearnedStance(BaseEstimator):
             ``"against"``, ``"neutral"``, ``"for"`` for training pairs; None/NaN for pairs only scored.
         groups : array-like
             The unit of each pair; folds never split a unit.
+        dense : array-like of shape (n_pairs, n_features), optional
+            More features of each pair, side by side with the two views
+            (other sources' scores, the target), on a scale comparable to TF-IDF.
+        extra_views : sequence of list of str, default ()
+            More texts of each pair, each featurised like ``sentences``.
 
         Returns
         -------
@@ -151,7 +166,12 @@ class LearnedStance(BaseEstimator):
         rng = np.random.default_rng(self.random_state)
         fold_of_group = dict(zip(unique, rng.permutation(len(unique)) % n_folds))
         fold = np.array([fold_of_group[g] for g in np.asarray(groups).astype(str)])
-        X = self._features(sentences, nears)
+        if self.vocabulary not in ("all", "labelled"):
+            raise ValueError(f"vocabulary must be 'all' or 'labelled', got {self.vocabulary!r}.")
+        X = self._features(sentences, nears, *extra_views, learn_from=np.flatnonzero(labels != None)  # noqa: E711
+                           if self.vocabulary == "labelled" else None)
+        if dense is not None:
+            X = sparse.hstack([X, sparse.csr_matrix(np.asarray(dense, dtype=float))]).tocsr()
         for k in range(n_folds):
             train = np.flatnonzero((fold != k) & (labels != None))  # noqa: E711 (element-wise)
             test = np.flatnonzero(fold == k)
@@ -178,17 +198,15 @@ class LearnedStance(BaseEstimator):
 class LearnedPolarity(PolaritySource):
     """The learned source of the stage: p(for) - p(against) of :class:`LearnedStance` for every pair.
 
-    Trained on hand codes when the run has at least ``min_codes`` of them
-    (``codes``), else on the frames' labels (``polarity_frames``: +1 for,
-    -1 against) and on neutral pairs (no frame, clause lexicon within
-    ``neutral_below`` of 0), at most ``neutral_ratio`` times as many as the
-    polar labels, drawn with ``random_state``.
+    Trained on the frames' labels (``polarity_frames``: +1 for, -1 against)
+    and on neutral pairs (no frame, clause lexicon within ``neutral_below``
+    of 0), at most ``neutral_ratio`` times as many as the polar labels, drawn
+    with ``random_state``. The researcher's hand codes train another source,
+    :class:`~stancebook.stance.polarity.coded.CodedPolarity`, which reads this
+    one among its features.
 
     Parameters
     ----------
-    codes : pandas.DataFrame, optional
-        Hand codes matched to the run (``unit_id, sentence, target, code``).
-    min_codes : int, default=100
     neutral_below : float, default=0.05
     neutral_ratio : float, default=0.6
     n_folds, window, C, min_per_class, random_state
@@ -198,10 +216,8 @@ class LearnedPolarity(PolaritySource):
     targeted = True
     scores_every_context = False
 
-    def __init__(self, codes=None, min_codes=100, neutral_below=0.05, neutral_ratio=0.6, n_folds=5, window=6, C=2.0,
+    def __init__(self, neutral_below=0.05, neutral_ratio=0.6, n_folds=5, window=6, C=2.0,
                  min_per_class=10, random_state=0):
-        self.codes = codes
-        self.min_codes = min_codes
         self.neutral_below = neutral_below
         self.neutral_ratio = neutral_ratio
         self.n_folds = n_folds
@@ -219,13 +235,6 @@ class LearnedPolarity(PolaritySource):
 
     def _labels(self, contexts, previous) -> tuple[np.ndarray, str]:
         labels = np.full(len(contexts), None, dtype=object)
-        codes = self.codes
-        if codes is not None and len(codes) >= self.min_codes:
-            code_of = {(str(u), int(s), str(t)): c for u, s, t, c in
-                       zip(codes["unit_id"], codes["sentence"], codes["target"], codes["code"])}
-            for i, c in enumerate(contexts):
-                labels[i] = code_of.get((c.unit_id, c.sentence, c.target))
-            return labels, "hand codes"
         frames = previous.get("polarity_frames")
         clause = previous.get("polarity_clause")
         if frames is None:
