@@ -95,6 +95,8 @@ class CodedPolarity(LearnedPolarity):
         Inverse regularisation strength of the logistic regression.
     min_per_class : int, default=10
         Fewer codes of any class and the source gives no scores (with a warning).
+    n_jobs : int, default=1
+        Cross-fitting folds fitted side by side (threads).
     random_state : int, default=0
         Seed of the fold assignment.
 
@@ -105,13 +107,15 @@ class CodedPolarity(LearnedPolarity):
        treatment and structural parameters. *The Econometrics Journal* 21(1) (cross-fitting).
     """
 
-    def __init__(self, codes=None, min_codes=100, n_folds=5, window=6, C=1.0, min_per_class=10, random_state=0):
+    def __init__(self, codes=None, min_codes=100, n_folds=5, window=6, C=1.0, min_per_class=10, n_jobs=1,
+                 random_state=0):
         self.codes = codes
         self.min_codes = min_codes
         self.n_folds = n_folds
         self.window = window
         self.C = C
         self.min_per_class = min_per_class
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     def _labels(self, contexts, previous=None) -> np.ndarray:
@@ -128,7 +132,7 @@ class CodedPolarity(LearnedPolarity):
         nears = [masked_context(c.text, c.mentions, c.target, window=self.window) for c in contexts]
         by_target = [target_words(near, c.target) for near, c in zip(nears, contexts)]
         self.model_ = LearnedStance(n_folds=self.n_folds, window=self.window, C=self.C,
-                                    min_per_class=self.min_per_class, vocabulary="labelled",
+                                    min_per_class=self.min_per_class, vocabulary="labelled", n_jobs=self.n_jobs,
                                     random_state=self.random_state)
         self.model_.fit(sentences, nears, labels, groups=[c.unit_id for c in contexts],
                         dense=pair_features(contexts, previous), extra_views=[by_target])

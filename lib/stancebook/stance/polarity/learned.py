@@ -15,6 +15,7 @@ import re
 
 import numpy as np
 from scipy import sparse
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -84,6 +85,8 @@ class LearnedStance(BaseEstimator):
         The n-grams (and their idf) are those of every pair, or of the
         labelled pairs only (a few thousand hand codes: a far smaller model,
         with the same information for the classifier).
+    n_jobs : int, default=1
+        Folds fitted side by side (threads).
     random_state : int, default=0
         Seed of the fold assignment.
 
@@ -111,8 +114,10 @@ class LearnedStance(BaseEstimator):
     ['for', 'against', 'neutral']
     """
 
-    def __init__(self, *, n_folds=5, window=6, C=2.0, min_per_class=10, vocabulary="all", random_state=0):
+    def __init__(self, *, n_folds=5, window=6, C=2.0, min_per_class=10, vocabulary="all", n_jobs=1,
+                 random_state=0):
         self.n_folds = n_folds
+        self.n_jobs = n_jobs
         self.vocabulary = vocabulary
         self.window = window
         self.C = C
@@ -172,15 +177,21 @@ class LearnedStance(BaseEstimator):
                            if self.vocabulary == "labelled" else None)
         if dense is not None:
             X = sparse.hstack([X, sparse.csr_matrix(np.asarray(dense, dtype=float))]).tocsr()
-        for k in range(n_folds):
+        def fit_fold(k):
             train = np.flatnonzero((fold != k) & (labels != None))  # noqa: E711 (element-wise)
             test = np.flatnonzero(fold == k)
             if len(test) == 0:
-                continue
+                return test, np.zeros((0, len(CLASSES)))
             model = LogisticRegression(C=self.C, max_iter=2000, tol=1e-3, class_weight="balanced")
             model.fit(X[train], labels[train])
             order = [list(model.classes_).index(c) for c in CLASSES]
-            self.proba_[test] = model.predict_proba(X[test])[:, order]
+            return test, model.predict_proba(X[test])[:, order]
+
+        # Folds are independent fits; threads share X without copying it, and each fold's result does not
+        # depend on how many run side by side.
+        for test, proba in Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(fit_fold)(k) for k in range(n_folds)):
+            self.proba_[test] = proba
         return self
 
     def predict(self) -> np.ndarray:
@@ -209,7 +220,7 @@ class LearnedPolarity(PolaritySource):
     ----------
     neutral_below : float, default=0.05
     neutral_ratio : float, default=0.6
-    n_folds, window, C, min_per_class, random_state
+    n_folds, window, C, min_per_class, n_jobs, random_state
         As in :class:`LearnedStance`.
     """
 
@@ -217,18 +228,19 @@ class LearnedPolarity(PolaritySource):
     scores_every_context = False
 
     def __init__(self, neutral_below=0.05, neutral_ratio=0.6, n_folds=5, window=6, C=2.0,
-                 min_per_class=10, random_state=0):
+                 min_per_class=10, n_jobs=1, random_state=0):
         self.neutral_below = neutral_below
         self.neutral_ratio = neutral_ratio
         self.n_folds = n_folds
         self.window = window
         self.C = C
         self.min_per_class = min_per_class
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     @classmethod
     def for_run(cls, settings: RunSettings, **options) -> "LearnedPolarity":
-        return cls(**{"random_state": settings.random_state, **options})
+        return cls(**{"random_state": settings.random_state, "n_jobs": settings.n_jobs, **options})
 
     def score(self, texts) -> np.ndarray:
         return np.full(len(texts), np.nan)
@@ -254,7 +266,8 @@ class LearnedPolarity(PolaritySource):
         sentences = [masked_context(c.text, c.mentions, c.target) for c in contexts]
         nears = [masked_context(c.text, c.mentions, c.target, window=self.window) for c in contexts]
         self.model_ = LearnedStance(n_folds=self.n_folds, window=self.window, C=self.C,
-                                    min_per_class=self.min_per_class, random_state=self.random_state)
+                                    min_per_class=self.min_per_class, n_jobs=self.n_jobs,
+                                    random_state=self.random_state)
         self.model_.fit(sentences, nears, labels, groups=[c.unit_id for c in contexts])
         return np.round(self.model_.polarity(), 6)
 
