@@ -27,6 +27,15 @@ fits took about three quarters of the CPU time of double precision, the
 same model was chosen, and every top word, label and representative unit
 was the same (scores and shares equal to 2e-5; one stability score of
 five moved by 2e-4).
+
+Stability refits of NMF (on a sample of the units) stop after at most
+:data:`REFIT_MAX_ITER_NMF` iterations: a refit is only matched against the
+kept fit, and its topics have formed long before the solver's tolerance is
+met. On the UN speeches of 2014-2024 one refit of 15 reached the cap (k = 30;
+13.3 s at 500 iterations, 8.3 s at 300), its stability moved from 0.884 to
+0.866, every other score and the chosen model stayed the same, and the topic
+stage took 28.0 s instead of 30.5 s. A capped refit can only look less like
+the kept fit, so the cap errs toward calling a k unstable.
 """
 
 from __future__ import annotations
@@ -62,6 +71,7 @@ from stancebook.workers import n_workers
 # (costly) per-iteration perplexity, so it gets a fixed budget (passes over
 # the data for online LDA); NMF stops on tol.
 DEFAULT_MAX_ITER = {"lda": 50, "lda_online": 10, "nmf": 500}
+REFIT_MAX_ITER_NMF = 300  # stability refits of NMF (see the module docstring)
 _ONLINE_BATCH_SIZE = 256
 # Inner (per-unit) variational updates per LDA iteration: scikit-learn's 100
 # costs 2.5x the time for no measurable gain in coherence (see module docstring).
@@ -156,6 +166,8 @@ def fit_one(model_name, k, seed_index, role, seed, data: FitData, settings: Sett
         warnings.simplefilter("always", ConvergenceWarning)
         # A refit on all units needs another start to be informative; a refit on a sample does not.
         estimator = make_estimator(model_name, k, seed, settings, random_init=seed_index > 0 and rows is None)
+        if rows is not None and model_name == "nmf":
+            estimator.set_params(max_iter=min(settings.max_iter_nmf, REFIT_MAX_ITER_NMF))
         if rows is not None:  # a refit on a sample: copy only the rows of the matrix this model reads
             counts, tfidf = (counts[rows], None) if model_name == "lda" else (None, tfidf[rows])
         if role == "heldout":
