@@ -76,6 +76,11 @@ def _a(name, file, stage, kind, columns=(), description=""):
     return Artefact(name, file, stage, kind, tuple(columns), description)
 
 
+# The two clusterings (holders, units) write tables of the same shape.
+_CLUSTER_SCORES = ("algorithm", "k", "n_found", "noise_share", "silhouette", "stability_seeds", "stability_bootstrap",
+                   "selected")
+_CLUSTER_QUOTES = ("cluster", "cluster_name", "rank", "unit_id", "sentence", "text", "distance")
+
 CATALOG: dict[str, Artefact] = {a.name: a for a in (
     # 00_corpus
     _a("documents", "documents.parquet", "00_corpus", "frame", ("doc_id", "source", "text"),
@@ -153,11 +158,9 @@ CATALOG: dict[str, Artefact] = {a.name: a for a in (
     _a("holder_clusters", "holder_clusters.csv", "03_stance", "table",
        ("holder", "algorithm", "cluster", "cluster_name", "distance"),
        "holder clusters (H1, H2, ...): one row per holder and algorithm"),
-    _a("holder_cluster_scores", "holder_cluster_scores.csv", "03_stance", "table",
-       ("algorithm", "k", "n_found", "noise_share", "silhouette", "stability_seeds", "stability_bootstrap",
-        "selected"), "how each clustering of holders (holder clusters) scored per k"),
-    _a("holder_cluster_quotes", "holder_cluster_quotes.csv", "03_stance", "table",
-       ("cluster", "cluster_name", "rank", "unit_id", "sentence", "text", "distance"),
+    _a("holder_cluster_scores", "holder_cluster_scores.csv", "03_stance", "table", _CLUSTER_SCORES,
+       "how each clustering of holders (holder clusters) scored per k"),
+    _a("holder_cluster_quotes", "holder_cluster_quotes.csv", "03_stance", "table", _CLUSTER_QUOTES,
        "the sentences most typical of each holder cluster"),
     _a("holder_cluster_validation", "holder_cluster_validation.csv", "03_stance", "table",
        ("algorithm", "n", "n_clusters", "n_classes", "ari", "nmi", "purity"),
@@ -165,14 +168,12 @@ CATALOG: dict[str, Artefact] = {a.name: a for a in (
     _a("unit_clusters", "unit_clusters.csv", "03_stance", "table",
        ("unit_id", "algorithm", "cluster", "cluster_name", "distance"),
        "unit clusters (U1, U2, ...): one row per unit and algorithm"),
-    _a("unit_cluster_scores", "unit_cluster_scores.csv", "03_stance", "table",
-       ("algorithm", "k", "n_found", "noise_share", "silhouette", "stability_seeds", "stability_bootstrap",
-        "selected"), "how each clustering of units (unit clusters) scored per k"),
+    _a("unit_cluster_scores", "unit_cluster_scores.csv", "03_stance", "table", _CLUSTER_SCORES,
+       "how each clustering of units (unit clusters) scored per k"),
     _a("unit_cluster_keywords", "unit_cluster_keywords.csv", "03_stance", "table",
        ("cluster", "cluster_name", "rank", "term", "g2", "count_cluster", "count_rest"),
        "keywords of each unit cluster (Dunning G2)"),
-    _a("unit_cluster_quotes", "unit_cluster_quotes.csv", "03_stance", "table",
-       ("cluster", "cluster_name", "rank", "unit_id", "sentence", "text", "distance"),
+    _a("unit_cluster_quotes", "unit_cluster_quotes.csv", "03_stance", "table", _CLUSTER_QUOTES,
        "the sentences most typical of each unit cluster"),
     _a("stance_agreement", "stance_agreement.csv", "03_stance", "table",
        ("codes", "use", "source", "n", "accuracy", "macro_f1", "alpha", "f1_against", "f1_neutral", "f1_for"),

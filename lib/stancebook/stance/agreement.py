@@ -178,7 +178,7 @@ def evaluate_codes(triples: pd.DataFrame, codes: pd.DataFrame, sources, *, band:
     for name, group in coded.groupby("codes", sort=False):
         head = {"codes": name, "use": group["use"].iloc[0]}
         table = agreement_table(group, {source: group[f"class_{source}"] for source in sources})
-        agreements.append(table.drop(columns=["codes", "use"]).assign(**head)[AGREEMENT_COLUMNS])
+        agreements.append(table.assign(**head))
         confusions.append(confusion_table(group, group[f"class_{default}"]).assign(codes=name))
     confusion = pd.concat(confusions, ignore_index=True)[["codes", "group", "code", "predicted", "n"]]
     return pd.concat(agreements, ignore_index=True), confusion, coded

@@ -9,6 +9,7 @@ import pandas as pd
 
 from stancebook.checks import check_int, require_columns
 from stancebook.errors import ParameterError
+from stancebook.paths import resolve_input
 
 CLASSES = ("against", "neutral", "for")
 SAMPLE_COLUMNS = ["code_id", "unit_id", "sentence", "target", "target_label", "holder", "before", "text", "after",
@@ -140,7 +141,8 @@ def read_code_sets(training=(), test=()) -> pd.DataFrame | None:
     ----------
     training : str, path or sequence of them
         Files whose codes train the ``coded`` source (cross-fitted, so their
-        agreement is still out of sample) and are reported.
+        agreement is still out of sample) and are reported. Relative paths
+        are looked up like every input file (:func:`stancebook.paths.resolve_input`).
     test : str, path or sequence of them
         Files whose codes are only reported, never trained on: an honest test.
 
@@ -157,8 +159,8 @@ def read_code_sets(training=(), test=()) -> pd.DataFrame | None:
         A file is named twice, or a pair is coded in a training file and a test file.
     """
     as_list = lambda given: [given] if isinstance(given, (str, Path)) else list(given or ())
-    named = [(Path(p), "training") for p in as_list(training) if str(p)] + [
-        (Path(p), "test") for p in as_list(test) if str(p)]
+    named = [(resolve_input(p), use) for given, use in ((training, "training"), (test, "test"))
+             for p in as_list(given) if str(p)]
     if not named:
         return None
     names = [path.stem for path, _ in named]

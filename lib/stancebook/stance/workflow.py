@@ -22,7 +22,6 @@ from stancebook import catalog
 from stancebook.engine import open_engine
 from stancebook.errors import CorpusError, ParameterError
 from stancebook.resources.actors import ActorDictionary
-from stancebook.paths import resolve_input
 from stancebook.progress import bar
 from stancebook.stance._shared import with_cluster_names
 from stancebook.stance.agreement import evaluate_codes
@@ -208,9 +207,7 @@ def score_stances(paths, *, holder_column: str = "", context: str = "sentence", 
     notes = notes or _NoNotes()
     units, sentences, mentions, dictionary, stopwords = _read_inputs(paths)
     holder_targets = match_holder_targets(holder_aliases(units, holder_column=holder_column), dictionary)
-    as_list = lambda given: [given] if isinstance(given, str) else list(given or ())
-    read = read_code_sets([resolve_input(p) for p in as_list(codes) if p],
-                          [resolve_input(p) for p in as_list(test_codes) if p])
+    read = read_code_sets(codes, test_codes)
     matched = match_codes(read, sentences, units) if read is not None else None
     options = {name: dict(values) for name, values in (sources or {}).items()}
     options.setdefault("frames", {}).setdefault("groups", dict(dictionary.groups))

@@ -127,8 +127,12 @@ class Fit:
     seconds: float = 0.0
 
 
-def make_estimator(model_name, k, seed, settings: Settings, *, random_init: bool):
-    """A scikit-learn LDA or NMF with the grid's settings (see the module docstring)."""
+def make_estimator(model_name, k, seed, settings: Settings, *, random_init: bool, refit: bool = False):
+    """A scikit-learn LDA or NMF with the grid's settings (see the module docstring).
+
+    ``refit``: a stability refit on a sample, whose NMF stops after at most
+    :data:`REFIT_MAX_ITER_NMF` iterations.
+    """
     if model_name == "lda":
         extra = {"batch_size": _ONLINE_BATCH_SIZE} if settings.lda_method == "online" else {}
         return LatentDirichletAllocation(
@@ -146,7 +150,7 @@ def make_estimator(model_name, k, seed, settings: Settings, *, random_init: bool
         init="random" if random_init else "nndsvda",
         beta_loss="frobenius",
         random_state=seed,
-        max_iter=settings.max_iter_nmf,
+        max_iter=min(settings.max_iter_nmf, REFIT_MAX_ITER_NMF) if refit else settings.max_iter_nmf,
     )
 
 
@@ -165,9 +169,8 @@ def fit_one(model_name, k, seed_index, role, seed, data: FitData, settings: Sett
     with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         # A refit on all units needs another start to be informative; a refit on a sample does not.
-        estimator = make_estimator(model_name, k, seed, settings, random_init=seed_index > 0 and rows is None)
-        if rows is not None and model_name == "nmf":
-            estimator.set_params(max_iter=min(settings.max_iter_nmf, REFIT_MAX_ITER_NMF))
+        estimator = make_estimator(model_name, k, seed, settings, random_init=seed_index > 0 and rows is None,
+                                   refit=rows is not None)
         if rows is not None:  # a refit on a sample: copy only the rows of the matrix this model reads
             counts, tfidf = (counts[rows], None) if model_name == "lda" else (None, tfidf[rows])
         if role == "heldout":

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from stancebook.stance.polarity.learned import (ACTOR_TOKEN, CLASSES, TARGET_TOKEN, VALUE_OF, LearnedPolarity,
-                                                LearnedStance, masked_context)
+                                                LearnedStance, masked_views)
 
 __all__ = ["CodedPolarity", "pair_features", "target_words"]
 
@@ -118,7 +118,7 @@ class CodedPolarity(LearnedPolarity):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def _labels(self, contexts, previous=None) -> np.ndarray:
+    def _code_labels(self, contexts) -> np.ndarray:
         code_of = {(str(u), int(s), str(t)): c for u, s, t, c in
                    zip(self.codes["unit_id"], self.codes["sentence"], self.codes["target"], self.codes["code"])}
         return np.array([code_of.get((c.unit_id, c.sentence, c.target)) for c in contexts], dtype=object)
@@ -127,9 +127,8 @@ class CodedPolarity(LearnedPolarity):
         self.model_ = None
         if self.codes is None or len(self.codes) < self.min_codes or not contexts:
             return np.full(len(contexts), np.nan)
-        labels = self._labels(contexts)
-        sentences = [masked_context(c.text, c.mentions, c.target) for c in contexts]
-        nears = [masked_context(c.text, c.mentions, c.target, window=self.window) for c in contexts]
+        labels = self._code_labels(contexts)
+        sentences, nears = masked_views(contexts, window=self.window)
         by_target = [target_words(near, c.target) for near, c in zip(nears, contexts)]
         self.model_ = LearnedStance(n_folds=self.n_folds, window=self.window, C=self.C,
                                     min_per_class=self.min_per_class, vocabulary="labelled", n_jobs=self.n_jobs,

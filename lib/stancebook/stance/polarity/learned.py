@@ -30,7 +30,7 @@ ACTOR_TOKEN = "ACTOR"
 _MAX_FEATURES = 50_000  # per view: the most frequent n-grams; bounds memory and fitting time on large corpora
 _WORD = re.compile(r"'s\b|[^\W\d_][\w'\u2019-]*|TARGET|ACTOR")
 
-__all__ = ["CLASSES", "LearnedPolarity", "LearnedStance", "masked_context"]
+__all__ = ["CLASSES", "LearnedPolarity", "LearnedStance", "masked_context", "masked_views"]
 VALUE_OF = {"against": -1, "neutral": 0, "for": 1}
 
 
@@ -60,6 +60,13 @@ def masked_context(text: str, mentions, target: str, *, window: int | None = Non
         keep = {j for i in at for j in range(i - window, i + window + 1)}
         words = [w for i, w in enumerate(words) if i in keep]
     return " ".join(words)
+
+
+def masked_views(contexts, *, window: int) -> tuple[list[str], list[str]]:
+    """Each pair's masked sentence and its masked words near the target (:func:`masked_context`)."""
+    sentences = [masked_context(c.text, c.mentions, c.target) for c in contexts]
+    nears = [masked_context(c.text, c.mentions, c.target, window=window) for c in contexts]
+    return sentences, nears
 
 
 class LearnedStance(BaseEstimator):
@@ -263,8 +270,7 @@ class LearnedPolarity(PolaritySource):
 
     def score_targets(self, contexts, previous) -> np.ndarray:
         labels, self.trained_on_ = self._labels(contexts, previous)
-        sentences = [masked_context(c.text, c.mentions, c.target) for c in contexts]
-        nears = [masked_context(c.text, c.mentions, c.target, window=self.window) for c in contexts]
+        sentences, nears = masked_views(contexts, window=self.window)
         self.model_ = LearnedStance(n_folds=self.n_folds, window=self.window, C=self.C,
                                     min_per_class=self.min_per_class, n_jobs=self.n_jobs,
                                     random_state=self.random_state)
