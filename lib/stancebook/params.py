@@ -109,6 +109,8 @@ PARAMETERS: tuple[Param, ...] = (
     Param("topic_seeds", int, 3, "fits per model and k with different seeds, for stability", minimum=1),
     Param("topic_stability_sample", float, 0.8, "share of units each stability refit draws; 1 = all units",
           minimum=0.01, maximum=1.0),
+    Param("topic_fit_units", int, 50_000, "fit topic models on a seeded random sample of this many units (passages) "
+          "when the corpus has more, then give every unit its shares; 0 = fit on every unit", minimum=0),
     Param("topic_min_stability", float, 0.8, "mean matched cosine across refits a fit needs to count as stable",
           minimum=0.0, maximum=1.0),
     Param("topic_coherence", str, "document", "NPMI reference: co-occurrence in the same unit, or in sliding windows",

@@ -112,6 +112,41 @@ def test_unit_topic_rows_are_proportions_and_follow_the_units(planted_grid_fit, 
     assert list(planted_grid_fit.unit_ids_) == list(unit_ids)
 
 
+@pytest.mark.parametrize("model", ["nmf", "lda"])
+def test_a_sample_fit_recovers_the_planted_topics_and_gives_every_unit_its_shares(make_planted_corpus, model):
+    dtm, terms, unit_ids, beta = make_planted_corpus(seed=3, n_docs=400)
+    selection = TopicModelSelection(k_grid=[2, 3, 4], models=(model,), max_fit_units=120, n_seeds=2).fit(
+        dtm, terms, unit_ids)
+    assert selection.k_ == N_PLANTED, selection.reason_
+    assert np.all(matched_cosines(beta, selection.topic_word_) >= 0.9)
+    assert len(selection.fitted_unit_ids_) == 120 and set(selection.fitted_unit_ids_) <= set(unit_ids)
+    assert any("sample of 120 of the 400 units" in note for note in selection.notes_)
+    # Units outside the sample get shares too, and they follow their words: a unit made of one planted
+    # topic's words is mostly that topic.
+    outside = ~np.isin(unit_ids, selection.fitted_unit_ids_)
+    shares = selection.unit_topic_
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+    counts = dtm.toarray()
+    words_per_topic = len(terms) // N_PLANTED
+    own = np.stack([counts[:, t * words_per_topic:(t + 1) * words_per_topic].sum(1) for t in range(N_PLANTED)], 1)
+    pure = outside & (own.max(axis=1) == counts.sum(axis=1))
+    assert pure.sum() >= 50
+    learned_of_planted = linear_sum_assignment(-(beta @ selection.topic_word_.T))[1]
+    expected = learned_of_planted[own[pure].argmax(axis=1)]
+    assert np.mean(shares[pure].argmax(axis=1) == expected) >= 0.95
+    assert all(r.shape == shares.shape for r in selection.refit_unit_topic_)
+
+
+def test_no_sample_below_max_fit_units_gives_the_same_fit(planted):
+    dtm, terms, unit_ids, _ = planted
+    every = TopicModelSelection(k_grid=[2, 3], models=("nmf",), max_fit_units=0).fit(dtm, terms, unit_ids)
+    capped = TopicModelSelection(k_grid=[2, 3], models=("nmf",), max_fit_units=len(unit_ids)).fit(
+        dtm, terms, unit_ids)
+    pd.testing.assert_frame_equal(every.table_, capped.table_)
+    np.testing.assert_array_equal(every.unit_topic_, capped.unit_topic_)
+    assert list(every.fitted_unit_ids_) == list(unit_ids)
+
+
 # --------------------------------------------------------------------------
 # k grid
 # --------------------------------------------------------------------------
@@ -263,6 +298,7 @@ def test_forced_model_and_k_are_respected(small_corpus):
         ({"n_seeds": 0}, "n_seeds"),
         ({"stability_sample": 0}, "stability_sample"),
         ({"stability_sample": 1.2}, "stability_sample"),
+        ({"max_fit_units": -1}, "max_fit_units"),
         ({"min_stability": 1.5}, "min_stability"),
         ({"coherence": "c_v"}, "coherence"),
         ({"coherence": "window"}, "coherence"),  # window coherence without tokens

@@ -249,9 +249,11 @@ def fit_grid(jobs, data: FitData, settings: Settings, *, random_state: int, stab
 
 
 def refit_shares(main: Fit, refits: list[Fit], data: FitData, *, n_jobs) -> list[np.ndarray]:
-    """Every fitted unit's shares under each refit, its topics in the order of the kept fit's.
+    """Every unit's shares under each refit, its topics in the order of the kept fit's.
 
-    The refits (fitted on samples of the units) give shares to every unit
+    ``data`` holds the units to give shares to: the fitted units, or every
+    unit with terms when the models were fitted on a sample. The refits
+    (fitted on samples of the units) give shares to every unit
     with their ``transform``; their topics are matched to the kept fit's by
     :func:`~stancebook.topics.quality.match_topics`. These are the draws of
     the topic model's own uncertainty in
@@ -260,12 +262,12 @@ def refit_shares(main: Fit, refits: list[Fit], data: FitData, *, n_jobs) -> list
     if not refits:
         return []
     shares = Parallel(n_jobs=min(len(refits), n_workers(n_jobs)))(
-        delayed(_transform)(f.model_name, f.estimator, data) for f in refits)
+        delayed(transform_units)(f.model_name, f.estimator, data) for f in refits)
     return [normalise_rows(s)[:, match_topics(main.topic_word, f.topic_word)] for s, f in zip(shares, refits)]
 
 
-def _transform(model_name: str, estimator, data: FitData) -> np.ndarray:
-    """Shares of every fitted unit under a fitted estimator (one BLAS thread, as the fits)."""
+def transform_units(model_name: str, estimator, data: FitData) -> np.ndarray:
+    """Shares (not normalised) of every unit of ``data`` under a fitted estimator (one BLAS thread, as the fits)."""
     with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return estimator.transform(data.counts if model_name == "lda" else data.tfidf)

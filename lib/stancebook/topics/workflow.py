@@ -117,6 +117,7 @@ def selection_from_params(params: dict[str, Any]) -> TopicModelSelection:
         models=tuple(params["topic_models"]), k_grid=params["k_grid"] or None, n_topics=params["n_topics"],
         n_top_words=params["n_top_words"], random_state=params["random_state"], n_jobs=params["n_jobs"],
         n_seeds=params["topic_seeds"], stability_sample=params["topic_stability_sample"],
+        max_fit_units=params["topic_fit_units"],
         min_stability=params["topic_min_stability"], coherence=params["topic_coherence"],
         window_size=params["topic_window"], holdout=params["topic_holdout"],
         doc_topic_prior=params["lda_alpha"], topic_word_prior=params["lda_eta"],
