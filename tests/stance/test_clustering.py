@@ -88,3 +88,17 @@ def test_planted_blocs_are_split_exactly_from_either_polarity_source(planted, pl
     perfect = scores.index[scores["ari"] == 1.0].tolist()
     assert len(perfect) >= 2, scores
     assert {"kmeans", "agglomerative"} <= set(perfect)
+
+
+def test_ward_cuts_every_k_from_one_tree_with_the_labels_of_separate_fits():
+    from stancebook.stance.clustering.agglomerative import WardAlgorithm
+
+    rng = np.random.default_rng(5)
+    # tied rows (units with the same stance vector) are where a different tree would show
+    X = np.round(rng.normal(size=(300, 4)), 1)
+    X[::7] = X[0]
+    ward = WardAlgorithm()
+    grid = ward.fit_predict_grid(X, [2, 3, 4, 5, 6], 0)
+    for k, labels in grid.items():
+        np.testing.assert_array_equal(labels, ward.fit_predict(X, k, 0))
+        assert len(np.unique(labels)) == k

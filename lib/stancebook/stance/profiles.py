@@ -16,7 +16,7 @@ from stancebook.stance._shared import DECIMALS, target_list
 from stancebook.stance.holders import resolve_holders
 from stancebook.stance.polarity import SOURCES
 
-__all__ = ["bootstrap_ci", "profile_columns", "profile_matrix", "profiles_wide", "stance_profiles"]
+__all__ = ["bootstrap_ci", "bootstrap_cis", "profile_columns", "profile_matrix", "profiles_wide", "stance_profiles"]
 
 _CI_LEVEL = 0.95
 # Bootstrap resamples are drawn in chunks of at most this many indices, so
@@ -74,9 +74,31 @@ def bootstrap_ci(values: np.ndarray, n_boot: int, random_state: int) -> tuple[fl
     >>> 0.1 <= low <= 0.3 <= high <= 0.5
     True
     """
-    n = len(values)
+    low, high = bootstrap_cis(np.asarray(values, dtype=float)[None, :], n_boot, random_state)
+    return float(low[0]), float(high[0])
+
+
+def bootstrap_cis(values: np.ndarray, n_boot: int, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`bootstrap_ci` of each row of ``values``, all rows resampled with the same indices.
+
+    The indices are those :func:`bootstrap_ci` draws for one row of this
+    length, so each row's interval equals its own :func:`bootstrap_ci`:
+    the sources of one profile cell share one draw.
+
+    Parameters
+    ----------
+    values : numpy.ndarray of shape (n_rows, n)
+    n_boot, random_state
+        As in :func:`bootstrap_ci`.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The 2.5 % and 97.5 % quantiles per row; NaN below two values.
+    """
+    rows, n = values.shape
     if n < 2:
-        return np.nan, np.nan
+        return np.full(rows, np.nan), np.full(rows, np.nan)
     rng = np.random.default_rng(random_state)
     per_chunk = max(1, _BOOT_CHUNK // n)
     means = []
@@ -84,12 +106,13 @@ def bootstrap_ci(values: np.ndarray, n_boot: int, random_state: int) -> tuple[fl
     while done < n_boot:
         size = min(per_chunk, n_boot - done)
         idx = rng.integers(0, n, size=(size, n))
-        means.append(values[idx].mean(axis=1))
+        # row by row: a 3-D mean sums in another order, and the intervals must not depend on the grouping
+        means.append(np.stack([row[idx].mean(axis=1) for row in values]))
         done += size
-    means = np.concatenate(means)
+    means = np.concatenate(means, axis=1)
     alpha = (1 - _CI_LEVEL) / 2
-    low, high = np.quantile(means, [alpha, 1 - alpha])
-    return float(low), float(high)
+    low, high = np.quantile(means, [alpha, 1 - alpha], axis=1)
+    return low, high
 
 
 def _profile_input(triples: pd.DataFrame, units: pd.DataFrame, holder_column: str):
@@ -141,20 +164,25 @@ def _sentence_totals(t: pd.DataFrame, sentences, unit_holder: dict) -> dict:
     return totals
 
 
-def _cell(cell: pd.DataFrame | None, n_boot: int, random_state: int) -> dict:
-    """Count, mean and interval of each source in one holder × target cell."""
-    row = {"n_sentences": 0 if cell is None else len(cell)}
+def _cell(polarities: np.ndarray, n_boot: int, random_state: int) -> dict:
+    """Count, mean and interval of each source in one holder × target cell.
+
+    ``polarities`` holds the cell's sentences (rows) by source (columns, in
+    the order of ``SOURCES``); rows of reported acts carry only the
+    relation's sources (frames, stance), NaN elsewhere.
+    """
+    row = {"n_sentences": len(polarities)}
+    values = {name: polarities[~np.isnan(polarities[:, j]), j] for j, name in enumerate(SOURCES)}
+    intervals = {}
+    for n in {len(v) for v in values.values()}:  # sources with as many values share one bootstrap draw
+        names = [name for name, v in values.items() if len(v) == n]
+        lows, highs = bootstrap_cis(np.stack([values[name] for name in names]), n_boot, random_state)
+        intervals.update(zip(names, zip(lows.tolist(), highs.tolist())))
     for name, kind in SOURCES.items():
-        if cell is None:
-            values = np.array([], dtype=float)
-        else:
-            # rows of reported acts carry only the relation's sources (frames, stance): NaN elsewhere
-            values = cell[f"polarity_{name}"].dropna().to_numpy(dtype=float)
-        low, high = bootstrap_ci(values, n_boot, random_state)
         if not kind.scores_every_context:
-            row[f"n_{name}"] = len(values)
-        row[f"polarity_{name}"] = float(values.mean()) if len(values) else np.nan
-        row[f"ci_low_{name}"], row[f"ci_high_{name}"] = low, high
+            row[f"n_{name}"] = len(values[name])
+        row[f"polarity_{name}"] = float(values[name].mean()) if len(values[name]) else np.nan
+        row[f"ci_low_{name}"], row[f"ci_high_{name}"] = intervals[name]
     return row
 
 
@@ -220,13 +248,16 @@ def stance_profiles(triples: pd.DataFrame, units: pd.DataFrame, *, targets=None,
     target_ids = _profile_targets(t, targets)
     level_of = dict(zip(t["target"], t["level"].astype(str)))
     totals = _sentence_totals(t, sentences, unit_holder)
-    cells = dict(iter(t.groupby(["holder", "target"], sort=False)))
+    cells = t.groupby(["holder", "target"], sort=False).indices
+    polarities = t[[f"polarity_{name}" for name in SOURCES]].to_numpy(dtype=float)
+    empty = polarities[:0]
     rows = []
     holders = sorted(set(speakers.tolist()) | set(t["holder"].tolist()))
     for holder in bar(holders, desc="profile bootstrap (holders)", unit="holder"):
         total = totals.get(holder, 0)
         for target in target_ids:
-            row = _cell(cells.get((holder, target)), int(n_boot), random_state)
+            at = cells.get((holder, target))
+            row = _cell(empty if at is None else polarities[at], int(n_boot), random_state)
             row.update(holder=holder, target=target, level=level_of.get(target, "target"),
                        salience=row["n_sentences"] / total if total else 0.0)
             rows.append(row)

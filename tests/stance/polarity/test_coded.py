@@ -92,3 +92,12 @@ def test_the_earlier_sources_are_read_as_features():
 def test_no_codes_no_scores(codes):
     contexts, _ = _pairs(repeats=1)
     assert np.isnan(CodedPolarity(codes=codes).score_targets(contexts, _previous(len(contexts)))).all()
+
+
+def test_scores_do_not_depend_on_how_many_folds_run_side_by_side():
+    contexts, codes = _pairs()
+    one = CodedPolarity(codes=codes, min_codes=50, min_per_class=5, n_jobs=1).score_targets(
+        contexts, _previous(len(codes)))
+    two = CodedPolarity(codes=codes, min_codes=50, min_per_class=5, n_jobs=2).score_targets(
+        contexts, _previous(len(codes)))
+    np.testing.assert_array_equal(one, two)

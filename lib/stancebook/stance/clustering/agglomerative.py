@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import numpy as np
+from joblib import Memory
 from sklearn.cluster import AgglomerativeClustering
 
 from stancebook.stance.clustering.base import ClusterAlgorithm
@@ -28,3 +31,10 @@ class WardAlgorithm(ClusterAlgorithm):
 
     def fit_predict(self, X: np.ndarray, k: int, random_state: int) -> np.ndarray:
         return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(X)
+
+    def fit_predict_grid(self, X: np.ndarray, ks, random_state: int) -> dict:
+        """Every k cut from one Ward tree: scikit-learn builds the full tree for any k, and caches it in ``memory``."""
+        with tempfile.TemporaryDirectory(prefix="stancebook-ward-") as cache:
+            memory = Memory(cache, verbose=0)
+            return {k: AgglomerativeClustering(n_clusters=k, linkage="ward", memory=memory).fit_predict(X)
+                    for k in ks}

@@ -56,6 +56,15 @@ class ClusterAlgorithm:
         """
         raise NotImplementedError(f"{type(self).__name__} must implement fit_predict(X, k, random_state).")
 
+    def fit_predict_grid(self, X: np.ndarray, ks, random_state: int) -> dict:
+        """``{k: labels}`` for every k of ``ks``: one :meth:`fit_predict` per k.
+
+        An algorithm that can share work across k (a hierarchy cut at
+        several heights) overrides this; the labels must equal those of
+        :meth:`fit_predict`.
+        """
+        return {k: self.fit_predict(X, k, random_state) for k in ks}
+
     def describe(self, n_found: int, noise_share: float, n_rows: int) -> str:
         """Why the partition is what it is, for an algorithm that finds k (part of ``reason_``)."""
         return f"found {n_found} cluster(s) with {noise_share:.0%} of rows as noise"

@@ -330,12 +330,11 @@ class StanceClustering:
 
     def _fit_algorithm(self, name: str, algorithm: ClusterAlgorithm, X: np.ndarray, grid: list[int],
                        n_clusters: int, sample: np.ndarray):
-        fitted: dict[int, np.ndarray] = {}
         rows = []
         ks = [0] if algorithm.finds_k else grid
+        fitted = algorithm.fit_predict_grid(X, ks, self.random_state)
         for k in ks:
-            labels = algorithm.fit_predict(X, k, self.random_state)
-            fitted[k] = labels
+            labels = fitted[k]
             found = len(np.unique(labels[labels >= 0]))
             rows.append({
                 "algorithm": name, "k": found if algorithm.finds_k else k, "n_found": found,

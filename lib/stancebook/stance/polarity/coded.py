@@ -96,7 +96,7 @@ class CodedPolarity(LearnedPolarity):
     min_per_class : int, default=10
         Fewer codes of any class and the source gives no scores (with a warning).
     n_jobs : int, default=1
-        Cross-fitting folds fitted side by side (threads).
+        Cross-fitting folds fitted side by side (worker processes).
     random_state : int, default=0
         Seed of the fold assignment.
 

@@ -15,6 +15,7 @@ never accept {T}'s annexation" stays against T).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -192,10 +193,17 @@ class FrameMatcher:
     @staticmethod
     def _render(text: str, mentions) -> _Rendered:
         spans = sorted((int(a), int(b), t) for a, b, t in mentions)
+        tokens = tokenize(text)
+        # The mentions each token overlaps (tokens are disjoint and in order, so a mention overlaps a run of them).
+        starts, ends = [t[0] for t in tokens], [t[1] for t in tokens]
+        overlapping: dict[int, list[int]] = {}
+        for j, (a, b, _t) in enumerate(spans):
+            for k in range(bisect_right(ends, a), bisect_left(starts, b)):
+                overlapping.setdefault(k, []).append(j)
         words, owner = [], []
         emitted: set[int] = set()
-        for start, end, surface, _kind in tokenize(text):
-            inside = [j for j, (a, b, _t) in enumerate(spans) if a < end and b > start]
+        for k, (start, end, surface, _kind) in enumerate(tokens):
+            inside = overlapping.get(k)
             if inside:
                 # one slot per mention, also when one token holds two ("Putin-Kim")
                 for j in inside:

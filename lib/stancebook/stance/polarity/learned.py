@@ -17,8 +17,9 @@ import numpy as np
 from scipy import sparse
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from stancebook.checks import check_int
 from stancebook.errors import DataTooSmallWarning
@@ -50,23 +51,45 @@ def masked_context(text: str, mentions, target: str, *, window: int | None = Non
     ...                window=2)
     'attack on TARGET'
     """
+    words = _masked_words(text, mentions, target)
+    return " ".join(words if window is None else _near(words, window))
+
+
+def _masked_words(text: str, mentions, target: str) -> list[str]:
     out = text
     for start, end, who in sorted(mentions, reverse=True):
         out = out[:start] + (f" {TARGET_TOKEN} " if who == target else f" {ACTOR_TOKEN} ") + out[end:]
-    words = [w if w in (TARGET_TOKEN, ACTOR_TOKEN) else w.lower().replace("\u2019", "'")
-             for w in _WORD.findall(re.sub(r"['\u2019]s\b", " 's", out))]
-    if window is not None:
-        at = [i for i, w in enumerate(words) if w == TARGET_TOKEN]
-        keep = {j for i in at for j in range(i - window, i + window + 1)}
-        words = [w for i, w in enumerate(words) if i in keep]
-    return " ".join(words)
+    return [w if w in (TARGET_TOKEN, ACTOR_TOKEN) else w.lower().replace("\u2019", "'")
+            for w in _WORD.findall(re.sub(r"['\u2019]s\b", " 's", out))]
+
+
+def _near(words: list[str], window: int) -> list[str]:
+    at = [i for i, w in enumerate(words) if w == TARGET_TOKEN]
+    keep = {j for i in at for j in range(i - window, i + window + 1)}
+    return [w for i, w in enumerate(words) if i in keep]
 
 
 def masked_views(contexts, *, window: int) -> tuple[list[str], list[str]]:
-    """Each pair's masked sentence and its masked words near the target (:func:`masked_context`)."""
-    sentences = [masked_context(c.text, c.mentions, c.target) for c in contexts]
-    nears = [masked_context(c.text, c.mentions, c.target, window=window) for c in contexts]
+    """Each pair's masked sentence and its masked words near the target (:func:`masked_context`), one pass."""
+    sentences, nears = [], []
+    for c in contexts:
+        words = _masked_words(c.text, c.mentions, c.target)
+        sentences.append(" ".join(words))
+        nears.append(" ".join(_near(words, window)))
     return sentences, nears
+
+
+def _fit_fold(X, labels, fold, k, *, C):
+    """Train on the labelled pairs outside fold ``k``; the class probabilities of the pairs in it."""
+    test = np.flatnonzero(fold == k)
+    if len(test) == 0:
+        return test, np.zeros((0, len(CLASSES)))
+    train = np.flatnonzero((fold != k) & (labels != None))  # noqa: E711 (element-wise)
+    with threadpool_limits(limits=1, user_api="blas"):
+        model = LogisticRegression(C=C, max_iter=2000, tol=1e-3, class_weight="balanced")
+        model.fit(X[train], labels[train])
+        order = [list(model.classes_).index(c) for c in CLASSES]
+        return test, model.predict_proba(X[test])[:, order]
 
 
 class LearnedStance(BaseEstimator):
@@ -93,7 +116,7 @@ class LearnedStance(BaseEstimator):
         labelled pairs only (a few thousand hand codes: a far smaller model,
         with the same information for the classifier).
     n_jobs : int, default=1
-        Folds fitted side by side (threads).
+        Folds fitted side by side (worker processes).
     random_state : int, default=0
         Seed of the fold assignment.
 
@@ -136,10 +159,17 @@ class LearnedStance(BaseEstimator):
         # The vocabulary and idf use no label, so one fit serves all folds.
         views = []
         for view in texts:
+            if learn_from is None:
+                # One pass over the texts instead of fit-then-transform; with sorted indices the weights are
+                # those of TfidfVectorizer to the last bit.
+                counts = CountVectorizer(ngram_range=(1, 2), min_df=2, max_features=_MAX_FEATURES,
+                                         lowercase=False).fit_transform(view)
+                counts.sort_indices()
+                views.append(TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts))
+                continue
             vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=_MAX_FEATURES, sublinear_tf=True,
                                          lowercase=False)
-            vectorizer.fit(view if learn_from is None else [view[i] for i in learn_from])
-            views.append(vectorizer.transform(view))
+            views.append(vectorizer.fit([view[i] for i in learn_from]).transform(view))
         return sparse.hstack(views).tocsr()
 
     def fit(self, sentences, nears, labels, *, groups, dense=None, extra_views=()):
@@ -184,20 +214,11 @@ class LearnedStance(BaseEstimator):
                            if self.vocabulary == "labelled" else None)
         if dense is not None:
             X = sparse.hstack([X, sparse.csr_matrix(np.asarray(dense, dtype=float))]).tocsr()
-        def fit_fold(k):
-            train = np.flatnonzero((fold != k) & (labels != None))  # noqa: E711 (element-wise)
-            test = np.flatnonzero(fold == k)
-            if len(test) == 0:
-                return test, np.zeros((0, len(CLASSES)))
-            model = LogisticRegression(C=self.C, max_iter=2000, tol=1e-3, class_weight="balanced")
-            model.fit(X[train], labels[train])
-            order = [list(model.classes_).index(c) for c in CLASSES]
-            return test, model.predict_proba(X[test])[:, order]
-
-        # Folds are independent fits; threads share X without copying it, and each fold's result does not
-        # depend on how many run side by side.
-        for test, proba in Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                delayed(fit_fold)(k) for k in range(n_folds)):
+        # Folds are independent fits, in worker processes (joblib memory-maps X once for all of them; lbfgs
+        # holds the GIL, so threads did not overlap). One BLAS thread per fit: each fold's result is the same
+        # whether folds run side by side or one after another.
+        for test, proba in Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_fold)(X, labels, fold, k, C=self.C) for k in range(n_folds)):
             self.proba_[test] = proba
         return self
 
