@@ -102,3 +102,39 @@ def test_an_unreachable_dask_scheduler_stops_the_run_before_any_notebook_naming_
         run_chain(SEEDS, ["engine=dask", "dask_scheduler=tcp://127.0.0.1:9"], runs_root=tmp_path / "runs",
                   figures_root=tmp_path / "figures", progress=lambda line: None)
     assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.slow
+def test_interrupt_while_topics_and_stance_run_side_by_side_stops_both_kernels_and_leaves_no_staging(tmp_path):
+    process = _start(tmp_path)
+    _wait_for_line(process, "03_stance ...")
+    time.sleep(2)  # both kernels are running cells
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130
+    ours = [line for line in err.splitlines() if line.startswith("stancebook:")]
+    assert ours == ["stancebook: interrupted during 02_topics and 03_stance; there was no earlier good run of this "
+                    "name, so nothing else was written."]
+    assert not (tmp_path / "runs" / ".seeds.staging").exists()
+    assert not (tmp_path / "runs" / "seeds").exists()
+
+
+def test_what_each_stage_reads_was_written_by_a_stage_it_waits_for():
+    """Topics and stance run side by side, so neither may read what the other writes (paths.STAGE_NEEDS)."""
+    import json
+    import re
+
+    from stancebook import catalog
+    from stancebook.paths import STAGE_NEEDS
+
+    lib = repo_root() / "lib" / "stancebook"
+    code = {"02_topics": [*sorted((lib / "topics").glob("*.py"))], "03_stance": [*sorted((lib / "stance").rglob("*.py"))]}
+    for stem, files in code.items():
+        sources = [path.read_text(encoding="utf-8") for path in files]
+        notebook = json.loads((repo_root() / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        sources += ["".join(cell["source"]) for cell in notebook["cells"]]
+        read = {name for text in sources for name in re.findall(r"catalog\.(?:read|path)\([^,]+,\s*\"(\w+)\"", text)}
+        assert read, stem
+        for name in read:
+            assert catalog.entry(name).stage in (*STAGE_NEEDS[stem], stem), (stem, name, catalog.entry(name).stage)
+

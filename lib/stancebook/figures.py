@@ -11,6 +11,8 @@ identity (stancebook version, code commit, run hash), plus a BibTeX entry.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -207,25 +209,46 @@ class FigureSaver:
         A re-executed notebook may draw fewer figures than before (a holder
         map needs three holders); nothing stale may stay in the index.
         """
-        entries = read_index(self.figures_dir)
-        notebook = f"notebooks/{self.notebook}.ipynb"
-        stale = [e for e in entries if e["notebook"] == notebook]
-        if not stale:
-            return
-        for entry in stale:
-            for key in ("svg", "png", "pdf"):
-                if entry.get(key):
-                    (self.figures_dir / entry[key]).unlink(missing_ok=True)
-        self._write_index([e for e in entries if e["notebook"] != notebook])
+        self.figures_dir.mkdir(parents=True, exist_ok=True)
+        with index_lock(self.figures_dir):
+            entries = read_index(self.figures_dir)
+            notebook = f"notebooks/{self.notebook}.ipynb"
+            stale = [e for e in entries if e["notebook"] == notebook]
+            if not stale:
+                return
+            for entry in stale:
+                for key in ("svg", "png", "pdf"):
+                    if entry.get(key):
+                        (self.figures_dir / entry[key]).unlink(missing_ok=True)
+            self._write_index([e for e in entries if e["notebook"] != notebook])
 
     def _write_index(self, entries: list[dict[str, Any]]) -> None:
         _write_index(self.figures_dir, self.run, entries)
 
     def _register(self, entry: dict[str, Any]) -> None:
-        entries = read_index(self.figures_dir)
-        entries = [e for e in entries if e["id"] != entry["id"]] + [entry]
-        entries.sort(key=lambda e: (e["notebook"], e["position"], e["id"]))
-        self._write_index(entries)
+        with index_lock(self.figures_dir):
+            entries = read_index(self.figures_dir)
+            entries = [e for e in entries if e["id"] != entry["id"]] + [entry]
+            entries.sort(key=lambda e: (e["notebook"], e["position"], e["id"]))
+            self._write_index(entries)
+
+
+@contextlib.contextmanager
+def index_lock(figures_dir):
+    """Hold an exclusive lock on the run's figure folder while its index is read and rewritten.
+
+    Stages that run side by side (topics and stance) register figures in the
+    same ``index.json``; the lock (an ``flock`` on the folder itself, so no
+    lock file lands among the figures) keeps one stage from overwriting the
+    other's entries.
+    """
+    handle = os.open(figures_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        os.close(handle)
 
 
 def _write_index(figures_dir: Path, run: str, entries: list[dict[str, Any]]) -> None:

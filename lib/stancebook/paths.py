@@ -12,6 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NOTEBOOK_NAMES = ("00_corpus", "01_tokenise", "02_topics", "03_stance", "04_report")
+# The stages each stage reads from. Stages whose needs are met run side by side: topics and stance read
+# only what corpus and tokenise wrote (tests/test_runner.py checks the library's reads against this).
+STAGE_NEEDS = {
+    "00_corpus": (),
+    "01_tokenise": ("00_corpus",),
+    "02_topics": ("00_corpus", "01_tokenise"),
+    "03_stance": ("00_corpus", "01_tokenise"),
+    "04_report": ("00_corpus", "01_tokenise", "02_topics", "03_stance"),
+}
 # Environment variables moving the default parents of runs/<run>/ and figures/<run>/ (tests, shared servers).
 RUNS_ROOT_ENV = "STANCEBOOK_RUNS_ROOT"
 FIGURES_ROOT_ENV = "STANCEBOOK_FIGURES_ROOT"

@@ -1,24 +1,28 @@
 """Run the chain of notebooks with papermill: ``python -m stancebook run``.
 
 Parameters are validated before any notebook starts. The notebooks execute
-in order into a staging folder; only when all succeed does the staging
-folder replace ``runs/<run>/`` and ``figures/<run>/``, so a failed run
-leaves the results of the last good run intact.
+in order into a staging folder, stages that do not read each other's
+results side by side (topics and stance, :data:`~stancebook.paths.STAGE_NEEDS`);
+only when all succeed does the staging folder replace ``runs/<run>/`` and
+``figures/<run>/``, so a failed run leaves the results of the last good run
+intact.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import contextlib
 import difflib
 import fcntl
+import json
+import os
 import platform
-import signal
+import re
 import shutil
+import signal
 import sys
 import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
@@ -28,7 +32,7 @@ from .artefacts import digest, file_sha256, read_json, write_json
 from .errors import ParameterError, RunInterrupted, RunLockedError, StageError
 from .engine import check_scheduler
 from .params import load_params
-from .paths import NOTEBOOK_NAMES, figures_root as default_figures_root, repo_root, resolve_input
+from .paths import NOTEBOOK_NAMES, STAGE_NEEDS, figures_root as default_figures_root, repo_root, resolve_input
 from .paths import runs_root as default_runs_root
 from .provenance import IDENTITY_FILE, PATH_PARAMETERS, inputs_hash, library_hash, run_identity
 
@@ -196,6 +200,8 @@ def check_registered_names(params: dict) -> None:
 
 LOCKS_DIR = ".locks"
 FAILED_DIR = ".failed"
+# Scheduling niceness of the stages running beside the last one of their wave (see _execute_side_by_side).
+SIDE_NICENESS = 10
 
 
 @contextlib.contextmanager
@@ -264,7 +270,7 @@ def _hash_files(names: list[str], folders: dict[str, Path]) -> dict[str, str]:
             if (folders[name.split("/", 1)[0]] / name.split("/", 1)[1]).is_file()}
 
 
-def local_kernel_manager():
+def local_kernel_manager(started: list | None = None, *, niceness: int = 0):
     """The kernel manager class the runner starts kernels with: quiet local kernels.
 
     Two kernel messages used to reach the terminal on every run, and both go
@@ -281,6 +287,12 @@ def local_kernel_manager():
       caught in kernel". When its notebook has finished the kernel is idle,
       so the interrupt is skipped; after Ctrl-C or SIGTERM (the kernel may
       be running a cell) it is sent as before.
+
+    Every manager created is appended to ``started`` (when given), so that
+    an interrupt can stop the kernels of stages running in other threads.
+    A ``niceness`` above 0 lowers the kernel's scheduling priority (its
+    worker processes inherit it): a stage beside a longer one then takes
+    only the cores the longer one leaves idle.
     """
     import zmq
     from jupyter_client.manager import AsyncKernelManager
@@ -290,6 +302,15 @@ def local_kernel_manager():
             super().__init__(**kwargs)
             if zmq.has("curve"):
                 self.transport_encryption = "auto"
+            if started is not None:
+                started.append(self)
+
+        async def _async_post_start_kernel(self, **kw) -> None:
+            await super()._async_post_start_kernel(**kw)
+            pid = getattr(self.provisioner, "pid", None)
+            if niceness and pid:
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, pid, niceness)
 
         async def _async_interrupt_kernel(self) -> None:
             if self.shutting_down and not _STOP_REQUESTED.is_set():
@@ -302,29 +323,139 @@ def local_kernel_manager():
 def _execute_notebook(notebook: Path, params: dict, folders: dict[str, Path], *, kernel_name: str,
                       staging: Path, failed: Path, final_run: Path) -> None:
     """Execute one notebook into the staging run; on failure keep it in ``<run>.failed`` and say where."""
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(folders["run"] / notebook.name),
-            parameters=notebook_parameters(notebook, params, run_dir=folders["run"], figures_dir=folders["figures"]),
-            kernel_name=kernel_name,
-            kernel_manager_class=local_kernel_manager(),
-            progress_bar=False,
-            cwd=str(Path.cwd()),  # relative input paths mean the same in the notebooks as where the user stands
-        )
+        _papermill(notebook, params, folders, kernel_name=kernel_name, kernel_manager=local_kernel_manager())
     except PapermillExecutionError as exc:
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        if failed.exists():
-            shutil.rmtree(failed)
-        staging.rename(failed)
-        raise StageError(
-            f"run '{params['run']}' stopped: {notebook.name} failed in cell {exc.cell_index} "
-            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
-            f"The executed notebook is {failed / 'run' / notebook.name}; {_last_good(final_run)}"
-        ) from None
+        raise _stage_failed(exc, notebook, params, staging=staging, failed=failed, final_run=final_run) from None
+
+
+def _papermill(notebook: Path, params: dict, folders: dict[str, Path], *, kernel_name: str, kernel_manager) -> None:
+    import papermill
+
+    papermill.execute_notebook(
+        str(notebook),
+        str(folders["run"] / notebook.name),
+        parameters=notebook_parameters(notebook, params, run_dir=folders["run"], figures_dir=folders["figures"]),
+        kernel_name=kernel_name,
+        kernel_manager_class=kernel_manager,
+        progress_bar=False,
+        cwd=str(Path.cwd()),  # relative input paths mean the same in the notebooks as where the user stands
+    )
+
+
+def _stage_failed(exc, notebook: Path, params: dict, *, staging: Path, failed: Path, final_run: Path) -> StageError:
+    """Move the staging run to ``failed`` and return the error naming the notebook, the cell and where it is."""
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    if failed.exists():
+        shutil.rmtree(failed)
+    staging.rename(failed)
+    return StageError(
+        f"run '{params['run']}' stopped: {notebook.name} failed in cell {exc.cell_index} "
+        f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
+        f"The executed notebook is {failed / 'run' / notebook.name}; {_last_good(final_run)}"
+    )
+
+
+def stage_waves(stems: list[str]) -> list[list[str]]:
+    """The stages to execute, in waves: a stage joins the current wave when it needs none of its stages.
+
+    Examples
+    --------
+    >>> stage_waves(["00_corpus", "01_tokenise", "02_topics", "03_stance", "04_report"])
+    [['00_corpus'], ['01_tokenise'], ['02_topics', '03_stance'], ['04_report']]
+    >>> stage_waves(["03_stance", "04_report"])
+    [['03_stance'], ['04_report']]
+    """
+    waves: list[list[str]] = []
+    for stem in stems:
+        if waves and not set(STAGE_NEEDS.get(stem, NOTEBOOK_NAMES)) & set(waves[-1]):
+            waves[-1].append(stem)
+        else:
+            waves.append([stem])
+    return waves
+
+
+def _written_by(name: str, wave: list[str]) -> list[str]:
+    """The stages of ``wave`` a changed file (``"run/..."`` or ``"figures/..."``) belongs to.
+
+    A stage's notebook, notes, figures (``NN-*``) and catalog artefacts are
+    its own; a shared file (the figure index) belongs to every stage of the wave.
+    """
+    folder, relative = name.split("/", 1)
+    for stem in wave:
+        if folder == "figures" and relative.startswith(stem.split("_", 1)[0] + "-"):
+            return [stem]
+        if folder == "run" and relative in (f"{stem}.ipynb", f"artefacts/notes-{stem}.json"):
+            return [stem]
+    if folder == "run":
+        for artefact in catalog.CATALOG.values():
+            if artefact.stage in wave and re.fullmatch(_file_pattern(artefact), relative):
+                return [artefact.stage]
+    return list(wave)
+
+
+def _file_pattern(artefact) -> str:
+    where = f"{artefact.folder}/" if artefact.folder else ""
+    return re.escape(where) + re.sub(r"\\\{\w+\\\}", ".+", re.escape(artefact.file))
+
+
+def _execute_side_by_side(wave: list[tuple[int, Path]], params: dict, folders: dict[str, Path], *, kernel_name: str,
+                          staging: Path, failed: Path, final_run: Path, total: int,
+                          progress: Callable[[str], None]) -> dict[str, float]:
+    """Execute the notebooks of one wave in threads (each its own kernel); ``{stem: seconds}``.
+
+    Each stage's line is printed when it finishes. A failure is raised once
+    every stage of the wave has stopped, naming the first failed stage in
+    chain order. On Ctrl-C or SIGTERM the wave's kernels are stopped, the
+    threads end, and the interrupt goes on to the caller.
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    kernels: list = []
+    # The last stage of the wave (stance beside topics: the longer on every corpus measured, the seed article
+    # to all UN speeches) keeps its priority; the others take the cores it leaves idle.
+    last = wave[-1][1]
+    managers = {notebook: local_kernel_manager(started=kernels, niceness=0 if notebook == last else SIDE_NICENESS)
+                for _number, notebook in wave}
+
+    def execute(notebook: Path) -> float:
+        begin = time.perf_counter()
+        _papermill(notebook, params, folders, kernel_name=kernel_name, kernel_manager=managers[notebook])
+        return round(time.perf_counter() - begin, 2)
+
+    pool = ThreadPoolExecutor(max_workers=len(wave), thread_name_prefix="stage")
+    futures = {pool.submit(execute, notebook): (number, notebook) for number, notebook in wave}
+    seconds, errors = {}, {}
+    try:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                number, notebook = futures[future]
+                if future.exception() is None:
+                    seconds[notebook.stem] = future.result()
+                    progress(f"[{number}/{total}] {notebook.stem} done in {seconds[notebook.stem]:.1f} s")
+                else:
+                    errors[number] = (notebook, future.exception())
+    except BaseException:
+        _STOP_REQUESTED.set()
+        for kernel in kernels:  # the threads' cells cannot be interrupted from here; their kernels can be stopped
+            pid = getattr(getattr(kernel, "provisioner", None), "pid", None)
+            if pid:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        wait(futures)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+    if errors:
+        notebook, exc = errors[min(errors)]
+        if isinstance(exc, PapermillExecutionError):
+            raise _stage_failed(exc, notebook, params, staging=staging, failed=failed, final_run=final_run) from None
+        raise exc
+    return seconds
 
 
 def _last_good(final_run: Path) -> str:
@@ -483,33 +614,47 @@ def _run_stages(params: dict, notebooks: list[Path], staging: Path, current: dic
     stages, records = [], []
     reusing = True
     started = time.time()
+    to_execute = []
     for number, (notebook, key) in enumerate(zip(notebooks, keys), start=1):
-        current["stage"] = notebook.stem
-        counter = f"[{number}/{len(notebooks)}] {notebook.stem}"
         old = old_stages.get(notebook.name)
         reusing = reusing and _reusable(old, key, final)
-        if reusing:
-            for name in old["files"]:
-                prefix, relative = name.split("/", 1)
-                _link_or_copy(final[prefix] / relative, folders[prefix] / relative)
-            stamp_index(folders["figures"], identity)
-            stages.append({"notebook": notebook.name, "seconds": 0.0, "status": "cached"})
-            records.append({"notebook": notebook.name, "key": key, "files": sorted(old["files"])})
-            progress(f"{counter}: unchanged, reused from the last run")
+        if not reusing:
+            to_execute.append((number, notebook, key))
             continue
-        progress(f"{counter} ...")
+        for name in old["files"]:
+            prefix, relative = name.split("/", 1)
+            _link_or_copy(final[prefix] / relative, folders[prefix] / relative)
+        stamp_index(folders["figures"], identity)
+        stages.append({"notebook": notebook.name, "seconds": 0.0, "status": "cached"})
+        records.append({"notebook": notebook.name, "key": key, "files": sorted(old["files"])})
+        progress(f"[{number}/{len(notebooks)}] {notebook.stem}: unchanged, reused from the last run")
+
+    by_stem = {notebook.stem: (number, notebook, key) for number, notebook, key in to_execute}
+    for stems in stage_waves(list(by_stem)):
+        wave = [by_stem[stem] for stem in stems]
+        current["stage"] = " and ".join(stems)
+        failed = runs_root / FAILED_DIR / f"{run}-{time.strftime('%Y%m%dT%H%M%S')}"
+        for number, notebook, _key in wave:
+            progress(f"[{number}/{len(notebooks)}] {notebook.stem} ...")
         before = _snapshot(folders)
-        begin = time.perf_counter()
-        _execute_notebook(notebook, params, folders, kernel_name=kernel_name, staging=staging,
-                          failed=runs_root / FAILED_DIR / f"{run}-{time.strftime('%Y%m%dT%H%M%S')}",
-                          final_run=final["run"])
-        seconds = round(time.perf_counter() - begin, 2)
+        if len(wave) == 1:
+            number, notebook, _key = wave[0]
+            begin = time.perf_counter()
+            _execute_notebook(notebook, params, folders, kernel_name=kernel_name, staging=staging, failed=failed,
+                              final_run=final["run"])
+            seconds = {notebook.stem: round(time.perf_counter() - begin, 2)}
+            progress(f"[{number}/{len(notebooks)}] {notebook.stem} done in {seconds[notebook.stem]:.1f} s")
+        else:
+            seconds = _execute_side_by_side([(number, notebook) for number, notebook, _key in wave], params, folders,
+                                            kernel_name=kernel_name, staging=staging, failed=failed,
+                                            final_run=final["run"], total=len(notebooks), progress=progress)
         stamp_index(folders["figures"], identity)
         after = _snapshot(folders)
         changed = sorted(name for name, state in after.items() if before.get(name) != state)
-        stages.append({"notebook": notebook.name, "seconds": seconds, "status": "executed"})
-        records.append({"notebook": notebook.name, "key": key, "files": changed})
-        progress(f"{counter} done in {seconds:.1f} s")
+        for _number, notebook, key in wave:
+            stages.append({"notebook": notebook.name, "seconds": seconds[notebook.stem], "status": "executed"})
+            records.append({"notebook": notebook.name, "key": key,
+                            "files": [name for name in changed if notebook.stem in _written_by(name, stems)]})
 
     current["stage"] = "the final move of the results"
     manifest = _manifest(params, folders["run"], stages, started)
