@@ -117,8 +117,9 @@ def _ordered_mentions(mentions: pd.DataFrame, unit_order: dict) -> pd.DataFrame:
 
 
 def _sentence_spans(sentences: pd.DataFrame, m: pd.DataFrame) -> dict:
-    """``{(unit_id, sentence): (start, end)}``; every mention must fall in a known sentence."""
-    s = sentences
+    """``{(unit_id, sentence): (start, end)}`` of the sentences with mentions; every mention must fall in one."""
+    s_keys = pd.MultiIndex.from_arrays([sentences["unit_id"].astype(str), sentences["sentence"].astype(np.int64)])
+    s = sentences[s_keys.isin(pd.MultiIndex.from_arrays([m["unit_id"].astype(str), m["sentence"].astype(np.int64)]))]
     spans = {
         (u, int(k)): (int(a), int(b))
         for u, k, a, b in zip(s["unit_id"].astype(str), s["sentence"], s["start"], s["end"])

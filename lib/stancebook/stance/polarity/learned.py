@@ -12,6 +12,8 @@ classifier, trained on hand codes, is the ``coded`` source
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -24,6 +26,7 @@ from threadpoolctl import threadpool_limits
 from stancebook.checks import check_int
 from stancebook.errors import DataTooSmallWarning
 from stancebook.stance.polarity.base import PolaritySource, RunSettings
+from stancebook.workers import n_workers
 
 CLASSES = ("against", "neutral", "for")
 TARGET_TOKEN = "TARGET"
@@ -31,7 +34,7 @@ ACTOR_TOKEN = "ACTOR"
 _MAX_FEATURES = 50_000  # per view: the most frequent n-grams; bounds memory and fitting time on large corpora
 _WORD = re.compile(r"'s\b|[^\W\d_][\w'\u2019-]*|TARGET|ACTOR")
 
-__all__ = ["CLASSES", "LearnedPolarity", "LearnedStance", "masked_context", "masked_views"]
+__all__ = ["CLASSES", "LearnedPolarity", "LearnedStance", "masked_context", "masked_views", "text_features"]
 VALUE_OF = {"against": -1, "neutral": 0, "for": 1}
 
 
@@ -77,6 +80,23 @@ def masked_views(contexts, *, window: int) -> tuple[list[str], list[str]]:
         sentences.append(" ".join(words))
         nears.append(" ".join(_near(words, window)))
     return sentences, nears
+
+
+def text_features(contexts, *, window: int):
+    """TF-IDF unigrams and bigrams of each pair's masked sentence and near-target words, side by side.
+
+    What :class:`LearnedStance` fits with ``vocabulary="all"`` (:func:`masked_views`, one vectoriser per view).
+    """
+    return LearnedStance._features(*masked_views(contexts, window=window))
+
+
+def _save_text_features(contexts, file, *, window: int) -> None:
+    sparse.save_npz(file, text_features(contexts, window=window), compressed=False)
+
+
+def _count_labels(labels) -> dict:
+    labels = np.asarray([lab if isinstance(lab, str) else None for lab in labels], dtype=object)
+    return {c: int((labels == c).sum()) for c in CLASSES}
 
 
 def _fit_fold(X, labels, fold, k, *, C):
@@ -172,7 +192,7 @@ class LearnedStance(BaseEstimator):
             views.append(vectorizer.fit([view[i] for i in learn_from]).transform(view))
         return sparse.hstack(views).tocsr()
 
-    def fit(self, sentences, nears, labels, *, groups, dense=None, extra_views=()):
+    def fit(self, sentences, nears, labels, *, groups, dense=None, extra_views=(), features=None):
         """Cross-fit on the labelled pairs and score every pair.
 
         Parameters
@@ -188,6 +208,9 @@ class LearnedStance(BaseEstimator):
             (other sources' scores, the target), on a scale comparable to TF-IDF.
         extra_views : sequence of list of str, default ()
             More texts of each pair, each featurised like ``sentences``.
+        features : scipy.sparse matrix, optional
+            The pairs' text features, built beforehand by :func:`text_features`
+            (``vocabulary="all"``); the texts are then not read.
 
         Returns
         -------
@@ -195,7 +218,7 @@ class LearnedStance(BaseEstimator):
         """
         n_folds = check_int(self.n_folds, "n_folds", minimum=2)
         labels = np.asarray([lab if isinstance(lab, str) else None for lab in labels], dtype=object)
-        self.n_labels_ = {c: int((labels == c).sum()) for c in CLASSES}
+        self.n_labels_ = _count_labels(labels)
         self.proba_ = np.full((len(labels), len(CLASSES)), np.nan)
         if min(self.n_labels_.values()) < self.min_per_class:
             import warnings
@@ -210,8 +233,11 @@ class LearnedStance(BaseEstimator):
         fold = np.array([fold_of_group[g] for g in np.asarray(groups).astype(str)])
         if self.vocabulary not in ("all", "labelled"):
             raise ValueError(f"vocabulary must be 'all' or 'labelled', got {self.vocabulary!r}.")
-        X = self._features(sentences, nears, *extra_views, learn_from=np.flatnonzero(labels != None)  # noqa: E711
-                           if self.vocabulary == "labelled" else None)
+        if features is not None:
+            X = sparse.csr_matrix(features)
+        else:
+            X = self._features(sentences, nears, *extra_views, learn_from=np.flatnonzero(labels != None)  # noqa: E711
+                               if self.vocabulary == "labelled" else None)
         if dense is not None:
             X = sparse.hstack([X, sparse.csr_matrix(np.asarray(dense, dtype=float))]).tocsr()
         # Folds are independent fits, in worker processes (joblib memory-maps X once for all of them; lbfgs
@@ -291,11 +317,24 @@ class LearnedPolarity(PolaritySource):
 
     def score_targets(self, contexts, previous) -> np.ndarray:
         labels, self.trained_on_ = self._labels(contexts, previous)
-        sentences, nears = masked_views(contexts, window=self.window)
         self.model_ = LearnedStance(n_folds=self.n_folds, window=self.window, C=self.C,
                                     min_per_class=self.min_per_class, n_jobs=self.n_jobs,
                                     random_state=self.random_state)
-        self.model_.fit(sentences, nears, labels, groups=[c.unit_id for c in contexts])
+        groups = [c.unit_id for c in contexts]
+        if n_workers(self.n_jobs) > 1 and min(_count_labels(labels).values()) >= self.min_per_class:
+            # Built in a worker process: counting every n-gram of every pair before the most frequent are kept
+            # was this process's peak (0.9 GB over its base on all UN speeches); the worker starts small. The
+            # matrix comes back through a file, read straight into its arrays (a pickled return would hold
+            # it twice here for a moment).
+            with tempfile.TemporaryDirectory(prefix="stancebook-learned-") as folder:
+                file = Path(folder) / "features.npz"
+                Parallel(n_jobs=n_workers(self.n_jobs))(
+                    delayed(_save_text_features)(contexts, file, window=self.window) for _ in range(1))
+                features = sparse.load_npz(file)
+            self.model_.fit(None, None, labels, groups=groups, features=features)
+        else:
+            sentences, nears = masked_views(contexts, window=self.window)
+            self.model_.fit(sentences, nears, labels, groups=groups)
         return np.round(self.model_.polarity(), 6)
 
     def run_note(self) -> str:

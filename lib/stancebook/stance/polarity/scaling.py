@@ -79,7 +79,7 @@ def _analyze_chunk(texts: list, stop: frozenset[str]) -> tuple[np.ndarray, list[
     found = [_WORD.findall(t) if isinstance(t, str) else [] for t in texts]
     lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
     if not lengths.sum():
-        return np.zeros(0, dtype=np.int64), [], lengths
+        return np.zeros(0, dtype=np.int32), [], lengths
     # Words never contain a newline, so one join, lower() and split treat every word alike,
     # and the per-word checks below run once per distinct word.
     flat = "\n".join(chain.from_iterable(found)).lower().replace("’", "'").split("\n")
@@ -90,7 +90,7 @@ def _analyze_chunk(texts: list, stop: frozenset[str]) -> tuple[np.ndarray, list[
     kept = content[codes]
     text_of = np.repeat(np.arange(len(lengths)), lengths)
     renumber = np.cumsum(content) - 1
-    return (renumber[codes[kept]].astype(np.int64), np.asarray(distinct, dtype=object)[content].tolist(),
+    return (renumber[codes[kept]].astype(np.int32), np.asarray(distinct, dtype=object)[content].tolist(),
             np.bincount(text_of[kept], minlength=len(lengths)).astype(np.int64))
 
 
@@ -293,9 +293,9 @@ class LatentScaling(PolaritySource):
         # in text order (the engine yields in input order), so the word codes do not depend on the engine
         parts = self._engine().map(_analyze_chunk, chunks, shared={"stop": stop})
         index: dict[str, int] = {}
-        codes, lengths = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        codes, lengths = [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.int64)]
         for chunk_codes, words, chunk_lengths in parts:
-            to_global = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64,
+            to_global = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int32,
                                     count=len(words))
             codes.append(to_global[chunk_codes])
             lengths.append(chunk_lengths)
@@ -390,15 +390,17 @@ class LatentScaling(PolaritySource):
         index = {w: i for i, w in enumerate(vocabulary.tolist())}
         n_words = len(vocabulary)
         # Tokens as vocabulary indices, in text order; words below min_count are dropped.
-        index_of_word = np.fromiter((index.get(w, -1) for w in docs.words.tolist()), dtype=np.int64,
+        # int32 codes throughout (fewer than 2**31 words and texts): half the memory of int64 on a large corpus
+        index_of_word = np.fromiter((index.get(w, -1) for w in docs.words.tolist()), dtype=np.int32,
                                     count=len(docs.words))
         all_tokens = index_of_word[docs.codes]
         known = all_tokens >= 0
         tokens = all_tokens[known]
-        doc_of = docs.text_of()[known]
-        # Pairs counted once in reading order (int32 codes and counts), then made symmetric: the same counts
-        # as adding both directions at every distance, at a fraction of the memory on a large corpus.
-        tokens = tokens.astype(np.int32)
+        del all_tokens
+        doc_of = np.repeat(np.arange(len(docs.lengths), dtype=np.int32), docs.lengths)[known]
+        del known
+        # Pairs counted once in reading order (int32 counts), then made symmetric: the same counts as adding
+        # both directions at every distance, at a fraction of the memory on a large corpus.
         forward = sparse.csr_matrix((n_words, n_words), dtype=np.int32)
         for d in range(1, window + 1):
             keep = (doc_of[:-d] == doc_of[d:]) & (tokens[:-d] != tokens[d:])
@@ -406,11 +408,16 @@ class LatentScaling(PolaritySource):
             forward = forward + sparse.csr_matrix((np.ones(len(a), dtype=np.int32), (a, b)),
                                                   shape=(n_words, n_words))
             del a, b, keep
-        cooc = (forward + forward.T).astype(np.float64).tocoo()
-        rows = np.asarray(cooc.sum(axis=1)).ravel()
-        cols = np.asarray(cooc.sum(axis=0)).ravel() ** _CDS_ALPHA
+        del tokens, doc_of
+        cooc = (forward + forward.T).tocoo()
+        del forward
+        rows = np.asarray(cooc.sum(axis=1), dtype=np.float64).ravel()
+        cols = np.asarray(cooc.sum(axis=0), dtype=np.float64).ravel() ** _CDS_ALPHA
+        # log(n_ab) - log(n_a) - log(n_b^alpha / sum), term by term in place (one array of the pairs' size)
         with np.errstate(divide="ignore"):
-            pmi = (np.log(cooc.data) - np.log(rows[cooc.row]) - np.log(cols[cooc.col] / cols.sum()))
+            pmi = np.log(cooc.data.astype(np.float64))
+            pmi -= np.log(rows)[cooc.row]
+            pmi -= np.log(cols / cols.sum())[cooc.col]
         keep = pmi > 0
         # Single precision halves the memory traffic of the SVD's sparse products, its main cost on
         # large corpora; the polarities are rounded to 6 decimals and ranks do not change.
