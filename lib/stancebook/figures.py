@@ -172,8 +172,7 @@ class FigureSaver:
         """
         if not _ID.match(figure_id):
             raise StancebookError(f"figure id {figure_id!r}: use lower-case letters, digits and '-'.")
-        stage = self.notebook.split("_", 1)[0]
-        full_id = f"{stage}-{figure_id}"
+        full_id = f"{figure_prefix(self.notebook)}-{figure_id}"
         self.figures_dir.mkdir(parents=True, exist_ok=True)
         replace_labels(fig)  # after the last change to the figure, so that no two labels overlap as saved
         with figure_style():
@@ -231,6 +230,11 @@ class FigureSaver:
             entries = [e for e in entries if e["id"] != entry["id"]] + [entry]
             entries.sort(key=lambda e: (e["notebook"], e["position"], e["id"]))
             self._write_index(entries)
+
+
+def figure_prefix(notebook: str) -> str:
+    """What the ids of a notebook's figures start with: ``"02"`` for ``02_topics`` (``02-topic-map``)."""
+    return notebook.split("_", 1)[0]
 
 
 @contextlib.contextmanager

@@ -383,9 +383,11 @@ def _written_by(name: str, wave: list[str]) -> list[str]:
     A stage's notebook, notes, figures (``NN-*``) and catalog artefacts are
     its own; a shared file (the figure index) belongs to every stage of the wave.
     """
+    from .figures import figure_prefix
+
     folder, relative = name.split("/", 1)
     for stem in wave:
-        if folder == "figures" and relative.startswith(stem.split("_", 1)[0] + "-"):
+        if folder == "figures" and relative.startswith(figure_prefix(stem) + "-"):
             return [stem]
         if folder == "run" and relative in (f"{stem}.ipynb", f"artefacts/notes-{stem}.json"):
             return [stem]

@@ -320,10 +320,10 @@ class TopicModelSelection:
             chosen = mains[best]
             refits = sorted((f for f in fits if f.role == "seed" and f.model_name == chosen.model_name
                              and f.k == chosen.k), key=lambda f: f.seed_index)
-            every = prepared.every if prepared.every is not None else prepared.data
-            refit_unit_topic = refit_shares(chosen, refits, every, n_jobs=self.n_jobs)
-            if prepared.every is not None:  # fitted on a sample: the chosen fit gives every unit its shares
-                chosen.unit_topic = normalise_rows(transform_units(chosen.model_name, chosen.estimator, every))
+            refit_unit_topic = refit_shares(chosen, refits, prepared.every, n_jobs=self.n_jobs)
+            if prepared.every is not prepared.data:  # fitted on a sample: the chosen fit gives every unit its shares
+                chosen.unit_topic = normalise_rows(transform_units(chosen.model_name, chosen.estimator,
+                                                                   prepared.every))
             self._store(prepared, table, chosen, per_topic_stability[best], reason, refit_unit_topic)
         self.timings_ = pd.DataFrame(
             [(f.model_name, f.k, f.seed_index, f.role, round(f.seconds, 2)) for f in fits],
@@ -429,17 +429,16 @@ class TopicModelSelection:
         k_values, grid_note = self._resolve_grid(grid, nonempty.size, n_terms, max_k)
         if grid_note:
             notes.append(grid_note)
-        if fitted.size < nonempty.size:
-            notes.append(f"Topic models were fitted on a random sample of {fitted.size:,} of the {nonempty.size:,} "
-                         "units with terms (max_fit_units; seeded by random_state); the chosen model gives shares "
-                         "to every unit.")
 
         fit_counts = counts[fitted][:, used_terms]
         # NMF works in single precision (see stancebook.topics.fitting): the same topics, less memory traffic.
         weighting = TfidfTransformer(norm="l2").fit(fit_counts)
         fit_tfidf = weighting.transform(fit_counts).astype(np.float32)
-        every = None
+        every = None  # the fitted units themselves
         if fitted.size < nonempty.size:
+            notes.append(f"Topic models were fitted on a random sample of {fitted.size:,} of the {nonempty.size:,} "
+                         "units with terms (max_fit_units; seeded by random_state); the chosen model gives shares "
+                         "to every unit.")
             every_counts = counts[nonempty][:, used_terms]
             every = FitData(every_counts, weighting.transform(every_counts).astype(np.float32), None,
                             np.arange(nonempty.size), np.zeros(0, dtype=np.int64))
@@ -448,10 +447,10 @@ class TopicModelSelection:
         train, test = heldout_split(n_units, self.holdout, self.random_state, has_lda="lda" in models, notes=notes)
         if self.n_seeds == 1:
             notes.append("Stability was not measured (n_seeds = 1): every fit counts as stable.")
+        data = FitData(fit_counts, fit_tfidf, reference, train, test)
         return _Prepared(
             counts=counts, terms=terms, unit_ids=unit_ids, nonempty=nonempty, fitted=fitted, used_terms=used_terms,
-            k_values=k_values, grid_note=grid_note, notes=notes,
-            data=FitData(fit_counts, fit_tfidf, reference, train, test), every=every,
+            k_values=k_values, grid_note=grid_note, notes=notes, data=data, every=data if every is None else every,
             settings=self._settings(min(self.n_top_words, n_terms)),
         )
 
@@ -566,7 +565,7 @@ class _Prepared:
     notes: list[str]
     data: FitData
     settings: Settings
-    every: FitData | None = None  # every unit with terms, weighted as the sample, when a sample was fitted
+    every: FitData  # every unit with terms, weighted as the sample: ``data`` itself unless a sample was fitted
 
 
 def _check_data(dtm, terms, unit_ids):

@@ -103,8 +103,8 @@ class _Words:
     lengths: np.ndarray
 
     def text_of(self) -> np.ndarray:
-        """The text each token belongs to."""
-        return np.repeat(np.arange(len(self.lengths)), self.lengths)
+        """The text each token belongs to (int32: fewer than 2**31 texts)."""
+        return np.repeat(np.arange(len(self.lengths), dtype=np.int32), self.lengths)
 
 
 def _check_seeds(patterns, name: str) -> tuple[str, ...]:
@@ -397,7 +397,7 @@ class LatentScaling(PolaritySource):
         known = all_tokens >= 0
         tokens = all_tokens[known]
         del all_tokens
-        doc_of = np.repeat(np.arange(len(docs.lengths), dtype=np.int32), docs.lengths)[known]
+        doc_of = docs.text_of()[known]
         del known
         # Pairs counted once in reading order (int32 counts), then made symmetric: the same counts as adding
         # both directions at every distance, at a fraction of the memory on a large corpus.
