@@ -548,9 +548,10 @@ def _row(label: str, result: dict, reference: float | None) -> str:
 
 # What each phase of stancebook's tokenise_corpus covers (TokeniseResult.seconds).
 PHASES = {
-    "sentences": "sentence spans and the sentences table (worker)",
-    "mentions": "actor mentions (worker)",
-    "tokens": "tokens with offsets and sentence numbers (worker)",
+    "pieces": "the text cut at whitespace, each distinct piece hashed once (worker)",
+    "sentences": "sentence boundaries decided per distinct piece, and the sentences table (worker)",
+    "mentions": "actor mentions, the matcher tried where a form may start (worker)",
+    "tokens": "tokens of each distinct piece, laid out for every piece (worker)",
     "terms": "norms, stopwords, multiword expressions (worker)",
     "counts": "DTM (and passage) counts of the chunk (worker)",
     "token_table": "the tokens table, when kept (worker)",

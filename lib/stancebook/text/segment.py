@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from stancebook.errors import ParameterError
 
-__all__ = ["split_paragraphs", "split_sentences", "strip_spans"]
+__all__ = ["piece_sentence_starts", "split_paragraphs", "split_sentences", "strip_spans"]
 
 
 def strip_spans(text: str, spans) -> list[tuple[int, int]]:
@@ -75,11 +77,16 @@ def _period_ends_sentence(prev: str, following: str) -> bool:
         return False
     if prev in _BEFORE_NUMBER and following[:1].isdigit():
         return False
-    # _INITIALISM matches one capital, or letters each followed by "." and a last letter:
-    # anything else (most words) is decided without running it.
-    if prev in _AMBIGUOUS or ((len(prev) == 1 or prev[-2:-1] == ".") and _INITIALISM.match(prev)):
+    if _is_ambiguous(prev):
         return following in _SENTENCE_OPENERS
     return True
+
+
+def _is_ambiguous(prev: str) -> bool:
+    """Whether a full stop after ``prev`` ends a sentence only before a sentence opener."""
+    # _INITIALISM matches one capital, or letters each followed by "." and a last letter:
+    # anything else (most words) is decided without running it.
+    return prev in _AMBIGUOUS or ((len(prev) == 1 or prev[-2:-1] == ".") and bool(_INITIALISM.match(prev)))
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
@@ -148,3 +155,126 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             start = match.end("space")
         spans.append((start, p_end))
     return spans
+
+
+# --------------------------------------------------------------------------
+# The same sentences from whitespace-separated pieces, decided per distinct piece
+# --------------------------------------------------------------------------
+
+_MARKS = ".!?\u2026"
+_CLOSERS = "\"'\u201d\u2019\u00bb)]"
+# _TERMINATOR at the end of a piece: the terminator of a piece followed by whitespace.
+_PIECE_TERMINATOR = re.compile(r"(?P<marks>\.\.+|\u2026|\.[.!?]*|![.!?]*|\?[.!?]*)[\"'\u201d\u2019\u00bb)\]]*\Z")
+# _NEXT_WORD without the whitespace: the word that follows a terminator, read from the next piece.
+_WORD_OF_PIECE = re.compile(r"[\"'\u201c\u2018\u00ab(\[]*(\w*)")
+
+
+def _terminator_rules(distinct: list[str], wanted: list[int]):
+    """For the distinct pieces ``wanted``: where a terminator starts, and how a full stop there is decided.
+
+    Returns int arrays over all of ``distinct``: ``stop`` (offset of the
+    terminator's marks in the piece, -1 without one) and ``rule`` (0: ends a
+    sentence unless the next word is lower case; 1: a title, never ends; 2:
+    before a number, ends unless the next word starts with a digit; 3:
+    ambiguous or an initialism, ends before a sentence opener; 4: decided in
+    order, as :func:`split_sentences` does: the piece is a lone full stop or
+    may be an enumerator such as ``1.``).
+    """
+    stop = np.full(len(distinct), -1, dtype=np.int64)
+    rule = np.zeros(len(distinct), dtype=np.int8)
+    for k in wanted:
+        piece = distinct[k]
+        match = _PIECE_TERMINATOR.search(piece)
+        if match is None:
+            continue
+        stop[k] = match.start()
+        if match.group("marks") != ".":
+            continue
+        head = piece[:match.start()]
+        prev = head[-40:].lstrip(_OPENING)
+        if not head or _ENUMERATOR.match(prev):
+            rule[k] = 4
+        elif prev in _TITLES:
+            rule[k] = 1
+        elif prev in _BEFORE_NUMBER:
+            rule[k] = 4 if _is_ambiguous(prev) else 2
+        elif _is_ambiguous(prev):
+            rule[k] = 3
+    return stop, rule
+
+
+def piece_sentence_starts(texts: list[str], codes: np.ndarray, distinct: list[str], owner: np.ndarray,
+                          start: np.ndarray, paragraph_first: np.ndarray) -> np.ndarray:
+    """Which whitespace-separated pieces start a sentence, as :func:`split_sentences` splits.
+
+    The same decisions as :func:`split_sentences`, made once per distinct
+    piece instead of once per full stop: a terminator is always at the end
+    of a piece, the word before a full stop is the piece itself and the next
+    word is read from the next piece. The few full stops whose decision
+    depends on where the sentence started (a lone ``.``, a possible
+    enumerator such as ``1.``) are decided in text order with the code of
+    :func:`split_sentences`.
+
+    Parameters
+    ----------
+    texts : list of str
+        The units' texts.
+    codes : numpy.ndarray of int
+        Each piece (in text order) as an index into ``distinct``.
+    distinct : list of str
+        The distinct pieces.
+    owner, start : numpy.ndarray of int
+        The unit (index into ``texts``) of each piece, and its start there.
+    paragraph_first : numpy.ndarray of bool
+        Whether each piece starts a paragraph (the first piece of a unit, or
+        one after a gap holding two newlines).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where a piece starts a sentence; a sentence runs to the end of
+        the piece before the next start.
+    """
+    n = len(codes)
+    is_first = np.asarray(paragraph_first, dtype=bool).copy()
+    if n < 2:
+        return is_first
+    ends_mark = np.fromiter(((p[-1] in _MARKS or p[-1] in _CLOSERS) for p in distinct), dtype=bool,
+                            count=len(distinct))
+    # A terminator needs whitespace after it inside its paragraph: a next piece in the same paragraph.
+    candidate = np.flatnonzero(ends_mark[codes[:-1]] & ~is_first[1:])
+    if not candidate.size:
+        return is_first
+    stop, rule = _terminator_rules(distinct, np.unique(codes[candidate]).tolist())
+    candidate = candidate[stop[codes[candidate]] >= 0]
+    next_codes = np.unique(codes[candidate + 1])
+    following = {k: _WORD_OF_PIECE.match(distinct[k]).group(1) for k in next_codes.tolist()}
+    next_lower = np.zeros(len(distinct), dtype=bool)
+    next_digit = np.zeros(len(distinct), dtype=bool)
+    next_opener = np.zeros(len(distinct), dtype=bool)
+    for k, word in following.items():
+        next_lower[k] = word[:1].islower()
+        next_digit[k] = word[:1].isdigit()
+        next_opener[k] = word in _SENTENCE_OPENERS
+    after = codes[candidate + 1]
+    candidate_rule = rule[codes[candidate]]
+    ends = ~next_lower[after] & ((candidate_rule == 0) | ((candidate_rule == 2) & ~next_digit[after])
+                                 | ((candidate_rule == 3) & next_opener[after]))
+    is_first[candidate[ends] + 1] = True
+    in_order = candidate[(candidate_rule == 4) & ~next_lower[after]]
+    if in_order.size:
+        for i in in_order.tolist():
+            # the sentence started at the last start at or before piece i (decided ones included)
+            first = i
+            while not is_first[first]:
+                first -= 1
+            text = texts[owner[i]]
+            sentence_start = int(start[first])
+            full_stop = int(start[i] + stop[codes[i]])
+            window = text[max(sentence_start, full_stop - 40):full_stop].rsplit(None, 1)
+            prev = window[-1].lstrip(_OPENING) if window else ""
+            if full_stop - len(prev) <= sentence_start and _ENUMERATOR.match(prev):
+                continue
+            if _period_ends_sentence(prev, following[int(codes[i + 1])]):
+                is_first[i + 1] = True
+    return is_first

@@ -1,7 +1,9 @@
 """One chunk of units: its sentences, mentions, tokens and DTM counts (the work of one worker process).
 
-The per-token work is done with numpy: each distinct whitespace-separated
-piece of text is tokenised once per chunk, and positions, sentence numbers,
+The chunk is cut at whitespace once (:func:`chunk_pieces`), and each
+distinct piece is looked at once: whether it ends a sentence and how the
+next one starts it, where an actor's name may start in it, and its tokens.
+The per-token work is done with numpy: positions, sentence numbers,
 stopwords, terms and multiword expressions are looked up in arrays. The
 tables are the ones :func:`stancebook.text.split_sentences`,
 :func:`stancebook.text.tokenize` and :class:`MentionMatcher` give unit by
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import re
 import time
-from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from stancebook.text.normalise import to_original
-from stancebook.text.segment import split_sentences
+from stancebook.text.segment import piece_sentence_starts
 from stancebook.text.tokens import (ABBREVIATIONS, NUMBER_ABBREVIATIONS, TOKEN_KINDS, TOKEN_PATTERN, code_points,
                                     fold_case, space_mask)
 from stancebook.tokenise.mentions import MentionMatcher
@@ -31,12 +32,13 @@ __all__ = ["Spec", "chunk_mentions", "chunk_sentences", "chunk_tables", "passage
 KINDS = ("word", "number", "punct")
 _KIND_CODE = {group: KINDS.index(kind) for group, kind in TOKEN_KINDS.items()}
 _WORD = KINDS.index("word")
+_NUMBER = KINDS.index("number")
+_PUNCT = KINDS.index("punct")
 # A whitespace-separated piece ending like "No." tokenises as "No." before a
 # number and as "No" "." otherwise (the only look-ahead that crosses a space).
 _ENDS_LIKE_NUMBER_ABBREVIATION = re.compile(rf"(?:{NUMBER_ABBREVIATIONS})\.\Z")
 # Words that a following "." can join into one token (Mr., No. 5); "peace." is "peace" + ".".
 _DOTTED_WORDS = frozenset(f"{ABBREVIATIONS}|{NUMBER_ABBREVIATIONS}".split("|"))
-_SIMPLE_CLOSERS = frozenset(".,;:!?)\"")
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class SentenceIndex:
     """
 
     def __init__(self, texts: list[str], starts: np.ndarray, owner: np.ndarray, n_sent: np.ndarray) -> None:
-        self.base = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
+        self.base = unit_bases(texts)
         self._before = np.cumsum(n_sent) - n_sent
         self._starts = starts + self.base[owner]
 
@@ -108,14 +110,26 @@ class SentenceIndex:
 # Sentences and mentions
 # --------------------------------------------------------------------------
 
-def chunk_sentences(unit_ids: list, texts: list[str], breaks: list):
-    """The sentences table of a chunk, and its :class:`SentenceIndex`."""
-    sent_spans = [split_sentences(t) for t in texts]
-    n_sent = np.fromiter((len(s) for s in sent_spans), dtype=np.int64, count=len(texts))
-    owner = np.repeat(np.arange(len(texts)), n_sent)
-    flat_spans = np.fromiter(chain.from_iterable(chain.from_iterable(sent_spans)), dtype=np.int64,
-                             count=2 * int(n_sent.sum())).reshape(-1, 2)
-    starts, ends = flat_spans[:, 0].copy(), flat_spans[:, 1].copy()
+def unit_bases(texts: list[str]) -> np.ndarray:
+    """Where each unit starts in ``" ".join(texts)``."""
+    return np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
+
+
+def chunk_sentences(unit_ids: list, texts: list[str], breaks: list, pieces: Pieces | None = None):
+    """The sentences table of a chunk, and its :class:`SentenceIndex`.
+
+    The sentences are those of :func:`stancebook.text.split_sentences`, found
+    from the chunk's whitespace-separated ``pieces`` (cut here when not given).
+    """
+    if pieces is None:
+        pieces = chunk_pieces(texts, unit_bases(texts))
+    is_first = piece_sentence_starts(texts, pieces.codes, pieces.distinct, pieces.owner, pieces.start,
+                                     pieces.paragraph_first)
+    first = np.flatnonzero(is_first)
+    last = np.append(first[1:] - 1, len(is_first) - 1)[:len(first)].astype(np.int64)
+    owner = pieces.owner[first]
+    starts, ends = pieces.start[first], pieces.end[last]
+    n_sent = np.bincount(owner, minlength=len(texts)).astype(np.int64)
     orig_starts, orig_ends = original_spans(starts, ends, owner, breaks)
     sentences = typed_frame({
         "unit_id": np.repeat(np.asarray(unit_ids, dtype=object), n_sent),
@@ -126,9 +140,21 @@ def chunk_sentences(unit_ids: list, texts: list[str], breaks: list):
     return sentences, SentenceIndex(texts, starts, owner, n_sent)
 
 
-def chunk_mentions(unit_ids: list, texts: list[str], breaks: list, matcher: MentionMatcher, index: SentenceIndex):
-    """The mentions table of a chunk, sentences numbered by ``index``."""
-    found = [matcher.find(t) for t in texts]
+def chunk_mentions(unit_ids: list, texts: list[str], breaks: list, matcher: MentionMatcher, index: SentenceIndex,
+                   pieces: Pieces | None = None):
+    """The mentions table of a chunk, sentences numbered by ``index``.
+
+    The matcher is tried only where the chunk's whitespace-separated
+    ``pieces`` (cut here when not given) say a form may start
+    (:meth:`MentionMatcher.candidates`).
+    """
+    if pieces is None:
+        pieces = chunk_pieces(texts, index.base)
+    unit, position = matcher.candidates(pieces.distinct, pieces.codes, pieces.owner, pieces.start)
+    bounds = np.searchsorted(unit, np.arange(len(texts) + 1))
+    position = position.tolist()
+    found = [matcher.find(t, position[bounds[u]:bounds[u + 1]]) if bounds[u + 1] > bounds[u] else []
+             for u, t in enumerate(texts)]
     n_found = np.fromiter((len(f) for f in found), dtype=np.int64, count=len(texts))
     owner = np.repeat(np.arange(len(texts)), n_found)
     flat = [m for f in found for m in f]
@@ -164,19 +190,43 @@ class TokenArrays:
     surface_id: dict | None = None  # {surface: id}, the inverse of ``surfaces``
 
 
-def _pieces(texts: list[str], base: np.ndarray):
+@dataclass
+class Pieces:
+    """A chunk cut at whitespace: each piece (in text order) as a code into its distinct strings.
+
+    Attributes
+    ----------
+    codes : numpy.ndarray of int
+        Index into ``distinct`` of each piece.
+    distinct : list of str
+        The distinct pieces, in order of first appearance.
+    owner, start, end : numpy.ndarray of int
+        The unit of each piece, and its span in the unit's text.
+    paragraph_first : numpy.ndarray of bool
+        Whether the piece starts a paragraph: the first piece of its unit,
+        or one after whitespace holding two newlines (a blank line).
+    """
+
+    codes: np.ndarray
+    distinct: list
+    owner: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    paragraph_first: np.ndarray
+
+
+def chunk_pieces(texts: list[str], base: np.ndarray) -> Pieces:
     """Cut the chunk at whitespace; the pieces as codes into their distinct strings.
 
     The pieces are cut and hashed by numpy and pyarrow, not one Python object
     each: Arrow hashes each piece together with the whitespace after it (one
     entry per piece, none for the whitespace), and only the first occurrence
     of each distinct entry becomes a Python string (a slice of the joined
-    text, its whitespace left out). Returns ``codes`` (one per piece, in text
-    order), the ``distinct`` pieces, and the unit and start (in its unit) of
-    each piece.
+    text, its whitespace left out). ``base`` holds where each unit starts in
+    ``" ".join(texts)``.
     """
     joined = " ".join(texts)
-    cp = code_points(joined)  # one uint32 per character: numpy positions are str positions
+    cp = code_points(joined)  # one uint16 (or uint32) per character: numpy positions are str positions
     # -1 where a piece starts (whitespace, or the start, before it), +1 where one ends
     step = np.diff(space_mask(cp).view(np.int8), prepend=np.int8(1), append=np.int8(1))
     start_joined = np.flatnonzero(step == -1)
@@ -185,8 +235,10 @@ def _pieces(texts: list[str], base: np.ndarray):
     per_unit = np.diff(np.searchsorted(start_joined, np.append(base, len(cp) + 1)))
     owner = np.repeat(np.arange(len(base)), per_unit)
     if not len(start_joined):
-        return np.zeros(0, dtype=np.int64), [], owner, start_joined
-    offsets = np.append(start_joined, len(cp)) * 4  # a piece and the whitespace after it
+        empty = np.zeros(0, dtype=np.int64)
+        return Pieces(codes=empty, distinct=[], owner=owner, start=empty, end=empty,
+                      paragraph_first=np.zeros(0, dtype=bool))
+    offsets = np.append(start_joined, len(cp)) * cp.itemsize  # a piece and the whitespace after it
     runs = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(start_joined),
                                             [None, pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(cp)])
     encoded = pc.dictionary_encode(runs)
@@ -200,7 +252,15 @@ def _pieces(texts: list[str], base: np.ndarray):
     remap = np.fromiter((canonical.setdefault(joined[i:j], len(canonical))
                          for i, j in zip(start_joined[first].tolist(), end_joined[first].tolist())),
                         dtype=np.int64, count=len(first))
-    return remap[codes], list(canonical), owner, start_joined - base[owner]
+    paragraph_first = np.ones(len(start_joined), dtype=bool)
+    paragraph_first[1:] = owner[1:] != owner[:-1]
+    # A blank line: two newlines with no piece starting between them; the piece after them starts a paragraph.
+    next_piece = np.searchsorted(start_joined, np.flatnonzero(cp == 10))
+    after_blank = next_piece[1:][next_piece[1:] == next_piece[:-1]]
+    paragraph_first[after_blank[after_blank < len(start_joined)]] = True
+    unit_base = base[owner]
+    return Pieces(codes=remap[codes], distinct=list(canonical), owner=owner, start=start_joined - unit_base,
+                  end=end_joined - unit_base, paragraph_first=paragraph_first)
 
 
 def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndarray):
@@ -234,48 +294,82 @@ def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
     Returns CSR-like arrays over the pieces: ``ptr`` (token range of piece k
     is ``ptr[k]:ptr[k + 1]``), each token's offset in its piece, its surface
-    id and kind code, plus ``{surface: id}`` (ids in order of first appearance).
+    id and kind code, plus ``{surface: id}``.
     """
-    surface_id: dict[str, int] = {}
-    ptr = [0]
+    n = len(pieces)
+    # Most pieces are a run of letters: one word each, and (the pieces being distinct) one surface each.
+    alpha = np.fromiter(map(str.isalpha, pieces), dtype=bool, count=n)
+    alpha_at = np.flatnonzero(alpha)
+    surface_id: dict[str, int] = dict(zip([pieces[k] for k in alpha_at.tolist()], range(len(alpha_at))))
+    others = np.flatnonzero(~alpha)
+    count = np.ones(n, dtype=np.int64)
     rel: list[int] = []
     sid: list[int] = []
     kind: list[int] = []
-    word, punct = _KIND_CODE["word"], _KIND_CODE["punct"]
-    for piece in pieces:
-        # Fast paths, checked against the regex on every piece of the UN General Debates:
-        # a run of letters is one word; letters + one closing mark are a word and a mark.
-        if piece.isalpha():
-            rel.append(0)
-            sid.append(surface_id.setdefault(piece, len(surface_id)))
-            kind.append(word)
-            ptr.append(len(rel))
-            continue
-        head, last = piece[:-1], piece[-1:]
-        if last in _SIMPLE_CLOSERS and head.isalpha() and (last != "." or head not in _DOTTED_WORDS):
-            rel += (0, len(head))
-            sid += (surface_id.setdefault(head, len(surface_id)), surface_id.setdefault(last, len(surface_id)))
-            kind += (word, punct)
-            ptr.append(len(rel))
-            continue
-        for match in TOKEN_PATTERN.finditer(piece):
-            surface = match.group()
-            rel.append(match.start())
-            sid.append(surface_id.setdefault(surface, len(surface_id)))
-            kind.append(_KIND_CODE[match.lastgroup])
-        ptr.append(len(rel))
-    return (np.asarray(ptr, dtype=np.int64), np.asarray(rel, dtype=np.int64), np.asarray(sid, dtype=np.int64),
-            surface_id, np.asarray(kind, dtype=np.int8))
+    for k in others.tolist():
+        piece = pieces[k]
+        before = len(rel)
+        _tokens_of_piece(piece, surface_id, rel, sid, kind)
+        count[k] = len(rel) - before
+    ptr = np.concatenate(([0], np.cumsum(count)))
+    flat_rel = np.zeros(int(ptr[-1]), dtype=np.int64)
+    flat_sid = np.empty(int(ptr[-1]), dtype=np.int64)
+    flat_kind = np.empty(int(ptr[-1]), dtype=np.int8)
+    flat_sid[ptr[alpha_at]] = np.arange(len(alpha_at))
+    flat_kind[ptr[alpha_at]] = _WORD
+    per = count[others]
+    at = np.repeat(ptr[others] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
+    flat_rel[at] = rel
+    flat_sid[at] = sid
+    flat_kind[at] = kind
+    return ptr, flat_rel, flat_sid, surface_id, flat_kind
 
 
-def chunk_tokens(texts: list[str], index: SentenceIndex) -> TokenArrays:
+# Marks that are always a punctuation token of their own, before or after a word or number
+# (not ".", "-" or an apostrophe: they join abbreviations, runs, compounds and clitics).
+_LONE_MARKS = "()[]{}\"\u201c\u201d\u2018\u00ab\u00bb,;:!?%"
+_LONE_MARKS_AFTER = _LONE_MARKS + "."
+
+
+def _tokens_of_piece(piece: str, surface_id: dict, rel: list, sid: list, kind: list) -> None:
+    """Append the tokens of one piece that is not a run of letters (``TOKEN_PATTERN``'s tokens)."""
+    # Fast path, checked against the regex on every piece of the UN General Debates: marks
+    # around one run of letters or digits, each mark its own token ("(peace),", "2015.").
+    core = piece.lstrip(_LONE_MARKS)
+    lead = len(piece) - len(core)
+    core = core.rstrip(_LONE_MARKS_AFTER)
+    tail = lead + len(core)
+    if core and (core.isalpha() or core.isdecimal()) and ".." not in piece[tail:] and (
+            piece[tail:tail + 1] != "." or core not in _DOTTED_WORDS):
+        for i in range(lead):
+            rel.append(i)
+            sid.append(surface_id.setdefault(piece[i], len(surface_id)))
+            kind.append(_PUNCT)
+        rel.append(lead)
+        sid.append(surface_id.setdefault(core, len(surface_id)))
+        kind.append(_WORD if core.isalpha() else _NUMBER)
+        for i in range(tail, len(piece)):
+            rel.append(i)
+            sid.append(surface_id.setdefault(piece[i], len(surface_id)))
+            kind.append(_PUNCT)
+        return
+    for match in TOKEN_PATTERN.finditer(piece):
+        surface = match.group()
+        rel.append(match.start())
+        sid.append(surface_id.setdefault(surface, len(surface_id)))
+        kind.append(_KIND_CODE[match.lastgroup])
+
+
+def chunk_tokens(texts: list[str], index: SentenceIndex, pieces: Pieces | None = None) -> TokenArrays:
     """Every token of a chunk, in text order.
 
     No token crosses whitespace, so the token sequence of a text is the
     concatenation of those of its pieces (:func:`_read_number_abbreviations`
     handles the one look-ahead that crosses a space).
     """
-    codes, distinct, piece_owner, piece_start = _pieces(texts, index.base)
+    if pieces is None:
+        pieces = chunk_pieces(texts, index.base)
+    codes, distinct, piece_owner, piece_start = pieces.codes, list(pieces.distinct), pieces.owner, pieces.start
     codes, variant_of = _read_number_abbreviations(codes, distinct, piece_owner)
     ptr, rel, flat_sid, surface_id, flat_kind = _piece_tokens(distinct)
     surfaces = list(surface_id)
@@ -401,6 +495,24 @@ def apply_mwes(tokens: TokenArrays, terms: Terms, mwe_index: dict) -> None:
         next_free = i + length
 
 
+def sort_terms(terms: Terms) -> None:
+    """Keep the chunk's terms that occur, numbered in sorted order (in place).
+
+    Each unit's DTM entries then come by term, and
+    :class:`stancebook.tokenise.dtm.TermCounts` keeps the corpus DTM's
+    columns sorted within each row without sorting it. (A multiword term
+    can be named but lose every occurrence to a longer, overlapping one.)
+    """
+    names = list(terms.term_id)
+    occurs = np.zeros(len(names), dtype=bool)
+    occurs[terms.term[terms.term >= 0]] = True
+    order = sorted(np.flatnonzero(occurs).tolist(), key=names.__getitem__)
+    relabel = np.full(len(names) + 1, -1, dtype=np.int64)  # the last entry: no term stays no term
+    relabel[order] = np.arange(len(order))
+    terms.term = relabel[terms.term]
+    terms.term_id = {names[k]: i for i, k in enumerate(order)}
+
+
 # --------------------------------------------------------------------------
 # The chunk's tables
 # --------------------------------------------------------------------------
@@ -450,30 +562,35 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
         kept), ``terms`` (the chunk's vocabulary), ``rows``, ``cols``,
         ``counts`` (the DTM entries, rows numbered within the chunk) and
         ``seconds`` (``(wall, cpu)`` seconds of each phase in the process
-        that ran it: ``sentences``, ``mentions``, ``tokens``, ``terms``
+        that ran it: ``pieces`` (the text cut at whitespace), ``sentences``,
+        ``mentions``, ``tokens``, ``terms``
         (norms, stopwords, multiword expressions), ``counts`` (DTM and
         passage counts), ``token_table``).
     """
     seconds: dict[str, tuple[float, float]] = {}
     t = clock()
     texts = [x if isinstance(x, str) else "" for x in texts]
-    sentences, index = chunk_sentences(unit_ids, texts, breaks)
+    pieces = chunk_pieces(texts, unit_bases(texts))
+    t = add_lap(seconds, "pieces", t)
+    sentences, index = chunk_sentences(unit_ids, texts, breaks, pieces)
     t = add_lap(seconds, "sentences", t)
-    mentions = chunk_mentions(unit_ids, texts, breaks, spec.mentions, index)
+    mentions = chunk_mentions(unit_ids, texts, breaks, spec.mentions, index, pieces)
     t = add_lap(seconds, "mentions", t)
-    tokens = chunk_tokens(texts, index)
+    tokens = chunk_tokens(texts, index, pieces)
     t = add_lap(seconds, "tokens", t)
     terms = chunk_terms(tokens, spec.stopwords)
     if spec.mwe_index and len(tokens.sid):
         apply_mwes(tokens, terms, spec.mwe_index)
+    sort_terms(terms)
     t = add_lap(seconds, "terms", t)
     has = terms.term >= 0
     width = max(len(terms.term_id), 1)
     keys, counts = np.unique(tokens.owner[has] * width + terms.term[has], return_counts=True)
+    # int32 halves what a worker sends back; TermCounts widens them again
     tables = {
         "sentences": sentences, "mentions": mentions, "terms": list(terms.term_id),
-        "rows": (keys // width).astype(np.int64), "cols": (keys % width).astype(np.int64),
-        "counts": counts.astype(np.int64),
+        "rows": (keys // width).astype(np.int32), "cols": (keys % width).astype(np.int32),
+        "counts": counts.astype(np.int32),
     }
     if spec.passage_words > 0:
         tables["passages"] = passage_counts(unit_ids, tokens.owner, tokens.kind == _WORD, terms.term,

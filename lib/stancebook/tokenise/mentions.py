@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from stancebook.errors import ParameterError
@@ -109,6 +110,18 @@ class MentionMatcher:
         metonym, to a following leader of the same target.
     groups : dict
         ``{target: "group,group"}``, the ``groups`` column of the mentions.
+    first_words : re.Pattern
+        Where a form may start, for :meth:`candidates`: a position not after
+        a word character where the first word of a form (up to its first
+        space) begins.
+    whole_words : re.Pattern
+        The forms without a space (a candidate needs nothing after it).
+    leading_words : frozenset
+        First words of the forms with a space ("the", "North"): a candidate
+        there needs the whole piece to be that word, and the next piece to
+        begin with one of ``second_words``.
+    second_words : tuple of str
+        Second words of the forms with a space.
     """
 
     pattern: re.Pattern
@@ -116,6 +129,10 @@ class MentionMatcher:
     after_demonym: re.Pattern
     after_name: re.Pattern
     groups: dict
+    first_words: re.Pattern = re.compile("(?!)")
+    whole_words: re.Pattern = re.compile("(?!)")
+    leading_words: frozenset = frozenset()
+    second_words: tuple = ()
 
     @classmethod
     def from_dictionary(cls, dictionary: ActorDictionary) -> "MentionMatcher":
@@ -132,19 +149,91 @@ class MentionMatcher:
         # A dictionary without forms matches nothing (an empty trie would match everywhere).
         pattern = trie_pattern(lookup, not_after_word=True) if lookup else "(?!)"
         role = "(?:" + trie_pattern(dictionary.role_words) + ")" if dictionary.role_words else "(?!)"
+        words = [form.split(" ", 2) for form in lookup]
+        whole = [w[0] for w in words if len(w) == 1]
         return cls(
             pattern=re.compile(pattern),
             lookup={re.sub(r"\s+", " ", f): v for f, v in lookup.items()},
             after_demonym=re.compile(rf"(?:['\u2019]s)?(?:{SPACE}{role})*{SPACE}", re.IGNORECASE),
             after_name=re.compile(rf"(?:['\u2019]s(?:{SPACE}{role})*|(?:{SPACE}{role})+){SPACE}", re.IGNORECASE),
             groups={t: ",".join(dictionary.groups_of(t)) for t in dictionary.targets},
+            # zero-width, so that overlapping starts are all found
+            first_words=re.compile(rf"(?<!{WORD_CHAR})(?=" + trie_pattern({w[0] for w in words}) + ")"
+                                   if words else "(?!)"),
+            whole_words=re.compile(trie_pattern(whole) if whole else "(?!)"),
+            leading_words=frozenset(w[0] for w in words if len(w) > 1),
+            second_words=tuple(sorted({w[1] for w in words if len(w) > 1})),
         )
 
-    def find(self, text: str) -> list[tuple[int, int, str, str]]:
+    def candidates(self, distinct: list[str], codes: np.ndarray, owner: np.ndarray,
+                   start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every position of a chunk where a form may start, from its whitespace-separated pieces.
+
+        A superset of the positions where :attr:`pattern` matches: a form
+        starts in a piece, at its start or after a character that is not a
+        letter or digit, with its first word; a form with a space also needs
+        its first word to end the piece and its second word to begin the
+        next piece of the unit. Each distinct piece is searched once.
+
+        Parameters
+        ----------
+        distinct : list of str
+            The distinct pieces.
+        codes, owner, start : numpy.ndarray of int
+            Each piece (in text order) as an index into ``distinct``, its
+            unit, and its start there.
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray)
+            The unit and the position in it of each candidate, in text order.
+        """
+        joined = "\n".join(distinct)
+        piece_start = np.cumsum([0] + [len(p) + 1 for p in distinct])[:-1]
+        hits = np.fromiter((m.start() for m in self.first_words.finditer(joined)), dtype=np.int64)
+        hit_piece = np.searchsorted(piece_start, hits, side="right") - 1
+        hit_offset = hits - piece_start[hit_piece]
+        needs_next = np.zeros(len(hits), dtype=bool)
+        keep = np.ones(len(hits), dtype=bool)
+        for h, (k, q) in enumerate(zip(hit_piece.tolist(), hit_offset.tolist())):
+            rest = distinct[k][q:]
+            if self.whole_words.match(rest):
+                continue
+            if rest in self.leading_words:
+                needs_next[h] = True
+            else:
+                keep[h] = False
+        hit_piece, hit_offset, needs_next = hit_piece[keep], hit_offset[keep], needs_next[keep]
+        # every occurrence of a piece with hits, once per hit (hits sorted by piece, then offset)
+        n_hits = np.bincount(hit_piece, minlength=len(distinct))
+        first_hit = np.cumsum(n_hits) - n_hits
+        at = np.flatnonzero(n_hits[codes] > 0)
+        per = n_hits[codes[at]]
+        occurrence = np.repeat(at, per)
+        hit = np.repeat(first_hit[codes[at]] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
+        ok = ~needs_next[hit]
+        check = np.flatnonzero(~ok)
+        if check.size:
+            after = occurrence[check] + 1
+            inside = after < len(codes)
+            after_ok = np.zeros(len(check), dtype=bool)
+            following = codes[after[inside]]
+            wanted = np.unique(following)
+            begins = np.zeros(len(distinct), dtype=bool)
+            begins[wanted] = [distinct[k].startswith(self.second_words) for k in wanted.tolist()]
+            after_ok[inside] = begins[following] & (owner[after[inside]] == owner[occurrence[check][inside]])
+            ok[check] = after_ok
+        occurrence, hit = occurrence[ok], hit[ok]
+        return owner[occurrence], start[occurrence] + hit_offset[hit]
+
+    def find(self, text: str, starts=None) -> list[tuple[int, int, str, str]]:
         """The mentions of one text as ``(start, end, target, kind)``, in text order.
 
         A demonym, a name with ``'s`` or a metonym, followed by role words and
         a leader of the same target, is merged into one ``leader`` mention.
+        ``starts``, ascending positions that include every position where a
+        form matches (see :meth:`candidates`), spares the search of the rest
+        of the text; the mentions are the same.
 
         Examples
         --------
@@ -153,7 +242,7 @@ class MentionMatcher:
         [(0, 32, 'russia', 'leader'), (37, 40, 'north_korea', 'leader')]
         """
         raw = []
-        for match in self.pattern.finditer(text):
+        for match in self.pattern.finditer(text) if starts is None else self._matches_at(text, starts):
             target, kind = self.lookup[_WHITESPACE.sub(" ", match.group())]
             if target is not None:
                 raw.append([match.start(), match.end(), target, kind])
@@ -172,6 +261,19 @@ class MentionMatcher:
             merged.append((start, end, target, kind))
             i += 1
         return merged
+
+
+    def _matches_at(self, text: str, starts) -> Iterable[re.Match]:
+        """The matches :meth:`re.Pattern.finditer` finds, tried only at ``starts``."""
+        end = 0
+        match_at = self.pattern.match
+        for position in starts:
+            if position < end:
+                continue
+            match = match_at(text, position)
+            if match is not None:
+                end = match.end()
+                yield match
 
 
 def mention_counts(mentions: pd.DataFrame, dictionary: ActorDictionary) -> pd.DataFrame:

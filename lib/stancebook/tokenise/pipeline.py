@@ -31,7 +31,7 @@ from stancebook.tokenise.tables import (MENTION_COLUMNS, POSITIONS, SENTENCE_COL
 
 __all__ = ["TokeniseResult", "find_mentions", "sentence_table", "tokenise_corpus"]
 
-DEFAULT_CHUNK_CHARS = 4_000_000
+DEFAULT_CHUNK_CHARS = 8_000_000
 _MAIN_PHASES = frozenset({"jobs", "merge", "dtm", "frames", "total"})
 
 
@@ -69,7 +69,7 @@ class TokeniseResult:
         else None.
     seconds : dict of str to (float, float)
         Where the time went, as ``(wall, cpu)`` seconds per phase: the
-        per-chunk phases (``sentences``, ``mentions``, ``tokens``,
+        per-chunk phases (``pieces``, ``sentences``, ``mentions``, ``tokens``,
         ``terms``, ``counts``, ``token_table``) summed over chunks,
         whichever process ran them (with workers their wall sum exceeds the
         call's wall time), then the work of this process: ``jobs`` (each
@@ -221,7 +221,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     min_df, max_df : int or float
         Document-frequency bounds of the DTM: an int is a number of units, a
         float a share of units in (0, 1] (see :func:`stancebook.tokenise.dtm.df_bounds`).
-    chunk_chars : int, default 4_000_000
+    chunk_chars : int, default 8_000_000
         Characters per chunk: larger chunks mean fewer hand-overs between
         processes, smaller ones less memory per worker.
     passage_words : int, default 0
@@ -309,7 +309,7 @@ def sentence_table(units: pd.DataFrame, *, chunk_chars: int = DEFAULT_CHUNK_CHAR
     ----------
     units : pandas.DataFrame
         The units table (``unit_id``, ``text``, ``offset_breaks``).
-    chunk_chars : int, default 4_000_000
+    chunk_chars : int, default 8_000_000
         Characters per chunk, as in :func:`tokenise_corpus`.
 
     Returns
@@ -346,7 +346,7 @@ def find_mentions(units: pd.DataFrame, dictionary: ActorDictionary, *,
         The units table (``unit_id``, ``text``, ``offset_breaks``).
     dictionary : ActorDictionary
         From :func:`stancebook.resources.actors.load_actor_dictionary`.
-    chunk_chars : int, default 4_000_000
+    chunk_chars : int, default 8_000_000
         Characters per chunk, as in :func:`tokenise_corpus`.
 
     Returns
