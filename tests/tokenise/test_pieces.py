@@ -1,15 +1,18 @@
 """The per-piece fast paths (sentences, mention candidates, tokens), each held to the regex it replaces."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 
 from stancebook.text import split_sentences
 from stancebook.text.tokens import TOKEN_PATTERN
+from stancebook.tokenise import tokenise_corpus
 from stancebook.tokenise.chunk import _KIND_CODE, _piece_tokens, chunk_pieces, chunk_sentences, unit_bases
 from stancebook.tokenise.dtm import TermCounts
 from stancebook.tokenise.mentions import MentionMatcher
-from tests.tokenise.samples import CORPUS, WHITESPACE_PIECES
+from tests.tokenise import oracle
+from tests.tokenise.samples import CORPUS, WHITESPACE_PIECES, units_of
 
 # Full stops whose decision depends on where the sentence started, or on the piece after them.
 SENTENCE_TRAPS = (
@@ -85,3 +88,14 @@ def test_term_counts_sort_chunks_whose_terms_are_not_in_order():
     assert dtm.matrix.toarray().tolist() == [[3, 2, 1, 0], [0, 0, 4, 0], [5, 0, 0, 6]]
     expected = sp.csr_matrix(dtm.matrix.toarray())
     assert dtm.matrix.has_sorted_indices and np.array_equal(dtm.matrix.indices, expected.indices)
+
+
+def test_overlapping_multiword_expressions_are_taken_greedily_like_the_oracle(actors):
+    mwes = [("security", "council"), ("council", "reform"), ("council", "reform", "now"), ("reform", "of", "the")]
+    units = units_of("The Security Council reform now. Council reform of the United Nations Security Council.",
+                     "security council reform of the council. Reform of the North Korea council reform now")
+    tokens = tokenise_corpus(units, dictionary=actors, mwes=mwes).tokens
+    expected = oracle.tokenise_units(units, dictionary=actors, mwes=mwes)
+    assert tokens["term"].dropna().tolist() == expected["term"].dropna().tolist()
+    assert "council_reform_now" in tokens["term"].tolist() and "security_council" in tokens["term"].tolist()
+    pd.testing.assert_frame_equal(tokens, expected)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -178,16 +179,40 @@ def chunk_mentions(unit_ids: list, texts: list[str], breaks: list, matcher: Ment
 
 @dataclass
 class TokenArrays:
-    """The tokens of a chunk as arrays: unit, offsets, sentence, surface id and kind code of each token."""
+    """The tokens of a chunk as arrays: unit, surface id and kind code of each token.
+
+    Offsets and sentence numbers are computed when first asked for (the
+    tokens table needs them for every token, multiword expressions only
+    where one may start).
+    """
 
     owner: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    sentence: np.ndarray
     sid: np.ndarray
     kind: np.ndarray
     surfaces: list
-    surface_id: dict | None = None  # {surface: id}, the inverse of ``surfaces``
+    surface_id: dict | None  # {surface: id}, the inverse of ``surfaces``
+    piece: np.ndarray  # the piece of each token, and its offset there
+    offset: np.ndarray
+    piece_start: np.ndarray
+    index: SentenceIndex
+
+    @cached_property
+    def start(self) -> np.ndarray:
+        return self.piece_start[self.piece] + self.offset
+
+    @cached_property
+    def end(self) -> np.ndarray:
+        return self.start + np.fromiter(map(len, self.surfaces), dtype=np.int64, count=len(self.surfaces))[self.sid]
+
+    @cached_property
+    def sentence(self) -> np.ndarray:
+        return self.index.numbers(self.start, self.owner)
+
+    def sentence_at(self, at: np.ndarray) -> np.ndarray:
+        """Sentence numbers of the tokens ``at`` (ascending), without numbering every token."""
+        if "sentence" in self.__dict__:
+            return self.sentence[at]
+        return self.index.numbers(self.piece_start[self.piece[at]] + self.offset[at], self.owner[at])
 
 
 @dataclass
@@ -381,12 +406,9 @@ def chunk_tokens(texts: list[str], index: SentenceIndex, pieces: Pieces | None =
     token_piece = np.repeat(np.arange(len(codes)), per_piece)
     flat = (np.arange(n_tokens) - np.repeat(np.cumsum(per_piece) - per_piece, per_piece)
             + np.repeat(ptr[:-1][codes], per_piece))
-    sid = flat_sid[flat]
-    owner = piece_owner[token_piece]
-    start = piece_start[token_piece] + rel[flat]
-    end = start + np.fromiter((len(s) for s in surfaces), dtype=np.int64, count=len(surfaces))[sid]
-    return TokenArrays(owner=owner, start=start, end=end, sentence=index.numbers(start, owner), sid=sid,
-                       kind=flat_kind[flat], surfaces=surfaces, surface_id=surface_id)
+    return TokenArrays(owner=piece_owner[token_piece], sid=flat_sid[flat], kind=flat_kind[flat], surfaces=surfaces,
+                       surface_id=surface_id, piece=token_piece, offset=rel[flat], piece_start=piece_start,
+                       index=index)
 
 
 # --------------------------------------------------------------------------
@@ -441,35 +463,41 @@ def _positions_of(codes: list, seq: np.ndarray, n_codes: int) -> list:
 
 
 def _mwe_matches(by_surface: bool, tokens: TokenArrays, terms: Terms, mwe_index: dict):
-    """Length and term id of the longest MWE of one family (surfaces or norms) starting at each token."""
+    """Start, length and term id of the longest MWE of one family (surfaces or norms) at each token where one starts."""
     if by_surface:
         seq = tokens.sid
         code_of = tokens.surface_id if tokens.surface_id is not None else {s: i for i, s in enumerate(tokens.surfaces)}
     else:
         seq, code_of = terms.surface_norm[tokens.sid], terms.norm_id
     n_tokens = len(seq)
-    length_here = np.zeros(n_tokens, dtype=np.int64)
-    term_here = np.full(n_tokens, -1, dtype=np.int64)
+    found: list[tuple[np.ndarray, int, int]] = []
     starts = [(code_of[first], entries) for (family, first), entries in mwe_index.items()
               if family == by_surface and first in code_of]
     n_codes = max([len(code_of), int(seq.max()) + 1 if n_tokens else 0])
     for (_, entries), at in zip(starts, _positions_of([code for code, _ in starts], seq, n_codes)):
+        free = np.ones(len(at), dtype=bool)  # no longer MWE starts there yet
         for length, _, keys, term in entries:  # longest first
             ids = [code_of.get(k, -1) for k in keys]
             if min(ids) < 0:
                 continue
-            open_ = at[(length_here[at] == 0) & (at + length <= n_tokens)]
-            if not open_.size:
+            candidate = np.flatnonzero(free & (at + length <= n_tokens))
+            if not candidate.size:
                 continue
-            last = open_ + length - 1
-            ok = (tokens.owner[last] == tokens.owner[open_]) & (tokens.sentence[last] == tokens.sentence[open_])
+            open_ = at[candidate]
+            ok = tokens.owner[open_ + length - 1] == tokens.owner[open_]
             for j in range(1, length):
                 ok &= seq[open_ + j] == ids[j]
-            hit = open_[ok]
-            if hit.size:
-                length_here[hit] = length
-                term_here[hit] = terms.term_id.setdefault(term, len(terms.term_id))
-    return length_here, term_here
+            candidate, open_ = candidate[ok], open_[ok]
+            same_sentence = tokens.sentence_at(open_ + length - 1) == tokens.sentence_at(open_)  # never across one
+            candidate, open_ = candidate[same_sentence], open_[same_sentence]
+            if open_.size:
+                free[candidate] = False
+                found.append((open_, length, terms.term_id.setdefault(term, len(terms.term_id))))
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return (np.concatenate([hit for hit, _, _ in found]),
+            np.concatenate([np.full(len(hit), length, dtype=np.int64) for hit, length, _ in found]),
+            np.concatenate([np.full(len(hit), term, dtype=np.int64) for hit, _, term in found]))
 
 
 def apply_mwes(tokens: TokenArrays, terms: Terms, mwe_index: dict) -> None:
@@ -479,20 +507,34 @@ def apply_mwes(tokens: TokenArrays, terms: Terms, mwe_index: dict) -> None:
     researcher's MWEs) is strictly longer; MWEs are taken greedily left to
     right, never overlapping, and never cross a sentence.
     """
-    surface_len, surface_term = _mwe_matches(True, tokens, terms, mwe_index)
-    norm_len, norm_term = _mwe_matches(False, tokens, terms, mwe_index)
-    use_norm = norm_len > surface_len
-    best_len = np.where(use_norm, norm_len, surface_len)
-    best_term = np.where(use_norm, norm_term, surface_term)
+    surface, norm = _mwe_matches(True, tokens, terms, mwe_index), _mwe_matches(False, tokens, terms, mwe_index)
+    start, length, term = (np.concatenate(parts) for parts in zip(surface, norm))
+    if not start.size:
+        return
+    is_norm = np.repeat([False, True], [len(surface[0]), len(norm[0])])
+    # per start, the longest match; on a tie the surface match
+    order = np.lexsort((is_norm, -length, start))
+    start, length, term = start[order], length[order], term[order]
+    best = np.ones(len(start), dtype=bool)
+    best[1:] = start[1:] != start[:-1]
+    start, length, term = start[best], length[best], term[best]
+    # Greedy, left to right: an MWE that starts inside no earlier one is taken; where they
+    # overlap, the earlier taken one wins (decided one by one, only there).
+    end = start + length
+    overlaps = np.zeros(len(start), dtype=bool)
+    overlaps[1:] = start[1:] < np.maximum.accumulate(end)[:-1]
+    taken = np.ones(len(start), dtype=bool)
     next_free = 0
-    for i in np.flatnonzero(best_len).tolist():
-        if i < next_free:
-            continue
-        length = int(best_len[i])
-        terms.term[i] = best_term[i]
-        terms.term[i + 1:i + length] = -1
-        terms.is_stop[i:i + length] = False
-        next_free = i + length
+    for k in np.flatnonzero(overlaps | np.append(overlaps[1:], False)).tolist():
+        if start[k] < next_free:
+            taken[k] = False
+        else:
+            next_free = end[k]
+    start, length, term = start[taken], length[taken], term[taken]
+    covered = np.repeat(start, length) + (np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length))
+    terms.term[covered] = -1
+    terms.is_stop[covered] = False
+    terms.term[start] = term
 
 
 def sort_terms(terms: Terms) -> None:
