@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from stancebook.artefacts import Dtm
@@ -115,13 +116,14 @@ def prune_dtm(matrix, vocabulary: np.ndarray, unit_ids: np.ndarray, *, min_df=1,
 class TermCounts:
     """(unit, term) counts gathered chunk by chunk into one vocabulary.
 
-    Each chunk numbers its own terms; :meth:`add` maps them to the corpus
-    vocabulary as the chunk arrives (while other chunks are still being
-    counted), and :meth:`to_dtm` sorts the vocabulary once. When every
-    chunk numbers its terms in sorted order and gives each row's entries by
-    ascending column (as :func:`stancebook.tokenise.chunk.chunk_tables`
-    does), the columns stay sorted within each row and the matrix needs no
-    sorting; otherwise its entries are sorted and summed.
+    Each chunk numbers its own terms; :meth:`to_dtm` maps them to the corpus
+    vocabulary at once (one hash-based factorisation of every chunk's terms,
+    then the distinct terms sorted), so nothing is done per term while the
+    chunks stream in. When every chunk numbers its terms in sorted order and
+    gives each row's entries by ascending column (as
+    :func:`stancebook.tokenise.chunk.chunk_tables` does), the columns stay
+    sorted within each row and the matrix needs no sorting; otherwise its
+    entries are sorted and summed.
 
     Examples
     --------
@@ -133,27 +135,35 @@ class TermCounts:
     """
 
     def __init__(self) -> None:
-        self._vocabulary: dict[str, int] = {}  # term -> id, in order of first appearance
+        self._terms: list[np.ndarray] = []
         self._rows: list[np.ndarray] = []
         self._cols: list[np.ndarray] = []
         self._counts: list[np.ndarray] = []
 
     def add(self, terms: list, *, rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, first_row: int = 0) -> None:
         """Add one chunk: ``counts[i]`` of chunk term ``terms[cols[i]]`` in row ``first_row + rows[i]``."""
-        vocabulary = self._vocabulary
-        ids = np.fromiter((vocabulary.setdefault(str(t), len(vocabulary)) for t in terms), dtype=np.int64,
-                          count=len(terms))
+        self._terms.append(np.asarray(terms, dtype=object).reshape(-1))
         self._rows.append(np.asarray(rows, dtype=np.int64) + first_row)
-        self._cols.append(ids[np.asarray(cols, dtype=np.int64)])
+        self._cols.append(np.asarray(cols, dtype=np.int64))
         self._counts.append(np.asarray(counts, dtype=np.int64))
+
+    def _global_columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted vocabulary (object array) and every entry's column in it."""
+        if not self._terms:
+            return np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64)
+        codes, distinct = pd.factorize(np.concatenate(self._terms), sort=False)
+        distinct = np.asarray(distinct, dtype=object)
+        order = np.array(sorted(range(len(distinct)), key=distinct.__getitem__), dtype=np.int64)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        column_of = rank[codes]  # per term of every chunk, in the order added
+        offsets = np.cumsum([0] + [len(t) for t in self._terms])
+        columns = [column_of[offsets[k]:offsets[k + 1]][cols] for k, cols in enumerate(self._cols)]
+        return distinct[order], _joined(columns)
 
     def to_dtm(self, unit_ids: np.ndarray, *, min_df=1, max_df=1.0) -> Dtm:
         """The DTM of every chunk added: one row per unit id, columns sorted by term, pruned by df."""
-        terms = list(self._vocabulary)
-        order = np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.int64)
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        cols = rank[_joined(self._cols)]
+        terms, cols = self._global_columns()
         rows, counts = _joined(self._rows), _joined(self._counts)
         shape = (len(unit_ids), len(terms))
         if rows.size and np.all(rows[1:] >= rows[:-1]) and rows[-1] < shape[0]:
@@ -166,7 +176,7 @@ class TermCounts:
                 matrix.has_sorted_indices = True
         else:
             matrix = sp.csr_matrix((counts, (rows, cols)), shape=shape, dtype=np.int64)
-        vocabulary = np.asarray([terms[k] for k in order.tolist()], dtype=str)
+        vocabulary = np.asarray(terms.tolist() if len(terms) else [], dtype=str)
         return prune_dtm(matrix, vocabulary, unit_ids, min_df=min_df, max_df=max_df)
 
 
