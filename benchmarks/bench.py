@@ -2,12 +2,12 @@
 
 Run from the repository root (``make bench``)::
 
-    .venv/bin/python benchmarks/bench.py [--corpus PATH] [--quick] [--only topic-stage]
+    .venv/bin/python benchmarks/bench.py [--corpus PATH] [--quick] [--only topic-stage|tenfold]
 
 What is timed, on the UN General Debate corpus (UNGDC, 10,952 speeches):
 
 1. Tokenise + DTM of every speech: stancebook ``tokenise_corpus`` (sentences,
-   token offsets, actor mentions, DTM; ``n_jobs=2``, ``keep_tokens=False``),
+   actor mentions, tokens, DTM; ``n_jobs=2``, ``keep_tokens=False``),
    with the wall and CPU seconds of each of its phases, against spaCy
    (``spacy.blank("en")`` + ``sentencizer`` through ``nlp.pipe``) followed by
    scikit-learn's ``CountVectorizer`` on the same strings.
@@ -29,6 +29,11 @@ What is timed, on the UN General Debate corpus (UNGDC, 10,952 speeches):
    top-10 words against the same reference (the passages with terms).
    ``--only topic-stage`` runs these rows alone and updates their section of
    ``latest.md``.
+4. Ten times the corpus: every speech again under ten new ids (about 2 G
+   characters, made when the step runs, never stored), through the corpus
+   stage's unit split and the tokenise stage on a Dask LocalCluster of two
+   worker processes, with the memory of the driver and of each worker.
+   ``--only tenfold`` runs it alone and updates its section of ``latest.md``.
 
 The speeches are decoded from the archive once, before any timing, and handed
 to every tool as the same list of strings. Each step runs in its own process;
@@ -172,6 +177,52 @@ def step_stancebook_tokenise_dask(data: Path, work: Path) -> dict:
         seconds = time.perf_counter() - start
     return {"seconds": seconds, "cluster_seconds": round(time.perf_counter() - opened - seconds, 2),
             "rss_before_mb": before, "documents": len(ids), "sentences": len(result.sentences),
+            "mentions": len(result.mentions), "terms": int(result.dtm.matrix.shape[1]),
+            "tokens_counted": int(result.dtm.matrix.sum())}
+
+
+TENFOLD = 10
+
+
+def step_stancebook_tenfold_dask(data: Path, work: Path) -> dict:
+    """The UN corpus ten times, made when the step runs, through units and tokenise on a Dask LocalCluster.
+
+    Every speech appears ten times under new ids (``<id>~c<k>``), about 2 G characters. Each copy is
+    a new string object, as in a corpus that size, so the driver's memory is not flattered by shared
+    texts. The corpus stage's unit split (normalising the PDF-derived lines) and the tokenise stage
+    (``keep_tokens=False``) run on a LocalCluster of 2 single-threaded worker processes; cluster start
+    and close are outside the timing. The driver still gathers every table (no partitioned artefacts
+    yet), so its memory grows with the corpus while each worker's is bounded by its chunk.
+    """
+    import pandas as pd
+
+    from stancebook import corpus, tokenise
+    from stancebook.engine import open_engine
+    from stancebook.resources.actors import load_actor_dictionary
+    from stancebook.resources.stopwords import load_stopwords
+
+    with open(data, "rb") as handle:
+        speeches = pickle.load(handle)
+    documents = pd.DataFrame({
+        "doc_id": [f"{doc_id}~c{copy}" for copy in range(TENFOLD) for doc_id, _, _ in speeches],
+        "source": [f"{doc_id}.txt" for copy in range(TENFOLD) for doc_id, _, _ in speeches],
+        "text": [(" " + text)[1:] for copy in range(TENFOLD) for _, _, text in speeches],
+    })
+    documents.attrs["line_paragraphs"] = True  # the UNGDC layout, as load_documents reads it
+    del speeches
+    characters = int(documents["text"].str.len().sum())
+    before = _rss_mb()
+    with open_engine("dask", n_jobs=2) as engine:
+        start = time.perf_counter()
+        units = corpus.split_units(documents, unit="document", engine=engine)
+        units_seconds = time.perf_counter() - start
+        del documents
+        result = tokenise.tokenise_corpus(units, dictionary=load_actor_dictionary(), stopwords=load_stopwords(),
+                                          engine=engine, keep_tokens=False)
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "units_seconds": round(units_seconds, 2),
+            "tokenise_seconds": round(seconds - units_seconds, 2), "rss_before_mb": before,
+            "documents": len(units), "characters": characters, "sentences": len(result.sentences),
             "mentions": len(result.mentions), "terms": int(result.dtm.matrix.shape[1]),
             "tokens_counted": int(result.dtm.matrix.sum())}
 
@@ -434,6 +485,7 @@ TOPIC_STAGE_STEPS = ["topic_stage_inputs", "stancebook_topic_stage", "gensim_top
 STEPS = {
     "stancebook_tokenise": step_stancebook_tokenise,
     "stancebook_tokenise_dask": step_stancebook_tokenise_dask,
+    "stancebook_tenfold_dask": step_stancebook_tenfold_dask,
     "spacy_sentencizer": step_spacy,
     "spacy_sentencizer_2proc": step_spacy,
     "sklearn_countvectorizer": step_countvectorizer,
@@ -448,7 +500,8 @@ STEPS = {
     "tomotopy_topic_stage": step_tomotopy_topic_stage,
 }
 # Named groups of steps for --only.
-GROUPS = {"topic-stage": TOPIC_STAGE_STEPS}
+TENFOLD_STEPS = ["stancebook_tenfold_dask"]
+GROUPS = {"topic-stage": TOPIC_STAGE_STEPS, "tenfold": TENFOLD_STEPS}
 
 
 # --------------------------------------------------------------------------
@@ -576,8 +629,9 @@ def _phase_lines(tok: dict) -> list[str]:
     return [*lines, ""]
 
 
-SECTION_START = "<!-- topic-stage -->"
-SECTION_END = "<!-- /topic-stage -->"
+def _section_markers(group: str) -> tuple[str, str]:
+    """The comments around the section of ``latest.md`` that ``--only group`` replaces."""
+    return f"<!-- {group} -->", f"<!-- /{group} -->"
 
 
 def _dask_memory_lines(r: dict) -> list[str]:
@@ -602,8 +656,9 @@ def topic_stage_section(report: dict) -> list[str]:
     label = (f"stancebook topic stage, cold: `topics.fit_and_describe` ({stage['fits']} fits of the grid k = "
              f"{stage['grid']} with stability refits, choice, description, tables, prevalence, effects; no figures; "
              f"n_jobs={stage['n_jobs']}); chose {stage['model']} k = {stage['k']}")
+    start, end = _section_markers("topic-stage")
     return [
-        SECTION_START,
+        start,
         f"## The topic stage as a whole: ungdc-recent, k = {stage['k']}",
         "",
         f"`{report['command']}`, {report['date']}. Passages of ungdc-recent ({stage['passages']:,} passages with "
@@ -624,17 +679,50 @@ def topic_stage_section(report: dict) -> list[str]:
         f"Load average at start {load}, after the stancebook step "
         f"{', '.join(f'{x:.2f}' for x in stage['load_average_after'])}, on {info['cores']} cores (other work on "
         "the machine stretches wall time; the stage's own two workers count 2).",
-        SECTION_END,
+        end,
     ]
 
 
-def update_topic_stage_section(report: dict, path: Path) -> None:
-    """Replace (or append) the topic-stage section of an existing ``latest.md``, leaving the rest as it was."""
-    section = "\n".join(topic_stage_section(report))
+def tenfold_section(report: dict) -> list[str]:
+    """The markdown of the ten-times-the-corpus row, between markers so that ``--only tenfold`` can replace it."""
+    row = report["results"]["stancebook_tenfold_dask"]
+    peaks = row.get("process_peaks_mb", [0.0])
+    others = sorted(peaks[1:], reverse=True)
+    start, end = _section_markers("tenfold")
+    return [
+        start,
+        "## Ten times the corpus on engine: dask",
+        "",
+        f"`{report['command']}`, {report['date']}. Every speech again under ten new ids: {row['documents']:,} "
+        f"speeches, {row['characters'] / 1e9:.2f} G characters, made when the step runs (each copy a new string). "
+        "The corpus stage's unit split (normalising the PDF-derived lines) and the tokenise stage "
+        "(`keep_tokens=False`) on a LocalCluster of 2 single-threaded worker processes; cluster start and close "
+        "not timed.",
+        "",
+        "| step | seconds | driver at its peak (MB) | each worker at its peak (MB) |",
+        "| --- | ---: | ---: | ---: |",
+        f"| units ({row['documents']:,}) and tokenise ({row['sentences']:,} sentences, {row['mentions']:,} "
+        f"mentions, {row['tokens_counted']:,} term occurrences) | {row['seconds']:.1f} (units "
+        f"{row['units_seconds']:.1f}, tokenise {row['tokenise_seconds']:.1f}) | {peaks[0]:.0f} | "
+        f"{', '.join(f'{v:.0f}' for v in others[:2])} |",
+        "",
+        "PSS of each process at its own peak (the scheduler and the nannies run in the driver); any other "
+        f"process of the tree held at most {max(others[2:], default=0.0):.0f} MB. Each worker holds one chunk (about "
+        "8 million characters) at a time, so its memory does not grow with the corpus; the driver still "
+        "gathers every table (no partitioned artefacts yet), so its memory does. The stance stage is not in "
+        "this row: its tables are built in the driver.",
+        end,
+    ]
+
+
+def update_section(group: str, report: dict, path: Path) -> None:
+    """Replace (or append) one group's section of an existing ``latest.md``, leaving the rest as it was."""
+    section = "\n".join({"topic-stage": topic_stage_section, "tenfold": tenfold_section}[group](report))
+    start, end = _section_markers(group)
     text = path.read_text(encoding="utf-8") if path.exists() else "# stancebook benchmark\n\n"
-    if SECTION_START in text and SECTION_END in text:
-        head, rest = text.split(SECTION_START, 1)
-        text = head + section + rest.split(SECTION_END, 1)[1]
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + section + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")
@@ -660,7 +748,8 @@ def write_markdown(report: dict, path: Path) -> None:
         "",
         "| tool | seconds | time vs stancebook | NPMI | diversity | peak MB |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
-        _row("stancebook tokenise_corpus (sentences, token offsets, mentions, DTM; n_jobs=2)", tok, tok["seconds"]),
+        _row("stancebook tokenise_corpus (sentences, actor mentions, tokens, DTM; n_jobs=2, keep_tokens=False)", tok,
+             tok["seconds"]),
         *[_row(f"spaCy blank('en') + sentencizer, nlp.pipe (n_process={run['n_process']}, "
                f"batch_size={SPACY_BATCH_SIZE})", run, tok["seconds"]) for run in spacy_runs],
         *([_row("stancebook tokenise_corpus, engine: dask (LocalCluster, 2 worker processes; cluster start and "
@@ -688,6 +777,7 @@ def write_markdown(report: dict, path: Path) -> None:
         _row(f"tomotopy LDA ({TOMOTOPY_ITERATIONS} iterations, workers=2)", r["tomotopy_lda"], nmf),
         "",
         *(topic_stage_section(report) + [""] if "stancebook_topic_stage" in r else []),
+        *(tenfold_section(report) + [""] if "stancebook_tenfold_dask" in r else []),
         "Seconds: wall time of the tool's own work, after the texts are in memory (CPU seconds of each "
         "step's process tree are in the JSON, `cpu_seconds_tree`). Peak MB: largest PSS sum of the step's "
         "process tree (workers included), including the texts loaded before timing (`rss_before_mb` in "
@@ -717,7 +807,8 @@ def main(argv=None) -> int:
                              "(results/2026-11-25T0818.json), so left out by default to keep the run short")
     parser.add_argument("--only", choices=sorted(GROUPS),
                         help="run one group of steps (topic-stage: the topic stage of ungdc-recent beside tomotopy "
-                             "and gensim) and update its section of latest.md")
+                             "and gensim; tenfold: ten times the corpus on engine dask) and update its section of "
+                             "latest.md")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -763,7 +854,7 @@ def main(argv=None) -> int:
     (args.out / f"{date}{suffix}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     markdown = args.out / ("latest-quick.md" if args.quick else "latest.md")
     if args.only:
-        update_topic_stage_section(report, markdown)
+        update_section(args.only, report, markdown)
     else:
         write_markdown(report, markdown)
     print(f"wrote {markdown}")
