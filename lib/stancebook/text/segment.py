@@ -61,13 +61,15 @@ _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 # alternative starts with a literal: the regex engine then skips ahead to the
 # next ".", "!", "?" or "\u2026" instead of trying the pattern at every position
 # (twice as fast on long speeches).
-_TERMINATOR = re.compile(r"(?:\.\.+|\u2026|\.[.!?]*|![.!?]*|\?[.!?]*)[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
-_NEXT_WORD = re.compile(r"\s+[\"'\u201c\u2018\u00ab(\[]*(\w*)")
+_MARKS_PATTERN = r"\.\.+|\u2026|\.[.!?]*|![.!?]*|\?[.!?]*"
+_CLOSERS_PATTERN = r"[\"'\u201d\u2019\u00bb)\]]*"
+_OPENERS_PATTERN = r"[\"'\u201c\u2018\u00ab(\[]*"
+_TERMINATOR = re.compile(rf"(?:{_MARKS_PATTERN}){_CLOSERS_PATTERN}(?=\s)")
+_NEXT_WORD = re.compile(rf"\s+{_OPENERS_PATTERN}(\w*)")
 # _TERMINATOR then _NEXT_WORD in one pattern: the marks (without closers), the closers,
 # the whitespace, opening marks and the next word.
 _TERMINATOR_AND_NEXT = re.compile(
-    r"(?P<marks>\.\.+|\u2026|\.[.!?]*|![.!?]*|\?[.!?]*)(?P<close>[\"'\u201d\u2019\u00bb)\]]*)"
-    r"(?P<space>\s+)[\"'\u201c\u2018\u00ab(\[]*(?P<next>\w*)")
+    rf"(?P<marks>{_MARKS_PATTERN})(?P<close>{_CLOSERS_PATTERN})(?P<space>\s+){_OPENERS_PATTERN}(?P<next>\w*)")
 _OPENING = "\"'\u201c\u2018\u00ab([{"
 
 
@@ -161,12 +163,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # The same sentences from whitespace-separated pieces, decided per distinct piece
 # --------------------------------------------------------------------------
 
-_MARKS = ".!?\u2026"
-_CLOSERS = "\"'\u201d\u2019\u00bb)]"
+# The characters a terminator (marks, then closers) can end with.
+_TERMINATOR_ENDS = ".!?\u2026\"'\u201d\u2019\u00bb)]"
 # _TERMINATOR at the end of a piece: the terminator of a piece followed by whitespace.
-_PIECE_TERMINATOR = re.compile(r"(?P<marks>\.\.+|\u2026|\.[.!?]*|![.!?]*|\?[.!?]*)[\"'\u201d\u2019\u00bb)\]]*\Z")
+_PIECE_TERMINATOR = re.compile(rf"(?P<marks>{_MARKS_PATTERN}){_CLOSERS_PATTERN}\Z")
 # _NEXT_WORD without the whitespace: the word that follows a terminator, read from the next piece.
-_WORD_OF_PIECE = re.compile(r"[\"'\u201c\u2018\u00ab(\[]*(\w*)")
+_WORD_OF_PIECE = re.compile(rf"{_OPENERS_PATTERN}(\w*)")
 
 
 def _terminator_rules(distinct: list[str], wanted: list[int]):
@@ -239,8 +241,7 @@ def piece_sentence_starts(texts: list[str], codes: np.ndarray, distinct: list[st
     is_first = np.asarray(paragraph_first, dtype=bool).copy()
     if n < 2:
         return is_first
-    ends_mark = np.fromiter(((p[-1] in _MARKS or p[-1] in _CLOSERS) for p in distinct), dtype=bool,
-                            count=len(distinct))
+    ends_mark = np.fromiter((p[-1] in _TERMINATOR_ENDS for p in distinct), dtype=bool, count=len(distinct))
     # A terminator needs whitespace after it inside its paragraph: a next piece in the same paragraph.
     candidate = np.flatnonzero(ends_mark[codes[:-1]] & ~is_first[1:])
     if not candidate.size:
