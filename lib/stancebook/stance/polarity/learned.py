@@ -82,27 +82,16 @@ def masked_views(contexts, *, window: int) -> tuple[list[str], list[str]]:
     return sentences, nears
 
 
-def text_features(contexts, *, window: int, n_jobs: int = 1):
+def text_features(contexts, *, window: int):
     """TF-IDF unigrams and bigrams of each pair's masked sentence and near-target words, side by side.
 
-    What :class:`LearnedStance` fits with ``vocabulary="all"`` (:func:`masked_views`, one vectoriser per
-    view). With ``n_jobs`` other than 1 the two views are vectorised at once in worker processes, which
-    also keep the peak of counting every n-gram out of this process; the matrix is the same.
+    What :class:`LearnedStance` fits with ``vocabulary="all"`` (:func:`masked_views`, one vectoriser per view).
     """
-    views = masked_views(contexts, window=window)
-    if n_workers(n_jobs) == 1:
-        return LearnedStance._features(*views)
-    # Each view's matrix comes back through a file, read straight into its arrays (a pickled return
-    # would hold it twice here for a moment).
-    with tempfile.TemporaryDirectory(prefix="stancebook-learned-") as folder:
-        files = [Path(folder) / f"view{k}.npz" for k in range(len(views))]
-        Parallel(n_jobs=min(len(views), n_workers(n_jobs)))(
-            delayed(_save_view_features)(view, file) for view, file in zip(views, files))
-        return sparse.hstack([sparse.load_npz(file) for file in files]).tocsr()
+    return LearnedStance._features(*masked_views(contexts, window=window))
 
 
-def _save_view_features(texts, file) -> None:
-    sparse.save_npz(file, LearnedStance._view_features(texts), compressed=False)
+def _save_text_features(contexts, file, *, window: int) -> None:
+    sparse.save_npz(file, text_features(contexts, window=window), compressed=False)
 
 
 def _count_labels(labels) -> dict:
@@ -186,22 +175,17 @@ class LearnedStance(BaseEstimator):
         self.random_state = random_state
 
     @staticmethod
-    def _view_features(texts):
-        """TF-IDF unigrams and bigrams of one view, vocabulary and idf from all of it."""
-        # One pass over the texts instead of fit-then-transform; with sorted indices the weights are
-        # those of TfidfVectorizer to the last bit.
-        counts = CountVectorizer(ngram_range=(1, 2), min_df=2, max_features=_MAX_FEATURES,
-                                 lowercase=False).fit_transform(texts)
-        counts.sort_indices()
-        return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts)
-
-    @staticmethod
     def _features(*texts, learn_from=None):
         # The vocabulary and idf use no label, so one fit serves all folds.
         views = []
         for view in texts:
             if learn_from is None:
-                views.append(LearnedStance._view_features(view))
+                # One pass over the texts instead of fit-then-transform; with sorted indices the weights are
+                # those of TfidfVectorizer to the last bit.
+                counts = CountVectorizer(ngram_range=(1, 2), min_df=2, max_features=_MAX_FEATURES,
+                                         lowercase=False).fit_transform(view)
+                counts.sort_indices()
+                views.append(TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts))
                 continue
             vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=_MAX_FEATURES, sublinear_tf=True,
                                          lowercase=False)
@@ -338,9 +322,15 @@ class LearnedPolarity(PolaritySource):
                                     random_state=self.random_state)
         groups = [c.unit_id for c in contexts]
         if n_workers(self.n_jobs) > 1 and min(_count_labels(labels).values()) >= self.min_per_class:
-            # Built in worker processes: counting every n-gram of every pair before the most frequent are kept
-            # was this process's peak (0.9 GB over its base on all UN speeches); the workers start small.
-            features = text_features(contexts, window=self.window, n_jobs=self.n_jobs)
+            # Built in a worker process: counting every n-gram of every pair before the most frequent are kept
+            # was this process's peak (0.9 GB over its base on all UN speeches); the worker starts small. The
+            # matrix comes back through a file, read straight into its arrays (a pickled return would hold
+            # it twice here for a moment).
+            with tempfile.TemporaryDirectory(prefix="stancebook-learned-") as folder:
+                file = Path(folder) / "features.npz"
+                Parallel(n_jobs=n_workers(self.n_jobs))(
+                    delayed(_save_text_features)(contexts, file, window=self.window) for _ in range(1))
+                features = sparse.load_npz(file)
             self.model_.fit(None, None, labels, groups=groups, features=features)
         else:
             sentences, nears = masked_views(contexts, window=self.window)
