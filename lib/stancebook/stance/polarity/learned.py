@@ -82,16 +82,35 @@ def masked_views(contexts, *, window: int) -> tuple[list[str], list[str]]:
     return sentences, nears
 
 
-def text_features(contexts, *, window: int):
+def text_features(contexts, *, window: int, n_jobs: int = 1):
     """TF-IDF unigrams and bigrams of each pair's masked sentence and near-target words, side by side.
 
-    What :class:`LearnedStance` fits with ``vocabulary="all"`` (:func:`masked_views`, one vectoriser per view).
+    What :class:`LearnedStance` fits with ``vocabulary="all"`` (:func:`masked_views`, one vectoriser per
+    view). With ``n_jobs`` other than 1 the two views are built at once in two worker processes and
+    joined in a third, so neither the texts nor the counting of every n-gram (0.9 GB on all UN speeches)
+    reach this process, which only reads the finished matrix; the matrix is the same.
     """
-    return LearnedStance._features(*masked_views(contexts, window=window))
+    if n_workers(n_jobs) == 1:
+        return LearnedStance._features(*masked_views(contexts, window=window))
+    # The matrices travel through files, read straight into their arrays (a pickled return would hold
+    # a matrix twice for a moment).
+    with tempfile.TemporaryDirectory(prefix="stancebook-learned-") as folder:
+        views = [Path(folder) / f"view{k}.npz" for k in range(2)]
+        joined = Path(folder) / "features.npz"
+        Parallel(n_jobs=2)(delayed(_save_view_features)(contexts, k, file, window=window)
+                           for k, file in enumerate(views))
+        # n_jobs=2 for one task: joblib runs it in a worker (n_jobs=1 would run it here)
+        Parallel(n_jobs=2)(delayed(_save_joined)(views, joined) for _ in range(1))
+        return sparse.load_npz(joined)
 
 
-def _save_text_features(contexts, file, *, window: int) -> None:
-    sparse.save_npz(file, text_features(contexts, window=window), compressed=False)
+def _save_view_features(contexts, view: int, file, *, window: int) -> None:
+    texts = masked_views(contexts, window=window)[view]
+    sparse.save_npz(file, LearnedStance._view_features(texts), compressed=False)
+
+
+def _save_joined(files, file) -> None:
+    sparse.save_npz(file, sparse.hstack([sparse.load_npz(f) for f in files], format="csr"), compressed=False)
 
 
 def _count_labels(labels) -> dict:
@@ -175,17 +194,22 @@ class LearnedStance(BaseEstimator):
         self.random_state = random_state
 
     @staticmethod
+    def _view_features(texts):
+        """TF-IDF unigrams and bigrams of one view, vocabulary and idf from all of it."""
+        # One pass over the texts instead of fit-then-transform; with sorted indices the weights are
+        # those of TfidfVectorizer to the last bit.
+        counts = CountVectorizer(ngram_range=(1, 2), min_df=2, max_features=_MAX_FEATURES,
+                                 lowercase=False).fit_transform(texts)
+        counts.sort_indices()
+        return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts)
+
+    @staticmethod
     def _features(*texts, learn_from=None):
         # The vocabulary and idf use no label, so one fit serves all folds.
         views = []
         for view in texts:
             if learn_from is None:
-                # One pass over the texts instead of fit-then-transform; with sorted indices the weights are
-                # those of TfidfVectorizer to the last bit.
-                counts = CountVectorizer(ngram_range=(1, 2), min_df=2, max_features=_MAX_FEATURES,
-                                         lowercase=False).fit_transform(view)
-                counts.sort_indices()
-                views.append(TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts))
+                views.append(LearnedStance._view_features(view))
                 continue
             vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=_MAX_FEATURES, sublinear_tf=True,
                                          lowercase=False)
@@ -322,15 +346,9 @@ class LearnedPolarity(PolaritySource):
                                     random_state=self.random_state)
         groups = [c.unit_id for c in contexts]
         if n_workers(self.n_jobs) > 1 and min(_count_labels(labels).values()) >= self.min_per_class:
-            # Built in a worker process: counting every n-gram of every pair before the most frequent are kept
-            # was this process's peak (0.9 GB over its base on all UN speeches); the worker starts small. The
-            # matrix comes back through a file, read straight into its arrays (a pickled return would hold
-            # it twice here for a moment).
-            with tempfile.TemporaryDirectory(prefix="stancebook-learned-") as folder:
-                file = Path(folder) / "features.npz"
-                Parallel(n_jobs=n_workers(self.n_jobs))(
-                    delayed(_save_text_features)(contexts, file, window=self.window) for _ in range(1))
-                features = sparse.load_npz(file)
+            # Built in worker processes: counting every n-gram of every pair before the most frequent are kept
+            # was this process's peak (0.9 GB over its base on all UN speeches); the workers start small.
+            features = text_features(contexts, window=self.window, n_jobs=self.n_jobs)
             self.model_.fit(None, None, labels, groups=groups, features=features)
         else:
             sentences, nears = masked_views(contexts, window=self.window)
