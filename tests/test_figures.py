@@ -124,3 +124,48 @@ def test_a_saved_figure_shows_as_one_line_in_a_notebook(tmp_path):
     entry = _saver(tmp_path).save(_draw(), "mentions", title="Mentions", caption="Counts.")
     assert repr(entry) == "figure 01-mentions saved: 01-mentions.svg, 01-mentions.png, 01-mentions.pdf in run demo"
     assert entry["id"] == "01-mentions"
+
+
+class _Figure:
+    def __init__(self, fig, id, title="T", caption="C."):
+        self.fig, self.id, self.title, self.caption = fig, id, title, caption
+
+
+class _Unpaintable(matplotlib.artist.Artist):
+    def draw(self, renderer):
+        raise RuntimeError("this figure cannot be drawn")
+
+
+def _heatmap(seed):
+    import numpy as np
+
+    fig, ax = new_figure(width=3, height=2)
+    ax.imshow(np.random.default_rng(seed).random((4, 5)))
+    ax.set_title(f"Heatmap {seed}")
+    return fig
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_saving_figures_side_by_side_writes_the_bytes_and_index_of_saving_them_one_by_one(tmp_path, n_jobs):
+    one_by_one, side_by_side = _saver(tmp_path / "a"), _saver(tmp_path / "b")
+    for k in range(3):
+        one_by_one.save(_heatmap(k), f"heat-{k}", title=f"T{k}", caption="C.")
+    saved = side_by_side.save_all([_Figure(_heatmap(k), f"heat-{k}", f"T{k}") for k in range(3)], n_jobs=n_jobs)
+    assert [s["id"] for s in saved] == ["01-heat-0", "01-heat-1", "01-heat-2"]
+    for k in range(3):
+        for suffix in ("svg", "png", "pdf"):
+            name = f"01-heat-{k}.{suffix}"
+            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert read_index(tmp_path / "a") == read_index(tmp_path / "b")
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_figure_that_cannot_be_drawn_is_named_and_only_the_ones_before_it_are_kept(tmp_path, n_jobs):
+    broken = _heatmap(1)
+    broken.add_artist(_Unpaintable())
+    figures = [_Figure(_heatmap(0), "first"), _Figure(broken, "broken"), _Figure(_heatmap(2), "after")]
+    with pytest.raises((StancebookError, RuntimeError), match="broken|cannot be drawn"):
+        _saver(tmp_path).save_all(figures, n_jobs=n_jobs)
+    assert [e["id"] for e in read_index(tmp_path)] == ["01-first"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in {".svg", ".png", ".pdf"}) == [
+        "01-first.pdf", "01-first.png", "01-first.svg"]

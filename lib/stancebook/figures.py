@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import multiprocessing
 import os
 import re
+import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from . import __version__
 from .artefacts import atomic_write, read_json, write_json, write_text
 from .errors import StancebookError
 from .labels import replace_labels
+from .workers import n_workers
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -170,20 +174,80 @@ class FigureSaver:
         SavedFigure
             The index entry (a dict shown as one line in a notebook).
         """
-        if not _ID.match(figure_id):
-            raise StancebookError(f"figure id {figure_id!r}: use lower-case letters, digits and '-'.")
-        full_id = f"{figure_prefix(self.notebook)}-{figure_id}"
-        self.figures_dir.mkdir(parents=True, exist_ok=True)
-        replace_labels(fig)  # after the last change to the figure, so that no two labels overlap as saved
-        with figure_style():
-            svg = self.figures_dir / f"{full_id}.svg"
-            png = self.figures_dir / f"{full_id}.png"
-            atomic_write(svg, lambda tmp: fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None}))
-            atomic_write(png, lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
-            pdf = self.figures_dir / f"{full_id}.pdf"
-            atomic_write(pdf, lambda tmp: fig.savefig(tmp, format="pdf", metadata=PDF_METADATA))
+        full_id = self._prepare(fig, figure_id)
+        _render(fig, self.figures_dir, full_id)
         if close:
             plt.close(fig)
+        return self._entry(full_id, title, caption)
+
+    def save_all(self, figures, *, n_jobs: int = 1, close: bool = False) -> list[SavedFigure]:
+        """Save several figures as :meth:`save` does, drawing them side by side in worker processes.
+
+        Parameters
+        ----------
+        figures : iterable
+            Objects with ``fig``, ``id``, ``title`` and ``caption`` (such as
+            :class:`stancebook.stance.StanceFigure`).
+        n_jobs : int, default 1
+            Processes drawing at once (-1: one per core). Where processes can
+            be forked, each figure is drawn in a fork of this process, so the
+            files are byte for byte those :meth:`save` writes; elsewhere, or
+            with ``n_jobs=1``, they are drawn here one by one.
+        close : bool
+            Close the figures after saving.
+
+        Returns
+        -------
+        list of SavedFigure
+            The index entries, in the order of ``figures``.
+
+        Raises
+        ------
+        StancebookError
+            Naming the figure whose drawing failed; the figures before it in
+            ``figures`` are saved and in the index.
+        """
+        figures = list(figures)
+        full_ids = [self._prepare(f.fig, f.id) for f in figures]
+        workers = min(n_workers(n_jobs), len(figures))
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            failed = _render_forked([f.fig for f in figures], self.figures_dir, full_ids, workers)
+            done = len(figures) if failed is None else failed
+        else:
+            done = 0
+            try:
+                for f, full_id in zip(figures, full_ids):
+                    _render(f.fig, self.figures_dir, full_id)
+                    done += 1
+            except Exception:
+                self._keep_only(figures, full_ids, done)
+                raise
+        saved = self._keep_only(figures, full_ids, done)
+        if done < len(figures):
+            raise StancebookError(f"figure {full_ids[done]!r} could not be drawn (the traceback of its worker "
+                                  "process is in the output above); the figures before it are saved.")
+        if close:
+            for f in figures:
+                plt.close(f.fig)
+        return saved
+
+    def _keep_only(self, figures, full_ids, done: int) -> list[SavedFigure]:
+        """Index the first ``done`` figures; remove any file of the others."""
+        for full_id in full_ids[done:]:
+            for suffix in ("svg", "png", "pdf"):
+                (self.figures_dir / f"{full_id}.{suffix}").unlink(missing_ok=True)
+        return [self._entry(full_id, f.title, f.caption) for f, full_id in zip(figures[:done], full_ids[:done])]
+
+    def _prepare(self, fig, figure_id: str) -> str:
+        """Check the id, make the folder, place the labels; the figure's full id."""
+        if not _ID.match(figure_id):
+            raise StancebookError(f"figure id {figure_id!r}: use lower-case letters, digits and '-'.")
+        self.figures_dir.mkdir(parents=True, exist_ok=True)
+        replace_labels(fig)  # after the last change to the figure, so that no two labels overlap as saved
+        return f"{figure_prefix(self.notebook)}-{figure_id}"
+
+    def _entry(self, full_id: str, title: str, caption: str) -> SavedFigure:
+        """Index the three files of a drawn figure."""
         self._saved += 1
         entry = {
             "id": full_id,
@@ -192,9 +256,9 @@ class FigureSaver:
             "caption": caption,
             "notebook": f"notebooks/{self.notebook}.ipynb",
             "run": self.run,
-            "svg": svg.name,
-            "png": png.name,
-            "pdf": pdf.name,
+            "svg": f"{full_id}.svg",
+            "png": f"{full_id}.png",
+            "pdf": f"{full_id}.pdf",
             "parameters": self.parameters,
             "input_hash": self.input_hash,
         }
@@ -230,6 +294,58 @@ class FigureSaver:
             entries = [e for e in entries if e["id"] != entry["id"]] + [entry]
             entries.sort(key=lambda e: (e["notebook"], e["position"], e["id"]))
             self._write_index(entries)
+
+
+def _render(fig, figures_dir: Path, full_id: str) -> None:
+    """Write a figure as SVG, PNG and PDF, each file complete or absent."""
+    with figure_style():
+        atomic_write(figures_dir / f"{full_id}.svg",
+                     lambda tmp: fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None}))
+        atomic_write(figures_dir / f"{full_id}.png", lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
+        atomic_write(figures_dir / f"{full_id}.pdf", lambda tmp: fig.savefig(tmp, format="pdf", metadata=PDF_METADATA))
+
+
+def _render_in_child(fig, figures_dir: Path, full_id: str) -> None:
+    # In a fork of a notebook kernel, sys.stderr is the kernel's stream, served by a thread the fork does
+    # not have: warnings and a traceback go to the process's own standard error instead.
+    sys.stdout = sys.stderr = open(2, "w", closefd=False)
+    try:
+        _render(fig, figures_dir, full_id)
+    except BaseException:
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(1)
+
+
+def _render_forked(figs: list, figures_dir: Path, full_ids: list[str], workers: int) -> int | None:
+    """Draw each figure in a fork of this process, ``workers`` at a time; the first failed one, or None.
+
+    A fork holds the figure as it is here (nothing is pickled), so its files are those drawn here.
+    """
+    context = multiprocessing.get_context("fork")
+    running: list[tuple[int, Any]] = []
+    failed: list[int] = []
+    try:
+        for k, (fig, full_id) in enumerate(zip(figs, full_ids)):
+            while len(running) >= workers:
+                _wait_first(running, failed)
+            process = context.Process(target=_render_in_child, args=(fig, figures_dir, full_id), daemon=True)
+            process.start()
+            running.append((k, process))
+        while running:
+            _wait_first(running, failed)
+    finally:
+        for _, process in running:  # interrupted: leave no drawing process behind
+            process.kill()
+            process.join()
+    return min(failed) if failed else None
+
+
+def _wait_first(running: list, failed: list) -> None:
+    k, process = running.pop(0)
+    process.join()
+    if process.exitcode != 0:
+        failed.append(k)
 
 
 def figure_prefix(notebook: str) -> str:
