@@ -200,6 +200,7 @@ def step_stancebook_tenfold_dask(data: Path, work: Path) -> dict:
     from stancebook.engine import open_engine
     from stancebook.resources.actors import load_actor_dictionary
     from stancebook.resources.stopwords import load_stopwords
+    from stancebook.tokenise.pipeline import DEFAULT_CHUNK_CHARS
 
     with open(data, "rb") as handle:
         speeches = pickle.load(handle)
@@ -221,7 +222,8 @@ def step_stancebook_tenfold_dask(data: Path, work: Path) -> dict:
                                           engine=engine, keep_tokens=False)
         seconds = time.perf_counter() - start
     return {"seconds": seconds, "units_seconds": round(units_seconds, 2),
-            "tokenise_seconds": round(seconds - units_seconds, 2), "rss_before_mb": before,
+            "tokenise_seconds": round(seconds - units_seconds, 2), "chunk_chars": DEFAULT_CHUNK_CHARS,
+            "rss_before_mb": before,
             "documents": len(units), "characters": characters, "sentences": len(result.sentences),
             "mentions": len(result.mentions), "terms": int(result.dtm.matrix.shape[1]),
             "tokens_counted": int(result.dtm.matrix.sum())}
@@ -707,17 +709,17 @@ def tenfold_section(report: dict) -> list[str]:
         f"{', '.join(f'{v:.0f}' for v in others[:2])} |",
         "",
         "PSS of each process at its own peak (the scheduler and the nannies run in the driver); any other "
-        f"process of the tree held at most {max(others[2:], default=0.0):.0f} MB. Each worker holds one chunk (about "
-        "8 million characters) at a time, so its memory does not grow with the corpus; the driver still "
-        "gathers every table (no partitioned artefacts yet), so its memory does. The stance stage is not in "
-        "this row: its tables are built in the driver.",
+        f"process of the tree held at most {max(others[2:], default=0.0):.0f} MB. Each worker holds one chunk "
+        f"(about {row['chunk_chars'] / 1e6:.0f} million characters) at a time, so its memory does not grow with the "
+        "corpus; the driver still gathers every table (no partitioned artefacts yet), so its memory does. The "
+        "stance stage is not in this row: its tables are built in the driver.",
         end,
     ]
 
 
 def update_section(group: str, report: dict, path: Path) -> None:
     """Replace (or append) one group's section of an existing ``latest.md``, leaving the rest as it was."""
-    section = "\n".join({"topic-stage": topic_stage_section, "tenfold": tenfold_section}[group](report))
+    section = "\n".join(SECTIONS[group](report))
     start, end = _section_markers(group)
     text = path.read_text(encoding="utf-8") if path.exists() else "# stancebook benchmark\n\n"
     if start in text and end in text:
@@ -726,6 +728,10 @@ def update_section(group: str, report: dict, path: Path) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+# The section of latest.md each group of --only writes.
+SECTIONS = {"topic-stage": topic_stage_section, "tenfold": tenfold_section}
 
 
 def write_markdown(report: dict, path: Path) -> None:

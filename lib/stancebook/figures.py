@@ -210,19 +210,16 @@ class FigureSaver:
         figures = list(figures)
         full_ids = [self._prepare(f.fig, f.id) for f in figures]
         workers = min(n_workers(n_jobs), len(figures))
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            failed = _render_forked([f.fig for f in figures], self.figures_dir, full_ids, workers)
-            done = len(figures) if failed is None else failed
-        else:
-            done = 0
-            try:
+        done = 0  # figures drawn before the first that failed
+        try:
+            if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+                done = _render_forked([f.fig for f in figures], self.figures_dir, full_ids, workers)
+            else:
                 for f, full_id in zip(figures, full_ids):
                     _render(f.fig, self.figures_dir, full_id)
                     done += 1
-            except Exception:
-                self._keep_only(figures, full_ids, done)
-                raise
-        saved = self._keep_only(figures, full_ids, done)
+        finally:
+            saved = self._keep_only(figures, full_ids, done)
         if done < len(figures):
             raise StancebookError(f"figure {full_ids[done]!r} could not be drawn (the traceback of its worker "
                                   "process is in the output above); the figures before it are saved.")
@@ -298,11 +295,11 @@ class FigureSaver:
 
 def _render(fig, figures_dir: Path, full_id: str) -> None:
     """Write a figure as SVG, PNG and PDF, each file complete or absent."""
+    metadata = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None}, "pdf": PDF_METADATA}
     with figure_style():
-        atomic_write(figures_dir / f"{full_id}.svg",
-                     lambda tmp: fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None}))
-        atomic_write(figures_dir / f"{full_id}.png", lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
-        atomic_write(figures_dir / f"{full_id}.pdf", lambda tmp: fig.savefig(tmp, format="pdf", metadata=PDF_METADATA))
+        for suffix, values in metadata.items():
+            atomic_write(figures_dir / f"{full_id}.{suffix}",
+                         lambda tmp: fig.savefig(tmp, format=suffix, metadata=values))
 
 
 def _render_in_child(fig, figures_dir: Path, full_id: str) -> None:
@@ -317,31 +314,31 @@ def _render_in_child(fig, figures_dir: Path, full_id: str) -> None:
         os._exit(1)
 
 
-def _render_forked(figs: list, figures_dir: Path, full_ids: list[str], workers: int) -> int | None:
-    """Draw each figure in a fork of this process, ``workers`` at a time; the first failed one, or None.
+def _render_forked(figs: list, figures_dir: Path, full_ids: list[str], workers: int) -> int:
+    """Draw each figure in a fork of this process, ``workers`` at a time; how many come before the first failed one.
 
     A fork holds the figure as it is here (nothing is pickled), so its files are those drawn here.
     """
     context = multiprocessing.get_context("fork")
     running: list[tuple[int, Any]] = []
-    failed: list[int] = []
+    failed = [len(figs)]
     try:
         for k, (fig, full_id) in enumerate(zip(figs, full_ids)):
-            while len(running) >= workers:
-                _wait_first(running, failed)
+            if len(running) == workers:
+                _join_first(running, failed)
             process = context.Process(target=_render_in_child, args=(fig, figures_dir, full_id), daemon=True)
             process.start()
             running.append((k, process))
         while running:
-            _wait_first(running, failed)
+            _join_first(running, failed)
     finally:
         for _, process in running:  # interrupted: leave no drawing process behind
             process.kill()
             process.join()
-    return min(failed) if failed else None
+    return min(failed)
 
 
-def _wait_first(running: list, failed: list) -> None:
+def _join_first(running: list, failed: list) -> None:
     k, process = running.pop(0)
     process.join()
     if process.exitcode != 0:

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from stancebook.text import split_sentences
 from stancebook.text.tokens import TOKEN_PATTERN
 from stancebook.tokenise import tokenise_corpus
-from stancebook.tokenise.chunk import _KIND_CODE, _piece_tokens, chunk_pieces, chunk_sentences, unit_bases
+from stancebook.tokenise.chunk import _KIND_CODE, _piece_tokens, chunk_pieces, chunk_sentences
 from stancebook.tokenise.dtm import TermCounts
 from stancebook.tokenise.mentions import MentionMatcher
 from tests.tokenise import oracle
@@ -53,7 +53,7 @@ MENTION_TRAPS = (
 def test_mentions_tried_at_the_candidates_are_the_mentions_of_the_whole_text(texts, actors):
     matcher = MentionMatcher.from_dictionary(actors)
     texts = list(texts)
-    pieces = chunk_pieces(texts, unit_bases(texts))
+    pieces = chunk_pieces(texts)
     unit, position = matcher.candidates(pieces.distinct, pieces.codes, pieces.owner, pieces.start)
     found_somewhere = False
     for u, text in enumerate(texts):

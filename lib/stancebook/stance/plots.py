@@ -50,7 +50,7 @@ _MAX_HEATMAP_UNITS = 80
 
 
 class StanceFigure(NamedTuple):
-    """A figure of the stage, ready for ``stage.figures.save_all([...])`` (or ``save(fig, id, title=..., caption=...)``)."""
+    """A figure of the stage, ready for ``stage.figures.save_all`` (its ``fig``, ``id``, ``title`` and ``caption``)."""
 
     id: str
     fig: object

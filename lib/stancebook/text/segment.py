@@ -64,10 +64,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 _MARKS_PATTERN = r"\.\.+|\u2026|\.[.!?]*|![.!?]*|\?[.!?]*"
 _CLOSERS_PATTERN = r"[\"'\u201d\u2019\u00bb)\]]*"
 _OPENERS_PATTERN = r"[\"'\u201c\u2018\u00ab(\[]*"
-_TERMINATOR = re.compile(rf"(?:{_MARKS_PATTERN}){_CLOSERS_PATTERN}(?=\s)")
-_NEXT_WORD = re.compile(rf"\s+{_OPENERS_PATTERN}(\w*)")
-# _TERMINATOR then _NEXT_WORD in one pattern: the marks (without closers), the closers,
-# the whitespace, opening marks and the next word.
+# A terminator (marks, then closers) followed by whitespace, and the next word: the marks
+# (without closers), the closers, the whitespace, opening marks and the next word.
 _TERMINATOR_AND_NEXT = re.compile(
     rf"(?P<marks>{_MARKS_PATTERN})(?P<close>{_CLOSERS_PATTERN})(?P<space>\s+){_OPENERS_PATTERN}(?P<next>\w*)")
 _OPENING = "\"'\u201c\u2018\u00ab([{"
@@ -140,7 +138,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = p_start
         # One match holds the terminator, the whitespace after it and the next word. A
         # terminator can never start inside that whitespace, opening marks or word, so
-        # the matches are the same terminators as _TERMINATOR's, followed by _NEXT_WORD.
+        # every terminator followed by whitespace is the start of a match.
         for match in _TERMINATOR_AND_NEXT.finditer(text, p_start, p_end):
             following = match.group("next")
             if following[:1].islower():
@@ -165,9 +163,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 # The characters a terminator (marks, then closers) can end with.
 _TERMINATOR_ENDS = ".!?\u2026\"'\u201d\u2019\u00bb)]"
-# _TERMINATOR at the end of a piece: the terminator of a piece followed by whitespace.
+# A terminator at the end of a piece: the terminator of a piece followed by whitespace.
 _PIECE_TERMINATOR = re.compile(rf"(?P<marks>{_MARKS_PATTERN}){_CLOSERS_PATTERN}\Z")
-# _NEXT_WORD without the whitespace: the word that follows a terminator, read from the next piece.
+# The word that follows a terminator, read from the next piece (opening marks, then the word).
 _WORD_OF_PIECE = re.compile(rf"{_OPENERS_PATTERN}(\w*)")
 
 

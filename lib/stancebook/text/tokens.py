@@ -101,13 +101,9 @@ def fold_case(surface: str) -> str:
 # Whitespace over arrays of code points
 # --------------------------------------------------------------------------
 
-# str.isspace (= the regex \s, = what str.split() splits at) for every code point
-# up to U+3000, the last space; the final False stands for every code point above.
-_IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001)] + [False], dtype=bool)
-
-
-_IS_SPACE_BMP = np.zeros(0x10000, dtype=bool)
-_IS_SPACE_BMP[:0x3001] = _IS_SPACE[:0x3001]
+# str.isspace (= the regex \s, = what str.split() splits at) for every code point of the Basic
+# Multilingual Plane; none above it is a space, and U+FFFF (the last entry) is not one either.
+_IS_SPACE = np.array([chr(c).isspace() for c in range(0x10000)], dtype=bool)
 
 
 def code_points(text: str) -> np.ndarray:
@@ -138,8 +134,8 @@ def space_mask(codes: np.ndarray) -> np.ndarray:
     [False, True, False, True, False, True]
     """
     if codes.dtype == np.uint16:
-        return _IS_SPACE_BMP[codes]
-    return np.take(_IS_SPACE, codes, mode="clip")  # above U+3000: the last entry, False
+        return _IS_SPACE[codes]  # plain indexing: about 3x faster than take(mode="clip")
+    return np.take(_IS_SPACE, codes, mode="clip")  # above the BMP: the last entry, False
 
 
 def count_words(texts, *, batch_chars: int = 4_000_000) -> int:

@@ -26,6 +26,7 @@ from stancebook.text.segment import piece_sentence_starts
 from stancebook.text.tokens import (ABBREVIATIONS, NUMBER_ABBREVIATIONS, TOKEN_KINDS, TOKEN_PATTERN, code_points,
                                     fold_case, space_mask)
 from stancebook.tokenise.mentions import MentionMatcher
+from stancebook.tokenise.ragged import expand_ranges, positions_in_groups
 from stancebook.tokenise.tables import POSITIONS, TOKEN_BOOLS, TOKEN_INTS, typed_frame
 
 __all__ = ["Spec", "chunk_mentions", "chunk_sentences", "chunk_tables", "passage_counts"]
@@ -123,7 +124,7 @@ def chunk_sentences(unit_ids: list, texts: list[str], breaks: list, pieces: Piec
     from the chunk's whitespace-separated ``pieces`` (cut here when not given).
     """
     if pieces is None:
-        pieces = chunk_pieces(texts, unit_bases(texts))
+        pieces = chunk_pieces(texts)
     is_first = piece_sentence_starts(texts, pieces.codes, pieces.distinct, pieces.owner, pieces.start,
                                      pieces.paragraph_first)
     first = np.flatnonzero(is_first)
@@ -134,7 +135,7 @@ def chunk_sentences(unit_ids: list, texts: list[str], breaks: list, pieces: Piec
     orig_starts, orig_ends = original_spans(starts, ends, owner, breaks)
     sentences = typed_frame({
         "unit_id": np.repeat(np.asarray(unit_ids, dtype=object), n_sent),
-        "sentence": np.arange(len(starts)) - np.repeat(np.cumsum(n_sent) - n_sent, n_sent) + 1,
+        "sentence": positions_in_groups(n_sent) + 1,
         "start": starts, "end": ends, "orig_start": orig_starts, "orig_end": orig_ends,
         "text": [texts[u][a:b] for u, a, b in zip(owner.tolist(), starts.tolist(), ends.tolist())],
     }, ints=POSITIONS)
@@ -150,12 +151,11 @@ def chunk_mentions(unit_ids: list, texts: list[str], breaks: list, matcher: Ment
     (:meth:`MentionMatcher.candidates`).
     """
     if pieces is None:
-        pieces = chunk_pieces(texts, index.base)
+        pieces = chunk_pieces(texts)
     unit, position = matcher.candidates(pieces.distinct, pieces.codes, pieces.owner, pieces.start)
     bounds = np.searchsorted(unit, np.arange(len(texts) + 1))
     position = position.tolist()
-    found = [matcher.find(t, position[bounds[u]:bounds[u + 1]]) if bounds[u + 1] > bounds[u] else []
-             for u, t in enumerate(texts)]
+    found = [matcher.find(t, position[bounds[u]:bounds[u + 1]]) for u, t in enumerate(texts)]
     n_found = np.fromiter((len(f) for f in found), dtype=np.int64, count=len(texts))
     owner = np.repeat(np.arange(len(texts)), n_found)
     flat = [m for f in found for m in f]
@@ -240,16 +240,16 @@ class Pieces:
     paragraph_first: np.ndarray
 
 
-def chunk_pieces(texts: list[str], base: np.ndarray) -> Pieces:
+def chunk_pieces(texts: list[str]) -> Pieces:
     """Cut the chunk at whitespace; the pieces as codes into their distinct strings.
 
     The pieces are cut and hashed by numpy and pyarrow, not one Python object
     each: Arrow hashes each piece together with the whitespace after it (one
     entry per piece, none for the whitespace), and only the first occurrence
     of each distinct entry becomes a Python string (a slice of the joined
-    text, its whitespace left out). ``base`` holds where each unit starts in
-    ``" ".join(texts)``.
+    text, its whitespace left out).
     """
+    base = unit_bases(texts)
     joined = " ".join(texts)
     cp = code_points(joined)  # one uint16 (or uint32) per character: numpy positions are str positions
     # -1 where a piece starts (whitespace, or the start, before it), +1 where one ends
@@ -342,8 +342,7 @@ def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     flat_kind = np.empty(int(ptr[-1]), dtype=np.int8)
     flat_sid[ptr[alpha_at]] = np.arange(len(alpha_at))
     flat_kind[ptr[alpha_at]] = _WORD
-    per = count[others]
-    at = np.repeat(ptr[others] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
+    at = expand_ranges(ptr[others], count[others])
     flat_rel[at] = rel
     flat_sid[at] = sid
     flat_kind[at] = kind
@@ -393,7 +392,7 @@ def chunk_tokens(texts: list[str], index: SentenceIndex, pieces: Pieces | None =
     handles the one look-ahead that crosses a space).
     """
     if pieces is None:
-        pieces = chunk_pieces(texts, index.base)
+        pieces = chunk_pieces(texts)
     codes, distinct, piece_owner, piece_start = pieces.codes, list(pieces.distinct), pieces.owner, pieces.start
     codes, variant_of = _read_number_abbreviations(codes, distinct, piece_owner)
     ptr, rel, flat_sid, surface_id, flat_kind = _piece_tokens(distinct)
@@ -402,10 +401,8 @@ def chunk_tokens(texts: list[str], index: SentenceIndex, pieces: Pieces | None =
     for k in variant_of.values():
         count[k] -= 1  # a variant's last token is the "0" appended to it
     per_piece = count[codes]
-    n_tokens = int(per_piece.sum())
     token_piece = np.repeat(np.arange(len(codes)), per_piece)
-    flat = (np.arange(n_tokens) - np.repeat(np.cumsum(per_piece) - per_piece, per_piece)
-            + np.repeat(ptr[:-1][codes], per_piece))
+    flat = expand_ranges(ptr[:-1][codes], per_piece)
     return TokenArrays(owner=piece_owner[token_piece], sid=flat_sid[flat], kind=flat_kind[flat], surfaces=surfaces,
                        surface_id=surface_id, piece=token_piece, offset=rel[flat], piece_start=piece_start,
                        index=index)
@@ -531,7 +528,7 @@ def apply_mwes(tokens: TokenArrays, terms: Terms, mwe_index: dict) -> None:
         else:
             next_free = end[k]
     start, length, term = start[taken], length[taken], term[taken]
-    covered = np.repeat(start, length) + (np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length))
+    covered = expand_ranges(start, length)
     terms.term[covered] = -1
     terms.is_stop[covered] = False
     terms.term[start] = term
@@ -563,12 +560,11 @@ def _tokens_frame(unit_ids: list, breaks: list, tokens: TokenArrays, terms: Term
     """The tokens table of a chunk."""
     orig_starts, orig_ends = original_spans(tokens.start, tokens.end, tokens.owner, breaks)
     n_tok_unit = np.bincount(tokens.owner, minlength=len(unit_ids))
-    n_tokens = len(tokens.sid)
     term_names = np.array(list(terms.term_id) + [None], dtype=object)  # term id -1 reads None
     return typed_frame({
         "unit_id": np.repeat(np.asarray(unit_ids, dtype=object), n_tok_unit),
         "sentence": tokens.sentence,
-        "token_index": np.arange(n_tokens) - np.repeat(np.cumsum(n_tok_unit) - n_tok_unit, n_tok_unit),
+        "token_index": positions_in_groups(n_tok_unit),
         "start": tokens.start, "end": tokens.end, "orig_start": orig_starts, "orig_end": orig_ends,
         "text": np.array(tokens.surfaces, dtype=object)[tokens.sid],
         "norm": np.array(terms.norms, dtype=object)[tokens.sid] if terms.norms else np.zeros(0, dtype=object),
@@ -612,7 +608,7 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
     seconds: dict[str, tuple[float, float]] = {}
     t = clock()
     texts = [x if isinstance(x, str) else "" for x in texts]
-    pieces = chunk_pieces(texts, unit_bases(texts))
+    pieces = chunk_pieces(texts)
     t = add_lap(seconds, "pieces", t)
     sentences, index = chunk_sentences(unit_ids, texts, breaks, pieces)
     t = add_lap(seconds, "sentences", t)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from stancebook.errors import ParameterError
 from stancebook.resources.actors import MENTION_KINDS, ActorDictionary
+from stancebook.tokenise.ragged import expand_ranges
 from stancebook.text.tokens import NOT_BEFORE_WORD, WORD_CHAR
 
 __all__ = ["MentionMatcher", "mention_counts"]
@@ -210,7 +211,7 @@ class MentionMatcher:
         at = np.flatnonzero(n_hits[codes] > 0)
         per = n_hits[codes[at]]
         occurrence = np.repeat(at, per)
-        hit = np.repeat(first_hit[codes[at]] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
+        hit = expand_ranges(first_hit[codes[at]], per)
         ok = ~needs_next[hit]
         check = np.flatnonzero(~ok)
         if check.size:
@@ -261,7 +262,6 @@ class MentionMatcher:
             merged.append((start, end, target, kind))
             i += 1
         return merged
-
 
     def _matches_at(self, text: str, starts) -> Iterable[re.Match]:
         """The matches :meth:`re.Pattern.finditer` finds, tried only at ``starts``."""

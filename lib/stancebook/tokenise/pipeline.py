@@ -22,7 +22,8 @@ from stancebook.errors import ParameterError
 from stancebook.progress import bar
 from stancebook.resources.actors import ActorDictionary
 from stancebook.resources.stopwords import load_stopwords
-from stancebook.tokenise.chunk import Spec, add_lap, chunk_mentions, chunk_sentences, chunk_tables, clock
+from stancebook.tokenise.chunk import (Spec, add_lap, chunk_mentions, chunk_pieces, chunk_sentences, chunk_tables,
+                                      clock)
 from stancebook.tokenise.dtm import TermCounts, df_bounds
 from stancebook.tokenise.mentions import MentionMatcher
 from stancebook.tokenise.mwes import mwe_index
@@ -374,6 +375,7 @@ def find_mentions(units: pd.DataFrame, dictionary: ActorDictionary, *,
     parts = []
     for a, b in chunk_bounds(units, chunk_chars):
         unit_ids, texts, breaks = _unit_columns(units, a, b)
-        _, index = chunk_sentences(unit_ids, texts, breaks)
-        parts.append(chunk_mentions(unit_ids, texts, breaks, matcher, index))
+        pieces = chunk_pieces(texts)
+        _, index = chunk_sentences(unit_ids, texts, breaks, pieces)
+        parts.append(chunk_mentions(unit_ids, texts, breaks, matcher, index, pieces))
     return concat_frames(parts, MENTION_COLUMNS, ints=POSITIONS)
