@@ -5,6 +5,8 @@ a LocalCluster import functions by name, and builtins need no test module.
 """
 
 import math
+import re
+import urllib.request
 
 import pytest
 
@@ -54,6 +56,13 @@ def test_an_empty_job_list_gives_nothing(engine):
 def test_the_dask_engine_runs_on_two_worker_processes(dask_engine):
     assert isinstance(dask_engine, DaskEngine) and dask_engine.n_workers == 2
     assert "2 worker(s)" in dask_engine.describe()
+
+
+def test_the_dask_dashboard_is_served_and_named_in_the_run_notes(dask_engine):
+    link = re.search(r"dashboard (http://\S+/status)", dask_engine.describe())
+    assert link, dask_engine.describe()  # bokeh is pinned: a cluster always has its dashboard
+    with urllib.request.urlopen(link.group(1), timeout=30) as page:
+        assert page.status == 200 and b"bokeh" in page.read().lower()
 
 
 def test_library_functions_fall_back_to_local_processes():
