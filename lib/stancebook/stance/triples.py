@@ -172,12 +172,13 @@ def _target_contexts(m: pd.DataFrame, groups: MentionGroups, unit_text: dict, se
                              m["end"].tolist(), m["target"].tolist()):
         s0 = sentence_spans[(u, int(k))][0]
         in_sentence.setdefault((u, int(k)), []).append((int(a) - s0, int(b) - s0, t))
+    targets = m["target"].astype(str).tolist()
+    mentions_of = {key: tuple(sorted(set(found))) for key, found in in_sentence.items()}
     out = []
     for g in groups.first.tolist():
         u, k = groups.unit_id[g], int(groups.sentence[g])
         s0, s1 = sentence_spans[(u, k)]
-        out.append(TargetContext(unit_text[u][s0:s1], tuple(sorted(set(in_sentence[(u, k)]))),
-                                 str(m["target"].iat[g]), u, k))
+        out.append(TargetContext(unit_text[u][s0:s1], mentions_of[(u, k)], targets[g], u, k))
     return out
 
 
