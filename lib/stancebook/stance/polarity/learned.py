@@ -19,13 +19,14 @@ import numpy as np
 from scipy import sparse
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from stancebook.checks import check_int
 from stancebook.errors import DataTooSmallWarning
 from stancebook.stance.polarity.base import PolaritySource, RunSettings
+from stancebook.stance.polarity.ngrams import count_ngrams
 from stancebook.workers import n_workers
 
 CLASSES = ("against", "neutral", "for")
@@ -87,7 +88,7 @@ def text_features(contexts, *, window: int, n_jobs: int = 1):
 
     What :class:`LearnedStance` fits with ``vocabulary="all"`` (:func:`masked_views`, one vectoriser per
     view). With ``n_jobs`` other than 1 the two views are built at once in two worker processes and
-    joined in a third, so neither the texts nor the counting of every n-gram (0.9 GB on all UN speeches)
+    joined in a third, so neither the texts nor the counting of every n-gram (0.6 GB on all UN speeches)
     reach this process, which only reads the finished matrix; the matrix is the same.
     """
     if n_workers(n_jobs) == 1:
@@ -196,11 +197,9 @@ class LearnedStance(BaseEstimator):
     @staticmethod
     def _view_features(texts):
         """TF-IDF unigrams and bigrams of one view, vocabulary and idf from all of it."""
-        # One pass over the texts instead of fit-then-transform; with sorted indices the weights are
-        # those of TfidfVectorizer to the last bit.
-        counts = CountVectorizer(ngram_range=(1, 2), min_df=2, max_features=_MAX_FEATURES,
-                                 lowercase=False).fit_transform(texts)
-        counts.sort_indices()
+        # One pass over the texts instead of fit-then-transform, counted with numpy: the weights are those of
+        # CountVectorizer's matrix with TfidfTransformer to the last bit.
+        counts, _ = count_ngrams(texts, min_df=2, max_features=_MAX_FEATURES)
         return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts)
 
     @staticmethod
@@ -347,7 +346,7 @@ class LearnedPolarity(PolaritySource):
         groups = [c.unit_id for c in contexts]
         if n_workers(self.n_jobs) > 1 and min(_count_labels(labels).values()) >= self.min_per_class:
             # Built in worker processes: counting every n-gram of every pair before the most frequent are kept
-            # was this process's peak (0.9 GB over its base on all UN speeches); the workers start small.
+            # was this process's peak (0.6-0.9 GB over its base on all UN speeches); the workers start small.
             features = text_features(contexts, window=self.window, n_jobs=self.n_jobs)
             self.model_.fit(None, None, labels, groups=groups, features=features)
         else:
