@@ -1,11 +1,12 @@
 """Tokens with offsets and case folding that keeps acronyms (stancebook.text.tokenize, fold_case)."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from stancebook.text import fold_case, tokenize
-from stancebook.text.tokens import count_words
+from stancebook.text.tokens import SEPARATOR_WORD, count_words, findall_each
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_e71531e8ba892e2d.txt"
 
@@ -50,3 +51,20 @@ def test_fold_case_keeps_us_distinct_from_us():
 def test_count_words_counts_like_str_split(batch_chars):
     texts = ["Two words", "", "  one\u2003more\n", "a\x1cb\u3000c\u200bd", "\U0001F54A peace\u00a0", "\t"]
     assert count_words(texts, batch_chars=batch_chars) == sum(len(t.split()) for t in texts) == 9
+
+
+FINDALL_TEXTS = ["Peace and security.", "", "  ", "peoples' rights", "’tis the U.S.’s turn", "Ukraine's\nfuture",
+                 "a", "Côte d'Ivoire, 1990s", "end'", "'start", "two\n\nlines"]
+
+
+@pytest.mark.parametrize("pattern", [r"(?u)\b\w\w+\b", r"[^\W\d_]+(?:['’][^\W\d_]+)*", r"[a-z]+"])
+@pytest.mark.parametrize("extra", [[], [f"peace {SEPARATOR_WORD} now"]])
+def test_findall_each_finds_what_findall_finds_text_by_text(pattern, extra):
+    # [a-z]+ cannot match the separator word and a text holding it forces the text-by-text search;
+    # the results are the same either way
+    compiled = re.compile(pattern)
+    texts = FINDALL_TEXTS + extra + FINDALL_TEXTS
+    words, counts = findall_each(compiled, texts)
+    assert words == [w for t in texts for w in compiled.findall(t)]
+    assert counts.tolist() == [len(compiled.findall(t)) for t in texts]
+    assert findall_each(compiled, [])[0] == [] and findall_each(compiled, [])[1].size == 0

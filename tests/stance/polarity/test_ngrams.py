@@ -77,8 +77,9 @@ def test_texts_without_words_or_without_frequent_ngrams_are_refused_as_count_vec
 
 def test_batches_and_a_text_holding_the_separator_word_change_nothing():
     from stancebook.stance.polarity import ngrams
+    from stancebook.text.tokens import SEPARATOR_WORD
 
-    texts = [*TEXTS, f"peace {ngrams._SEPARATOR_WORD} now", *TEXTS]
+    texts = [*TEXTS, f"peace {SEPARATOR_WORD} now", *TEXTS]
     expected, expected_names = _oracle(texts)
     for batch in (1, 3, 100):
         codes, lengths, words = ngrams._word_codes(texts, batch=batch)

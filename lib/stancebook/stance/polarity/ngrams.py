@@ -12,21 +12,17 @@ ties at the ``max_features`` cut included (the tests compare them).
 from __future__ import annotations
 
 import re
-from itertools import chain
-
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from stancebook.checks import check_int
+from stancebook.text.tokens import findall_each
 
 __all__ = ["count_ngrams"]
 
 # CountVectorizer's default token_pattern
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
-# One word after each text when a batch of texts is searched as one string; a text holding it is searched alone.
-_SEPARATOR_WORD = "\u01c2\u01c2stancebook\u01c2\u01c2"
-_SEPARATOR = f"\n{_SEPARATOR_WORD}\n"
 
 
 def count_ngrams(texts, *, min_df: int = 1, max_features: int | None = None) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -113,30 +109,18 @@ def count_ngrams(texts, *, min_df: int = 1, max_features: int | None = None) -> 
 def _word_codes(texts, *, batch: int = 20_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each text's words as numbers, in text order; the words per text; the words (index = number).
 
-    Texts are read in batches, so only one batch's words are strings at a time. A batch is searched
-    as one string, each text followed by a separator word (one list of words instead of one per text).
+    Texts are read in batches, so only one batch's words are strings at a time.
     """
     number: dict[str, int] = {}
     codes, lengths = [], []
     texts = list(texts)
     for a in range(0, len(texts), batch):
-        part = texts[a:a + batch]
-        words = _TOKEN.findall(_SEPARATOR.join(part) + _SEPARATOR)
+        words, counts = findall_each(_TOKEN, texts[a:a + batch])
+        lengths.append(counts)
         local, distinct = pd.factorize(np.array(words, dtype=object), sort=False)
         del words
-        separator = int(np.flatnonzero(distinct == _SEPARATOR_WORD)[0])
-        ends = np.flatnonzero(local == separator)
-        skip = separator
-        if len(ends) != len(part):  # a text holds the separator word itself: one list per text
-            words = [_TOKEN.findall(text) for text in part]
-            lengths.append(np.fromiter(map(len, words), dtype=np.int64, count=len(words)))
-            local, distinct = pd.factorize(np.array(list(chain.from_iterable(words)), dtype=object), sort=False)
-            skip = -1
-        else:
-            lengths.append(np.diff(ends, prepend=-1) - 1)
-            local = local[local != separator]
-        global_of = np.array([number.setdefault(w, len(number)) if k != skip else -1 for k, w in enumerate(distinct)],
-                             dtype=np.int32)
+        global_of = np.fromiter((number.setdefault(w, len(number)) for w in distinct), dtype=np.int32,
+                                count=len(distinct))
         codes.append(global_of[local])
     empty = np.zeros(0, dtype=np.int64)
     return (np.concatenate(codes) if codes else empty.astype(np.int32),

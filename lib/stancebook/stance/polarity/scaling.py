@@ -32,7 +32,6 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -46,6 +45,7 @@ from stancebook.resources.stopwords import load_stopwords
 from stancebook.resources.wordlists import load_word_list
 from stancebook.stance.contexts import PLACEHOLDER
 from stancebook.stance.polarity.base import PolaritySource, RunSettings
+from stancebook.text.tokens import findall_each
 
 __all__ = [
     "DEFAULT_POSITIVE",
@@ -76,13 +76,12 @@ _RUN_TABLE_WORDS = 15
 
 def _analyze_chunk(texts: list, stop: frozenset[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Codes of the kept words of some texts into the chunk's own distinct words, the words, words per text."""
-    found = [_WORD.findall(t) if isinstance(t, str) else [] for t in texts]
-    lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+    found, lengths = findall_each(_WORD, [t if isinstance(t, str) else "" for t in texts])
     if not lengths.sum():
         return np.zeros(0, dtype=np.int32), [], lengths
     # Words never contain a newline, so one join, lower() and split treat every word alike,
     # and the per-word checks below run once per distinct word.
-    flat = "\n".join(chain.from_iterable(found)).lower().replace("’", "'").split("\n")
+    flat = "\n".join(found).lower().replace("’", "'").split("\n")
     del found
     codes, distinct = pd.factorize(np.array(flat, dtype=object))
     del flat
