@@ -12,6 +12,7 @@ ties at the ``max_features`` cut included (the tests compare them).
 from __future__ import annotations
 
 import re
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
