@@ -92,3 +92,10 @@ def test_a_scheduler_with_the_local_engine_is_refused():
 def test_an_open_engine_passes_through_unchanged(dask_engine):
     with open_engine(dask_engine) as engine:
         assert engine is dask_engine
+
+
+def test_a_job_of_many_megabytes_reaches_the_cluster_without_a_warning(dask_engine, recwarn):
+    # a chunk of texts above Dask's 10 MiB "large graph" threshold: expected, not worth a note in the run
+    job = [f"{n:07d}" + "x" * 1000 for n in range(12_000)]  # distinct strings: pickle shares no copy
+    assert list(dask_engine.map(len, [job])) == [12_000]
+    assert not [w for w in recwarn if "large graph" in str(w.message)]
