@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import pickle
 import socket
 import uuid
 import warnings
@@ -115,8 +116,8 @@ class DaskEngine(Engine):
                     # A job is a chunk of texts that has to reach a worker anyway, and at most a few are in
                     # flight; Dask's advice for big tasks, scattering each first, took 15 times as long.
                     warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
-                    future = self.client.submit(fn, job, key=f"{prefix}-{index}", pure=False, retries=0,
-                                                **scattered)
+                    future = self.client.submit(_pickled_result, fn, job, key=f"{prefix}-{index}", pure=False,
+                                                retries=0, **scattered)
                 pending.append((future, index, job))
             while pending:
                 yield self._result(*pending.popleft(), describe)
@@ -129,9 +130,19 @@ class DaskEngine(Engine):
     @staticmethod
     def _result(future, index, job, describe):
         try:
-            return Engine._result(future, index, job, describe)
+            return pickle.loads(Engine._result(future, index, job, describe))
         finally:
             future.release()
+
+
+def _pickled_result(fn, job, **shared) -> bytes:
+    """``fn(job, **shared)``, pickled in the worker: one buffer for Dask to send back.
+
+    Dask serialises a returned list item by item; a chunk's list of 35,000
+    scores took longer to send than to compute (on a 2-worker LocalCluster,
+    scoring the UN sentences took 17 s against 10 s with local processes).
+    """
+    return pickle.dumps(fn(job, **shared), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @contextlib.contextmanager
