@@ -146,15 +146,14 @@ def findall_each(pattern: re.Pattern, texts: list[str]) -> tuple[list[str], np.n
     if words.count(SEPARATOR_WORD) != len(texts):
         found = [pattern.findall(t) for t in texts]
         return [w for f in found for w in f], np.fromiter(map(len, found), dtype=np.int64, count=len(found))
-    ends, at = np.empty(len(texts), dtype=np.int64), -1
-    for k in range(len(texts)):  # list.index and extend scan and copy in C
-        at = words.index(SEPARATOR_WORD, at + 1)
-        ends[k] = at
-    starts = np.concatenate(([0], ends[:-1] + 1))
     out: list[str] = []
-    for a, b in zip(starts.tolist(), ends.tolist()):
-        out.extend(words[a:b])
-    return out, ends - starts
+    counts = np.empty(len(texts), dtype=np.int64)
+    start = 0
+    for k in range(len(texts)):  # list.index and extend scan and copy in C
+        end = words.index(SEPARATOR_WORD, start)
+        out.extend(words[start:end])
+        counts[k], start = end - start, end + 1
+    return out, counts
 
 
 def code_points(text: str) -> np.ndarray:

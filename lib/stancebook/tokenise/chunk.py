@@ -26,7 +26,7 @@ from stancebook.text.segment import piece_sentence_starts
 from stancebook.text.tokens import (ABBREVIATIONS, NUMBER_ABBREVIATIONS, TOKEN_KINDS, TOKEN_PATTERN, code_points,
                                     fold_case, space_mask)
 from stancebook.tokenise.mentions import MentionMatcher
-from stancebook.tokenise.ragged import expand_ranges, positions_in_groups
+from stancebook.ragged import expand_ranges, positions_in_groups
 from stancebook.tokenise.tables import POSITIONS, TOKEN_BOOLS, TOKEN_INTS, typed_frame
 
 __all__ = ["Spec", "chunk_mentions", "chunk_sentences", "chunk_tables", "passage_counts"]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from stancebook.errors import ParameterError
 from stancebook.resources.actors import MENTION_KINDS, ActorDictionary
-from stancebook.tokenise.ragged import expand_ranges
+from stancebook.ragged import expand_ranges
 from stancebook.text.tokens import NOT_BEFORE_WORD, WORD_CHAR
 
 __all__ = ["MentionMatcher", "mention_counts"]

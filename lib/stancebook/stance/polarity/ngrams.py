@@ -19,6 +19,7 @@ from scipy import sparse
 
 from stancebook.checks import check_int
 from stancebook.text.tokens import findall_each
+from stancebook.ragged import expand_ranges
 
 __all__ = ["count_ngrams"]
 
@@ -67,22 +68,21 @@ def count_ngrams(texts, *, min_df: int = 1, max_features: int | None = None) -> 
     if not len(words):
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     n_texts, n_words = len(lengths), len(words)
-    text_of = np.repeat(np.arange(n_texts, dtype=np.int32), lengths)
-    pair_start = np.flatnonzero(text_of[1:] == text_of[:-1])  # a word followed by one of the same text
+    n_bigrams = np.maximum(lengths - 1, 0)
+    # every word but the last of its text starts a bigram
+    pair_start = expand_ranges(np.cumsum(lengths) - lengths, n_bigrams)
     bigram_code, bigrams = pd.factorize(codes[pair_start].astype(np.int64) * n_words + codes[pair_start + 1],
                                         sort=False)
+    del pair_start
     n_features = n_words + len(bigrams)
     # Each text's row: its words, then its bigrams (feature ids: words first, then bigrams), summed per text.
-    n_bigrams = np.maximum(lengths - 1, 0)
     row_ptr = np.concatenate(([0], np.cumsum(lengths + n_bigrams)))
     if row_ptr[-1] < np.iinfo(np.int32).max:
         row_ptr = row_ptr.astype(np.int32)  # int64 pointers would make scipy copy the indices to int64 too
-    word_ptr = np.concatenate(([0], np.cumsum(lengths)))
     features = np.empty(int(row_ptr[-1]), dtype=np.int32)
-    features[np.arange(len(codes)) + (row_ptr[:-1] - word_ptr[:-1])[text_of]] = codes
-    del codes
-    features[pair_start + (row_ptr[:-1] + lengths - word_ptr[:-1])[text_of[pair_start]]] = n_words + bigram_code
-    del text_of, pair_start, bigram_code
+    features[expand_ranges(row_ptr[:-1], lengths)] = codes
+    features[expand_ranges(row_ptr[:-1] + lengths, n_bigrams)] = n_words + bigram_code
+    del codes, bigram_code
     counts = sparse.csr_matrix((np.ones(len(features), dtype=np.int64), features, row_ptr),
                                shape=(n_texts, n_features))
     counts.sum_duplicates()

@@ -1,4 +1,8 @@
-"""Index arithmetic over groups laid end to end (CSR-like arrays): positions within groups, ranges expanded."""
+"""Index arithmetic over groups laid end to end (CSR-like arrays): positions within groups, ranges expanded.
+
+Shared by the stages (tokenise lays out pieces, tokens and mentions with it; the stance stage's n-gram
+counter, each text's words and bigrams).
+"""
 
 from __future__ import annotations
 
