@@ -139,8 +139,9 @@ def test_sentence_table_and_find_mentions_accept_repeated_unit_ids(actors):
     assert find_mentions(units, actors)["surface"].tolist() == ["Kim", "Putin", "Kim"]
 
 
-def test_chunks_hold_about_chunk_chars_characters_in_order():
-    units = pd.DataFrame({"text": ["abc", "de", None, "", "fghij", "k"]})
+@pytest.mark.parametrize("dtype", [object, "string[python]", "string[pyarrow]"])
+def test_chunks_hold_about_chunk_chars_characters_in_order(dtype):
+    units = pd.DataFrame({"text": pd.array(["abc", "de", None, "", "fghij", "k"], dtype=dtype)})
     assert list(chunk_bounds(units, 4)) == [(0, 2), (2, 5), (5, 6)]
     assert list(chunk_bounds(units, 10**9)) == [(0, 6)]
 

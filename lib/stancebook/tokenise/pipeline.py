@@ -90,6 +90,13 @@ class TokeniseResult:
     seconds: dict = field(default_factory=dict, compare=False)
 
 
+def _text_lengths(texts: pd.Series) -> np.ndarray:
+    """Characters of each text (0 for a missing or non-string entry), without making Python strings of Arrow ones."""
+    if isinstance(texts.dtype, pd.StringDtype):
+        return texts.str.len().fillna(0).to_numpy(dtype=np.int64)
+    return np.fromiter((len(t) if isinstance(t, str) else 0 for t in texts), dtype=np.int64, count=len(texts))
+
+
 def chunk_bounds(units: pd.DataFrame, chunk_chars: int) -> Iterator[tuple[int, int]]:
     """Consecutive ``(start, stop)`` row ranges of the units table holding about ``chunk_chars`` characters each.
 
@@ -98,8 +105,7 @@ def chunk_bounds(units: pd.DataFrame, chunk_chars: int) -> Iterator[tuple[int, i
     >>> list(chunk_bounds(pd.DataFrame({"text": ["abc", "de", "", "fgh"]}), 4))
     [(0, 2), (2, 4)]
     """
-    lengths = np.fromiter((len(t) if isinstance(t, str) else 0 for t in units["text"]), dtype=np.int64,
-                          count=len(units))
+    lengths = _text_lengths(units["text"])
     start = 0
     total = 0
     for i, length in enumerate(lengths.tolist()):
@@ -122,12 +128,12 @@ def _unit_columns(units: pd.DataFrame, a: int, b: int) -> tuple[list, list, list
     return [str(u) for u in units["unit_id"].iloc[a:b]], texts, breaks
 
 
-def _chunk_jobs(units: pd.DataFrame, chunk_chars: int):
-    """``(unit_ids, texts, offset_breaks, first_row)`` of each chunk.
+def _chunk_jobs(units: pd.DataFrame, bounds: list[tuple[int, int]]):
+    """``(unit_ids, texts, offset_breaks, first_row)`` of each chunk of rows ``bounds``.
 
     Python strings are made chunk by chunk: the whole corpus is never held twice.
     """
-    for a, b in chunk_bounds(units, chunk_chars):
+    for a, b in bounds:
         yield (*_unit_columns(units, a, b), a)
 
 
@@ -268,9 +274,9 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     parts: dict[str, list] = {"sentences": [], "mentions": [], "tokens": []}
     counts, passages, passage_ids = TermCounts(), TermCounts(), []
     seconds: dict[str, tuple[float, float]] = {}
-    n_chunks = sum(1 for _ in chunk_bounds(units, chunk_chars))
-    results = _chunk_results(_timed(_chunk_jobs(units, chunk_chars), seconds, "jobs"), spec, engine)
-    for result, first_row in bar(results, desc="tokenise chunks", total=n_chunks, unit="chunk"):
+    bounds = list(chunk_bounds(units, chunk_chars))
+    results = _chunk_results(_timed(_chunk_jobs(units, bounds), seconds, "jobs"), spec, engine)
+    for result, first_row in bar(results, desc="tokenise chunks", total=len(bounds), unit="chunk"):
         t = clock()
         for phase, (wall, cpu) in result.get("seconds", {}).items():
             before = seconds.get(phase, (0.0, 0.0))
