@@ -310,3 +310,29 @@ def test_cite_prints_the_bibtex_of_a_seed_figure(seed_runs):
                              "--figures-root", str(seed_runs[0] / "figures")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("@misc{stancebook:seeds:03-profile-heatmap,") and "run hash" in result.stdout
+
+
+def _injected_parameters(notebook) -> str:
+    cells = nbformat.read(notebook, as_version=4).cells
+    return next(cell.source for cell in cells if "injected-parameters" in cell.metadata.get("tags", []))
+
+
+def test_a_dask_run_starts_one_cluster_for_its_stages_and_gives_the_tables_of_a_local_run(seed_runs, tmp_path):
+    roots = dict(runs_root=tmp_path / "runs", figures_root=tmp_path / "figures")
+    lines = []
+    run_dir = run_chain(SEEDS, ["engine=dask"], **roots, progress=lines.append)
+    clusters = [line for line in lines if line.startswith("Dask LocalCluster")]
+    assert len(clusters) == 1 and "for 00_corpus, 01_tokenise, 03_stance at tcp://" in clusters[0], lines
+    address = clusters[0].split(" at ")[1].split(";")[0]
+    for stem in ("00_corpus", "01_tokenise", "03_stance"):
+        assert f'dask_scheduler = "{address}"' in _injected_parameters(run_dir / f"{stem}.ipynb")
+    # what the run records, and what its cache keys read, are the parameters as given
+    assert json.loads((run_dir / "params.json").read_text())["dask_scheduler"] == ""
+    local = seed_runs[0] / "runs" / "seeds" / "tables"
+    names = [p.name for p in local.glob("*.csv")]
+    assert names and filecmp.cmpfiles(local, run_dir / "tables", names, shallow=False)[1:] == ([], [])
+
+    lines.clear()
+    run_chain(SEEDS, ["engine=dask"], **roots, progress=lines.append)
+    assert sum("unchanged, reused" in line for line in lines) == 5
+    assert not any(line.startswith("Dask LocalCluster") for line in lines)

@@ -99,3 +99,26 @@ def test_a_job_of_many_megabytes_reaches_the_cluster_without_a_warning(dask_engi
     job = [f"{n:07d}" + "x" * 1000 for n in range(12_000)]  # distinct strings: pickle shares no copy
     assert list(dask_engine.map(len, [job])) == [12_000]
     assert not [w for w in recwarn if "large graph" in str(w.message)]
+
+
+def test_the_runner_shares_one_local_cluster_only_where_a_stage_would_start_its_own(tmp_path):
+    from stancebook.paths import repo_root
+    from stancebook.runner import shared_cluster
+
+    notebooks = sorted((repo_root() / "notebooks").glob("0*.ipynb"))
+    dask = {"engine": "dask", "dask_scheduler": "", "n_jobs": 2}
+    for params, chosen in ((dict(dask, engine="local"), notebooks), (dict(dask, dask_scheduler="tcp://h:1"), notebooks),
+                           (dask, [n for n in notebooks if n.stem in ("02_topics", "04_report")])):
+        lines = []
+        with shared_cluster(params, chosen, lines.append) as stage_params:
+            assert stage_params is params and lines == []
+    lines = []
+    with shared_cluster(dask, notebooks, lines.append) as stage_params:
+        address = stage_params["dask_scheduler"]
+        assert dask["dask_scheduler"] == "" and address.startswith("tcp://")
+        assert len(lines) == 1 and lines[0].startswith(
+            f"Dask LocalCluster of 2 worker(s) for 00_corpus, 01_tokenise, 03_stance at {address}; dashboard http")
+        with open_engine("dask", scheduler=address) as engine:
+            assert engine.n_workers == 2 and list(engine.map(abs, [-3, 2])) == [3, 2]
+    with pytest.raises(ParameterError, match="no Dask scheduler answers"):
+        check_scheduler(address, timeout=1)

@@ -19,8 +19,9 @@ back to local processes.
 """
 
 from stancebook.engine.base import Engine, LocalEngine, as_engine
-from stancebook.engine.cluster import DaskEngine, check_scheduler, open_engine
+from stancebook.engine.cluster import DaskEngine, check_scheduler, local_cluster, open_engine
 
 ENGINES = ("local", "dask")
 
-__all__ = ["ENGINES", "DaskEngine", "Engine", "LocalEngine", "as_engine", "check_scheduler", "open_engine"]
+__all__ = ["ENGINES", "DaskEngine", "Engine", "LocalEngine", "as_engine", "check_scheduler", "local_cluster",
+           "open_engine"]

@@ -15,7 +15,7 @@ from stancebook.engine.base import Engine, LocalEngine
 from stancebook.errors import ParameterError
 from stancebook.workers import n_workers
 
-__all__ = ["DaskEngine", "check_scheduler", "open_engine"]
+__all__ = ["DaskEngine", "check_scheduler", "local_cluster", "open_engine"]
 
 CONNECT_TIMEOUT = 5.0  # seconds: a scheduler that does not answer by then is reported, not waited for
 DASHBOARD = ":8787"
@@ -146,19 +146,44 @@ def _pickled_result(fn, job, **shared) -> bytes:
 
 
 @contextlib.contextmanager
-def _local_client(workers: int):
-    from distributed import Client, LocalCluster
+def local_cluster(n_jobs: int = 1):
+    """A Dask ``LocalCluster`` of ``n_jobs`` single-threaded worker processes, closed when the block ends.
+
+    What ``engine: dask`` without a ``dask_scheduler`` runs on: the runner
+    starts one for all the stages of a run (its ``scheduler_address``
+    passed to each stage as ``dask_scheduler``), and a library call started
+    outside a run gets one of its own from :func:`open_engine`.
+
+    Parameters
+    ----------
+    n_jobs : int, default 1
+        Worker processes (-1: every core).
+
+    Yields
+    ------
+    distributed.LocalCluster
+        Its dashboard is at ``dashboard_link`` (port 8787, or a free one
+        when another cluster holds it).
+    """
+    from distributed import LocalCluster
 
     with warnings.catch_warnings():
-        # Another cluster on this machine holds 8787: the dashboard moves to a free port (client.dashboard_link)
+        # Another cluster on this machine holds 8787: the dashboard moves to a free port (dashboard_link)
         warnings.filterwarnings("ignore", message=r"Port \d+ is already in use")
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+        cluster = LocalCluster(n_workers=n_workers(n_jobs), threads_per_worker=1, processes=True,
                                dashboard_address=DASHBOARD)
     try:
-        with Client(cluster) as client:
-            yield client
+        yield cluster
     finally:
         cluster.close()
+
+
+@contextlib.contextmanager
+def _local_client(n_jobs: int):
+    from distributed import Client
+
+    with local_cluster(n_jobs) as cluster, Client(cluster) as client:
+        yield client
 
 
 @contextlib.contextmanager
@@ -222,7 +247,6 @@ def open_engine(engine="local", *, n_jobs: int = 1, scheduler: str = "", timeout
         return
     if engine != "dask":
         raise ParameterError(f"parameter 'engine': {engine!r} is not one of 'local', 'dask'.")
-    workers = n_workers(n_jobs)
-    with (_remote_client(scheduler, timeout) if scheduler else _local_client(workers)) as client:
+    with (_remote_client(scheduler, timeout) if scheduler else _local_client(n_jobs)) as client:
         with DaskEngine(client) as dask_engine:
             yield dask_engine
