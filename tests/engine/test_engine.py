@@ -122,3 +122,19 @@ def test_the_runner_shares_one_local_cluster_only_where_a_stage_would_start_its_
             assert engine.n_workers == 2 and list(engine.map(abs, [-3, 2])) == [3, 2]
     with pytest.raises(ParameterError, match="no Dask scheduler answers"):
         check_scheduler(address, timeout=1)
+
+
+def test_a_local_cluster_puts_back_this_process_environment_and_its_workers_keep_glibc_malloc_defaults():
+    import os
+
+    from distributed import Client
+
+    from stancebook.engine import local_cluster
+
+    names = ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+    before = {name: os.environ.get(name) for name in names}
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        assert {name: os.environ.get(name) for name in names} == before  # kernels started later keep their cores
+        on_worker = {name: next(iter(client.run(os.getenv, name).values())) for name in names}
+    assert on_worker == {"MALLOC_TRIM_THRESHOLD_": None, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                         "MKL_NUM_THREADS": "1"}
