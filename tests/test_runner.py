@@ -1,5 +1,6 @@
 """A run is safe to interrupt and to start twice: one lock per run name, clean exits, earlier results intact."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -14,11 +15,11 @@ from stancebook.runner import run_lock
 SEEDS = repo_root() / "notebooks" / "seeds.yaml"
 
 
-def _start(tmp_path, *extra):
+def _start(tmp_path, *extra, start_new_session=False):
     return subprocess.Popen(
         [sys.executable, "-m", "stancebook", "run", str(SEEDS), "--no-cache", "--runs-root", str(tmp_path / "runs"),
          "--figures-root", str(tmp_path / "figures"), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, start_new_session=start_new_session)
 
 
 def _wait_for_line(process, fragment, timeout=120):
@@ -76,6 +77,31 @@ def test_interrupt_during_a_stage_exits_with_one_line_and_leaves_no_staging(tmp_
     assert "Traceback" not in err.split("stancebook: interrupted")[0].split("[IPKernelApp]")[0]
     assert not (tmp_path / "runs" / ".seeds.staging").exists()
     assert not (tmp_path / "runs" / "seeds").exists()
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_a_dask_run_stops_the_run_and_its_cluster_with_one_line(tmp_path):
+    # A terminal's Ctrl-C signals the whole foreground process group: the runner and the cluster's workers.
+    process = _start(tmp_path, "--set", "engine=dask", start_new_session=True)
+    _wait_for_line(process, "01_tokenise ...")
+    time.sleep(1)  # the stage's work under way on the cluster
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert [line for line in err.splitlines() if line.startswith("stancebook:")] == [
+        "stancebook: interrupted during 01_tokenise; there was no earlier good run of this name, so nothing else "
+        "was written."]
+    assert "Dask Worker process" not in err and "KeyboardInterrupt" not in err, err
+    deadline = time.monotonic() + 30
+    while _group_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _group_members(process.pid) == []
+    assert not (tmp_path / "runs" / ".seeds.staging").exists()
+
+
+def _group_members(group: int) -> list[str]:
+    listing = subprocess.run(["ps", "-eo", "pgid=,args="], capture_output=True, text=True).stdout
+    return [line for line in listing.splitlines() if line.split(None, 1)[0] == str(group)]
 
 
 @pytest.mark.parametrize(("pair", "fragment"), [

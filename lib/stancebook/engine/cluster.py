@@ -6,7 +6,9 @@ import contextlib
 import importlib.util
 import os
 import pickle
+import signal
 import socket
+import threading
 import uuid
 import warnings
 from collections import deque
@@ -187,7 +189,8 @@ def local_cluster(n_jobs: int = 1):
     pre_spawn = "distributed.nanny.pre-spawn-environ"
     environment = {name: os.environ.get(name) for name in dask.config.get(pre_spawn)}
     try:
-        with warnings.catch_warnings(), dask.config.set({f"{pre_spawn}.MALLOC_TRIM_THRESHOLD_": None}):
+        with (warnings.catch_warnings(), dask.config.set({f"{pre_spawn}.MALLOC_TRIM_THRESHOLD_": None}),
+              _spawned_ignore_interrupts()):
             # Another cluster on this machine holds 8787: the dashboard moves to a free port (dashboard_link)
             warnings.filterwarnings("ignore", message=r"Port \d+ is already in use")
             cluster = LocalCluster(n_workers=n_workers(n_jobs), threads_per_worker=1, processes=True,
@@ -202,6 +205,26 @@ def local_cluster(n_jobs: int = 1):
         yield cluster
     finally:
         cluster.close()
+
+
+@contextlib.contextmanager
+def _spawned_ignore_interrupts():
+    """Processes spawned inside the block ignore SIGINT: Ctrl-C reaches the process that started them, which stops them.
+
+    A terminal's Ctrl-C goes to every process of the foreground group, and
+    a LocalCluster's workers are in it; each printed its own
+    KeyboardInterrupt traceback. An ignored signal stays ignored across
+    exec, and Python then installs no handler of its own. Signal handlers
+    can only be set from the main thread: elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
