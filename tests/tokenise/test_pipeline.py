@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from stancebook.errors import ParameterError
+from stancebook.text import split_sentences
 from stancebook.tokenise import (MENTION_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, TokeniseResult, find_mentions,
                                  sentence_table, tokenise_corpus)
 from stancebook.tokenise.pipeline import chunk_bounds
@@ -151,3 +152,22 @@ def test_chunks_tokenised_on_a_dask_cluster_match_the_oracle(corpus_units, actor
     for name in ("sentences", "mentions", "tokens"):
         pd.testing.assert_frame_equal(getattr(result, name), oracle_tables[name])
     assert_same_dtm(result.dtm, oracle_tables["dtm"])
+
+
+SENTENCE_TEXT_TRAPS = ["Caf\u00e9 au lait. \u0645\u0631\u062d\u0628\u0627 \u0628\u0643. \u201cQuoted,\u201d he said.",
+                       "", None, "A dove \U0001F54A flies. Then \u00e9t\u00e9 \U0001F1FA\U0001F1F3 ends.", "   ",
+                       "Plain text. Again.", "\u4e2d\u6587\u3002 Mixed \u00bdway. Last \u2026"]
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_sentence_texts_are_the_units_own_text_whatever_the_characters_the_dtype_or_the_chunks(actors, dtype,
+                                                                                            n_jobs):
+    # Workers send UTF-8 byte spans, and the texts are cut here from the units: astral and multi-byte
+    # characters, missing texts, units without sentences and chunks starting mid-table must not shift a cut.
+    units = units_of(*SENTENCE_TEXT_TRAPS).astype({"text": dtype})
+    result = tokenise_corpus(units, dictionary=actors, chunk_chars=30, n_jobs=n_jobs, keep_tokens=False)
+    expected = [(f"u{i}", text[a:b]) for i, text in enumerate(SENTENCE_TEXT_TRAPS, start=1) if text
+                for a, b in split_sentences(text)]
+    assert list(zip(result.sentences["unit_id"], result.sentences["text"])) == expected
+    assert str(result.sentences["text"].dtype) == "str"

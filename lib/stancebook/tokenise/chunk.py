@@ -117,11 +117,17 @@ def unit_bases(texts: list[str]) -> np.ndarray:
     return np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
 
 
-def chunk_sentences(unit_ids: list, texts: list[str], breaks: list, pieces: Pieces | None = None):
+def chunk_sentences(unit_ids: list, texts: list[str], breaks: list, pieces: Pieces | None = None, *,
+                    with_text: bool = True):
     """The sentences table of a chunk, and its :class:`SentenceIndex`.
 
     The sentences are those of :func:`stancebook.text.split_sentences`, found
     from the chunk's whitespace-separated ``pieces`` (cut here when not given).
+    With ``with_text=False`` the table has no ``text`` but ``unit_row`` (the
+    unit's position in ``texts``), ``byte_start`` and ``byte_end`` (where the
+    sentence is in its unit's text encoded as UTF-8), for the process that
+    holds the units to cut the texts there
+    (:func:`stancebook.tokenise.pipeline.with_sentence_texts`).
     """
     if pieces is None:
         pieces = chunk_pieces(texts)
@@ -133,13 +139,48 @@ def chunk_sentences(unit_ids: list, texts: list[str], breaks: list, pieces: Piec
     starts, ends = pieces.start[first], pieces.end[last]
     n_sent = np.bincount(owner, minlength=len(texts)).astype(np.int64)
     orig_starts, orig_ends = original_spans(starts, ends, owner, breaks)
-    sentences = typed_frame({
+    columns = {
         "unit_id": np.repeat(np.asarray(unit_ids, dtype=object), n_sent),
         "sentence": positions_in_groups(n_sent) + 1,
         "start": starts, "end": ends, "orig_start": orig_starts, "orig_end": orig_ends,
-        "text": [texts[u][a:b] for u, a, b in zip(owner.tolist(), starts.tolist(), ends.tolist())],
-    }, ints=POSITIONS)
+    }
+    if with_text:
+        columns["text"] = [texts[u][a:b] for u, a, b in zip(owner.tolist(), starts.tolist(), ends.tolist())]
+        sentences = typed_frame(columns, ints=POSITIONS)
+    else:
+        columns["unit_row"] = owner
+        columns["byte_start"], columns["byte_end"] = utf8_spans(texts, owner, starts, ends, pieces.codes_of_text)
+        sentences = typed_frame(columns, ints=(*POSITIONS, "unit_row", "byte_start", "byte_end"))
     return sentences, SentenceIndex(texts, starts, owner, n_sent)
+
+
+def utf8_spans(texts: list[str], owner: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+               codes: np.ndarray | None = None) -> tuple:
+    """UTF-8 byte offsets, within the text of unit ``owner``, of the character spans ``[starts, ends)``.
+
+    ``codes`` are the code points of ``" ".join(texts)`` when the caller has
+    them (:attr:`Pieces.codes_of_text`). Only the characters beyond ASCII
+    are looked at: each adds one to three bytes.
+
+    Examples
+    --------
+    >>> [x.tolist() for x in utf8_spans(["a\u00e9b", "c"], np.array([0, 1]), np.array([1, 0]), np.array([3, 1]))]
+    [[1, 0], [4, 1]]
+    """
+    if codes is None:
+        codes = code_points(" ".join(texts))
+    wide = np.flatnonzero(codes >= 0x80)
+    if not wide.size:
+        return starts, ends
+    beyond = codes[wide]
+    added = np.concatenate(([0], np.cumsum(1 + (beyond >= 0x800).astype(np.int64) + (beyond >= 0x10000))))
+    unit_start = unit_bases(texts)[owner]
+
+    def in_bytes(position: np.ndarray) -> np.ndarray:  # a position of the joined text, in bytes
+        return position + added[np.searchsorted(wide, position)]
+
+    first = in_bytes(unit_start)
+    return in_bytes(unit_start + starts) - first, in_bytes(unit_start + ends) - first
 
 
 def chunk_mentions(unit_ids: list, texts: list[str], breaks: list, matcher: MentionMatcher, index: SentenceIndex,
@@ -230,6 +271,8 @@ class Pieces:
     paragraph_first : numpy.ndarray of bool
         Whether the piece starts a paragraph: the first piece of its unit,
         or one after whitespace holding two newlines (a blank line).
+    codes_of_text : numpy.ndarray
+        The code points of the units joined by spaces (:func:`code_points`).
     """
 
     codes: np.ndarray
@@ -238,6 +281,7 @@ class Pieces:
     start: np.ndarray
     end: np.ndarray
     paragraph_first: np.ndarray
+    codes_of_text: np.ndarray
 
 
 def chunk_pieces(texts: list[str]) -> Pieces:
@@ -262,7 +306,7 @@ def chunk_pieces(texts: list[str]) -> Pieces:
     if not len(start_joined):
         empty = np.zeros(0, dtype=np.int64)
         return Pieces(codes=empty, distinct=[], owner=owner, start=empty, end=empty,
-                      paragraph_first=np.zeros(0, dtype=bool))
+                      paragraph_first=np.zeros(0, dtype=bool), codes_of_text=cp)
     offsets = np.append(start_joined, len(cp)) * cp.itemsize  # a piece and the whitespace after it
     runs = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(start_joined),
                                             [None, pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(cp)])
@@ -285,7 +329,7 @@ def chunk_pieces(texts: list[str]) -> Pieces:
     paragraph_first[after_blank[after_blank < len(start_joined)]] = True
     unit_base = base[owner]
     return Pieces(codes=remap[codes], distinct=list(canonical), owner=owner, start=start_joined - unit_base,
-                  end=end_joined - unit_base, paragraph_first=paragraph_first)
+                  end=end_joined - unit_base, paragraph_first=paragraph_first, codes_of_text=cp)
 
 
 def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndarray):
@@ -597,7 +641,11 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
     -------
     dict
         ``sentences``, ``mentions``, ``tokens`` (frames; tokens None unless
-        kept), ``terms`` (the chunk's vocabulary), ``rows``, ``cols``,
+        kept; the sentences without their text but with ``unit_row``,
+        ``byte_start`` and ``byte_end``, see :func:`chunk_sentences`: the
+        process holding the units cuts the texts, so they do not travel
+        back), ``terms`` (the
+        chunk's vocabulary), ``rows``, ``cols``,
         ``counts`` (the DTM entries, rows numbered within the chunk) and
         ``seconds`` (``(wall, cpu)`` seconds of each phase in the process
         that ran it: ``pieces`` (the text cut at whitespace), ``sentences``,
@@ -610,7 +658,7 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
     texts = [x if isinstance(x, str) else "" for x in texts]
     pieces = chunk_pieces(texts)
     t = add_lap(seconds, "pieces", t)
-    sentences, index = chunk_sentences(unit_ids, texts, breaks, pieces)
+    sentences, index = chunk_sentences(unit_ids, texts, breaks, pieces, with_text=False)
     t = add_lap(seconds, "sentences", t)
     mentions = chunk_mentions(unit_ids, texts, breaks, spec.mentions, index, pieces)
     t = add_lap(seconds, "mentions", t)

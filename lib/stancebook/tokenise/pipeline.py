@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from stancebook.artefacts import Dtm
 from stancebook.checks import check_int
@@ -169,6 +170,60 @@ def _chunk_results(jobs, spec: Spec, engine: Engine) -> Iterator[tuple[dict, int
     return engine.map(_tokenise_job, jobs, shared={"spec": spec}, describe=_describe_job)
 
 
+def with_sentence_texts(sentences: pd.DataFrame, texts: pd.Series, first_row: int = 0) -> pd.DataFrame:
+    """The chunk's sentences with their ``text``, cut from the units' texts by the sentences' UTF-8 byte spans.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        From :func:`stancebook.tokenise.chunk.chunk_sentences` with
+        ``with_text=False``: ``unit_row`` (counted from ``first_row``),
+        ``byte_start`` and ``byte_end`` within that unit's text.
+    texts : pandas.Series
+        The units' texts (Arrow strings are cut without a copy of the units;
+        others are encoded first).
+    first_row : int, default 0
+        Row of ``texts`` of the chunk's first unit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``sentences`` with ``text`` in place of the byte spans.
+
+    Examples
+    --------
+    >>> from stancebook.tokenise.chunk import chunk_sentences
+    >>> texts = pd.Series(["Caf\u00e9 opens. It rains.", "Yes."], dtype="str")
+    >>> bare, _ = chunk_sentences(["a", "b"], texts.tolist(), [np.array([0, 0])] * 2, with_text=False)
+    >>> with_sentence_texts(bare, texts)["text"].tolist()
+    ['Caf\u00e9 opens.', 'It rains.', 'Yes.']
+    """
+    out = sentences.drop(columns=["unit_row", "byte_start", "byte_end"])
+    n = len(sentences)
+    if not n:
+        out["text"] = pd.array([], dtype="str")
+        return out
+    rows = sentences["unit_row"].to_numpy()
+    last = first_row + int(rows.max()) + 1
+    chunk = texts.iloc[first_row:last]
+    if isinstance(chunk.dtype, pd.StringDtype):
+        strings = pa.array(chunk.fillna("") if chunk.hasnans else chunk, type=pa.large_string())
+    else:
+        strings = pa.array([t if isinstance(t, str) else "" for t in chunk], type=pa.large_string())
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    _, offsets, data = strings.buffers()
+    unit_start = np.frombuffer(offsets, dtype=np.int64)[strings.offset:strings.offset + len(strings)]
+    starts = unit_start[rows] + sentences["byte_start"].to_numpy()
+    ends = unit_start[rows] + sentences["byte_end"].to_numpy()
+    # every sentence and the gap after it as consecutive strings over the units' own data; keep the sentences
+    bounds = np.empty(2 * n, dtype=np.int64)
+    bounds[0::2], bounds[1::2] = starts, ends
+    spans = pa.LargeStringArray.from_buffers(2 * n - 1, pa.py_buffer(bounds), data)
+    out["text"] = pd.array(spans.take(pa.array(np.arange(0, 2 * n - 1, 2, dtype=np.int64))), dtype="str")
+    return out
+
+
 def _unique_unit_ids(units: pd.DataFrame) -> pd.Index:
     ids = pd.Index([str(u) for u in units["unit_id"]])
     if ids.has_duplicates:
@@ -281,6 +336,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
         for phase, (wall, cpu) in result.get("seconds", {}).items():
             before = seconds.get(phase, (0.0, 0.0))
             seconds[phase] = (before[0] + wall, before[1] + cpu)
+        result["sentences"] = with_sentence_texts(result["sentences"], units["text"], first_row)
         for name in parts:
             parts[name].append(result[name])
         counts.add(result["terms"], rows=result["rows"], cols=result["cols"], counts=result["counts"],
