@@ -644,8 +644,7 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
         kept; the sentences without their text but with ``unit_row``,
         ``byte_start`` and ``byte_end``, see :func:`chunk_sentences`: the
         process holding the units cuts the texts, so they do not travel
-        back), ``terms`` (the
-        chunk's vocabulary), ``rows``, ``cols``,
+        back), ``terms`` (the chunk's vocabulary), ``rows``, ``cols``,
         ``counts`` (the DTM entries, rows numbered within the chunk) and
         ``seconds`` (``(wall, cpu)`` seconds of each phase in the process
         that ran it: ``pieces`` (the text cut at whitespace), ``sentences``,
