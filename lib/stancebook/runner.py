@@ -30,7 +30,7 @@ from typing import Any, Callable
 from . import catalog
 from .artefacts import digest, file_sha256, read_json, write_json
 from .errors import ParameterError, RunInterrupted, RunLockedError, StageError
-from .engine import check_scheduler
+from .engine import check_scheduler, run_cluster
 from .params import load_params
 from .paths import NOTEBOOK_NAMES, STAGE_NEEDS, figures_root as default_figures_root, repo_root, resolve_input
 from .paths import runs_root as default_runs_root
@@ -358,44 +358,11 @@ def _stage_failed(exc, notebook: Path, params: dict, *, staging: Path, failed: P
     )
 
 
-@contextlib.contextmanager
-def shared_cluster(params: dict, notebooks: list[Path], progress: Callable[[str], None] = print):
-    """The parameters the stages execute with: on ``engine: dask`` without a scheduler, one LocalCluster for all.
-
-    A stage given an empty ``dask_scheduler`` starts a LocalCluster of its
-    own (on ``ungdc-full``, one per stage took 234 s against 224 s with one
-    for the run). Here the runner starts one for the notebooks that declare
-    ``dask_scheduler``, passes its address to them, and closes it when the
-    block ends; the run shows on one dashboard. The cache keys,
-    ``params.json`` and the manifest keep the parameters as given, so the
-    stages are reused whichever cluster ran them.
-
-    Parameters
-    ----------
-    params : dict
-        The validated run parameters.
-    notebooks : list of Path
-        The notebooks about to execute.
-    progress : callable
-        Receives one line naming the cluster and its dashboard.
-
-    Yields
-    ------
-    dict
-        ``params``, or a copy whose ``dask_scheduler`` is the cluster's address.
-    """
+def _engine_users(notebooks: list[Path]) -> list[str]:
+    """The stems of the notebooks that declare ``dask_scheduler`` (they map work on the run's engine)."""
     import papermill
 
-    users = [notebook.stem for notebook in notebooks if "dask_scheduler" in papermill.inspect_notebook(str(notebook))]
-    if params["engine"] != "dask" or params["dask_scheduler"] or not users:
-        yield params
-        return
-    from .engine import local_cluster
-
-    with local_cluster(params["n_jobs"]) as cluster:
-        progress(f"Dask LocalCluster of {len(cluster.workers)} worker(s) for {', '.join(users)} at "
-                 f"{cluster.scheduler_address}; dashboard {cluster.dashboard_link}")
-        yield {**params, "dask_scheduler": cluster.scheduler_address}
+    return [notebook.stem for notebook in notebooks if "dask_scheduler" in papermill.inspect_notebook(str(notebook))]
 
 
 def stage_waves(stems: list[str]) -> list[list[str]]:
@@ -672,7 +639,8 @@ def _run_stages(params: dict, notebooks: list[Path], staging: Path, current: dic
         progress(f"[{number}/{len(notebooks)}] {notebook.stem}: unchanged, reused from the last run")
 
     by_stem = {notebook.stem: (number, notebook, key) for number, notebook, key in to_execute}
-    with shared_cluster(params, [notebook for _number, notebook, _key in to_execute], progress) as stage_params:
+    with run_cluster(params, _engine_users([notebook for _number, notebook, _key in to_execute]),
+                     progress) as stage_params:
         for stems in stage_waves(list(by_stem)):
             wave = [by_stem[stem] for stem in stems]
             current["stage"] = " and ".join(stems)

@@ -101,19 +101,23 @@ def test_a_job_of_many_megabytes_reaches_the_cluster_without_a_warning(dask_engi
     assert not [w for w in recwarn if "large graph" in str(w.message)]
 
 
-def test_the_runner_shares_one_local_cluster_only_where_a_stage_would_start_its_own(tmp_path):
+def test_a_run_shares_one_local_cluster_only_where_a_stage_would_start_its_own():
+    from stancebook.engine import run_cluster
     from stancebook.paths import repo_root
-    from stancebook.runner import shared_cluster
+    from stancebook.runner import _engine_users
 
     notebooks = sorted((repo_root() / "notebooks").glob("0*.ipynb"))
+    users = _engine_users(notebooks)
+    assert users == ["00_corpus", "01_tokenise", "03_stance"]
+    assert _engine_users([n for n in notebooks if n.stem in ("02_topics", "04_report")]) == []
     dask = {"engine": "dask", "dask_scheduler": "", "n_jobs": 2}
-    for params, chosen in ((dict(dask, engine="local"), notebooks), (dict(dask, dask_scheduler="tcp://h:1"), notebooks),
-                           (dask, [n for n in notebooks if n.stem in ("02_topics", "04_report")])):
+    for params, stages in ((dict(dask, engine="local"), users), (dict(dask, dask_scheduler="tcp://h:1"), users),
+                           (dask, [])):
         lines = []
-        with shared_cluster(params, chosen, lines.append) as stage_params:
+        with run_cluster(params, stages, lines.append) as stage_params:
             assert stage_params is params and lines == []
     lines = []
-    with shared_cluster(dask, notebooks, lines.append) as stage_params:
+    with run_cluster(dask, users, lines.append) as stage_params:
         address = stage_params["dask_scheduler"]
         assert dask["dask_scheduler"] == "" and address.startswith("tcp://")
         assert len(lines) == 1 and lines[0].startswith(

@@ -19,9 +19,9 @@ back to local processes.
 """
 
 from stancebook.engine.base import Engine, LocalEngine, as_engine
-from stancebook.engine.cluster import DaskEngine, check_scheduler, local_cluster, open_engine
+from stancebook.engine.cluster import DaskEngine, check_scheduler, local_cluster, open_engine, run_cluster
 
 ENGINES = ("local", "dask")
 
 __all__ = ["ENGINES", "DaskEngine", "Engine", "LocalEngine", "as_engine", "check_scheduler", "local_cluster",
-           "open_engine"]
+           "open_engine", "run_cluster"]

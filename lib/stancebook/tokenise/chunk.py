@@ -4,7 +4,8 @@ The chunk is cut at whitespace once (:func:`chunk_pieces`), and each
 distinct piece is looked at once: whether it ends a sentence and how the
 next one starts it, where an actor's name may start in it, and its tokens.
 The per-token work is done with numpy: positions, sentence numbers,
-stopwords, terms and multiword expressions are looked up in arrays. The
+stopwords, terms and multiword expressions (:mod:`stancebook.tokenise.terms`)
+are looked up in arrays. The
 tables are the ones :func:`stancebook.text.split_sentences`,
 :func:`stancebook.text.tokenize` and :class:`MentionMatcher` give unit by
 unit, row for row (the tests compare them with a unit-by-unit oracle).
@@ -24,14 +25,14 @@ import pyarrow.compute as pc
 from stancebook.text.normalise import to_original
 from stancebook.text.segment import piece_sentence_starts
 from stancebook.text.tokens import (ABBREVIATIONS, NUMBER_ABBREVIATIONS, TOKEN_KINDS, TOKEN_PATTERN, code_points,
-                                    fold_case, space_mask)
+                                    space_mask)
 from stancebook.tokenise.mentions import MentionMatcher
 from stancebook.ragged import expand_ranges, positions_in_groups
-from stancebook.tokenise.tables import POSITIONS, TOKEN_BOOLS, TOKEN_INTS, typed_frame
+from stancebook.tokenise.tables import KINDS, POSITIONS, TOKEN_BOOLS, TOKEN_INTS, typed_frame
+from stancebook.tokenise.terms import Terms, apply_mwes, chunk_terms, sort_terms
 
 __all__ = ["Spec", "chunk_mentions", "chunk_sentences", "chunk_tables", "passage_counts"]
 
-KINDS = ("word", "number", "punct")
 _KIND_CODE = {group: KINDS.index(kind) for group, kind in TOKEN_KINDS.items()}
 _WORD = KINDS.index("word")
 _NUMBER = KINDS.index("number")
@@ -450,150 +451,6 @@ def chunk_tokens(texts: list[str], index: SentenceIndex, pieces: Pieces | None =
     return TokenArrays(owner=piece_owner[token_piece], sid=flat_sid[flat], kind=flat_kind[flat], surfaces=surfaces,
                        surface_id=surface_id, piece=token_piece, offset=rel[flat], piece_start=piece_start,
                        index=index)
-
-
-# --------------------------------------------------------------------------
-# Norms, stopwords, terms and multiword expressions
-# --------------------------------------------------------------------------
-
-@dataclass
-class Terms:
-    """Norms of the distinct surfaces, the chunk's terms, and each token's stopword flag and term id (-1: none)."""
-
-    norms: list
-    surface_norm: np.ndarray
-    norm_id: dict
-    term_id: dict
-    is_stop: np.ndarray
-    term: np.ndarray
-
-
-def chunk_terms(tokens: TokenArrays, stopwords: frozenset) -> Terms:
-    """Fold, stop and name each distinct (surface, kind) once, then look every token up."""
-    norms = [fold_case(s) for s in tokens.surfaces]
-    norm_id: dict[str, int] = {}
-    surface_norm = np.fromiter((norm_id.setdefault(n, len(norm_id)) for n in norms), dtype=np.int64,
-                               count=len(norms))
-    term_id: dict[str, int] = {}
-    stop_table = np.zeros((len(norms), len(KINDS)), dtype=bool)
-    term_table = np.full((len(norms), len(KINDS)), -1, dtype=np.int64)
-    for s, norm in enumerate(norms):
-        if norm in stopwords or norm.rstrip(".") in stopwords:
-            stop_table[s, _WORD] = True
-        else:
-            term_table[s, _WORD] = term_id.setdefault(norm, len(term_id))
-    return Terms(norms=norms, surface_norm=surface_norm, norm_id=norm_id, term_id=term_id,
-                 is_stop=stop_table[tokens.sid, tokens.kind], term=term_table[tokens.sid, tokens.kind])
-
-
-def _positions_of(codes: list, seq: np.ndarray, n_codes: int) -> list:
-    """``[np.flatnonzero(seq == code) for code in codes]`` in one pass over ``seq``.
-
-    The codes are distinct and below ``n_codes``.
-    """
-    if not codes:
-        return []
-    slot = np.full(n_codes, -1, dtype=np.int64)
-    slot[codes] = np.arange(len(codes))
-    found = slot[seq]
-    at = np.flatnonzero(found >= 0)
-    order = np.argsort(found[at], kind="stable")  # grouped by code, positions ascending within a group
-    bounds = np.searchsorted(found[at][order], np.arange(len(codes) + 1))
-    at = at[order]
-    return [at[bounds[k]:bounds[k + 1]] for k in range(len(codes))]
-
-
-def _mwe_matches(by_surface: bool, tokens: TokenArrays, terms: Terms, mwe_index: dict):
-    """Start, length and term id of the longest MWE of one family (surfaces or norms) at each token where one starts."""
-    if by_surface:
-        seq = tokens.sid
-        code_of = tokens.surface_id if tokens.surface_id is not None else {s: i for i, s in enumerate(tokens.surfaces)}
-    else:
-        seq, code_of = terms.surface_norm[tokens.sid], terms.norm_id
-    n_tokens = len(seq)
-    found: list[tuple[np.ndarray, int, int]] = []
-    starts = [(code_of[first], entries) for (family, first), entries in mwe_index.items()
-              if family == by_surface and first in code_of]
-    n_codes = max([len(code_of), int(seq.max()) + 1 if n_tokens else 0])
-    for (_, entries), at in zip(starts, _positions_of([code for code, _ in starts], seq, n_codes)):
-        free = np.ones(len(at), dtype=bool)  # no longer MWE starts there yet
-        for length, _, keys, term in entries:  # longest first
-            ids = [code_of.get(k, -1) for k in keys]
-            if min(ids) < 0:
-                continue
-            candidate = np.flatnonzero(free & (at + length <= n_tokens))
-            if not candidate.size:
-                continue
-            open_ = at[candidate]
-            ok = tokens.owner[open_ + length - 1] == tokens.owner[open_]
-            for j in range(1, length):
-                ok &= seq[open_ + j] == ids[j]
-            candidate, open_ = candidate[ok], open_[ok]
-            same_sentence = tokens.sentence_at(open_ + length - 1) == tokens.sentence_at(open_)  # never across one
-            candidate, open_ = candidate[same_sentence], open_[same_sentence]
-            if open_.size:
-                free[candidate] = False
-                found.append((open_, length, terms.term_id.setdefault(term, len(terms.term_id))))
-    if not found:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return (np.concatenate([hit for hit, _, _ in found]),
-            np.concatenate([np.full(len(hit), length, dtype=np.int64) for hit, length, _ in found]),
-            np.concatenate([np.full(len(hit), term, dtype=np.int64) for hit, _, term in found]))
-
-
-def apply_mwes(tokens: TokenArrays, terms: Terms, mwe_index: dict) -> None:
-    """Give the first token of each MWE its term, clear the others' terms, unstop all (in place).
-
-    The surface match (dictionary forms) wins unless a norm match (the
-    researcher's MWEs) is strictly longer; MWEs are taken greedily left to
-    right, never overlapping, and never cross a sentence.
-    """
-    surface, norm = _mwe_matches(True, tokens, terms, mwe_index), _mwe_matches(False, tokens, terms, mwe_index)
-    start, length, term = (np.concatenate(parts) for parts in zip(surface, norm))
-    if not start.size:
-        return
-    is_norm = np.repeat([False, True], [len(surface[0]), len(norm[0])])
-    # per start, the longest match; on a tie the surface match
-    order = np.lexsort((is_norm, -length, start))
-    start, length, term = start[order], length[order], term[order]
-    best = np.ones(len(start), dtype=bool)
-    best[1:] = start[1:] != start[:-1]
-    start, length, term = start[best], length[best], term[best]
-    # Greedy, left to right: an MWE that starts inside no earlier one is taken; where they
-    # overlap, the earlier taken one wins (decided one by one, only there).
-    end = start + length
-    overlaps = np.zeros(len(start), dtype=bool)
-    overlaps[1:] = start[1:] < np.maximum.accumulate(end)[:-1]
-    taken = np.ones(len(start), dtype=bool)
-    next_free = 0
-    for k in np.flatnonzero(overlaps | np.append(overlaps[1:], False)).tolist():
-        if start[k] < next_free:
-            taken[k] = False
-        else:
-            next_free = end[k]
-    start, length, term = start[taken], length[taken], term[taken]
-    covered = expand_ranges(start, length)
-    terms.term[covered] = -1
-    terms.is_stop[covered] = False
-    terms.term[start] = term
-
-
-def sort_terms(terms: Terms) -> None:
-    """Keep the chunk's terms that occur, numbered in sorted order (in place).
-
-    Each unit's DTM entries then come by term, and
-    :class:`stancebook.tokenise.dtm.TermCounts` keeps the corpus DTM's
-    columns sorted within each row without sorting it. (A multiword term
-    can be named but lose every occurrence to a longer, overlapping one.)
-    """
-    names = list(terms.term_id)
-    occurs = np.zeros(len(names), dtype=bool)
-    occurs[terms.term[terms.term >= 0]] = True
-    order = sorted(np.flatnonzero(occurs).tolist(), key=names.__getitem__)
-    relabel = np.full(len(names) + 1, -1, dtype=np.int64)  # the last entry: no term stays no term
-    relabel[order] = np.arange(len(order))
-    terms.term = relabel[terms.term]
-    terms.term_id = {names[k]: i for i, k in enumerate(order)}
 
 
 # --------------------------------------------------------------------------

@@ -27,6 +27,8 @@ POSITIONS = ("sentence", "start", "end", "orig_start", "orig_end")
 TOKEN_INTS = POSITIONS + ("token_index",)
 TOKEN_BOOLS = ("is_stop",)
 UNIT_COLUMNS = ("unit_id", "text", "offset_breaks")
+# The tokens table's kinds; chunks code each token's kind as its index here.
+KINDS = ("word", "number", "punct")
 
 __all__ = ["MENTION_COLUMNS", "SENTENCE_COLUMNS", "TOKEN_COLUMNS", "check_units", "typed_frame"]
 
