@@ -2,7 +2,7 @@
 
 Run from the repository root (``make bench``)::
 
-    .venv/bin/python benchmarks/bench.py [--corpus PATH] [--quick] [--only topic-stage|tenfold]
+    .venv/bin/python benchmarks/bench.py [--corpus PATH] [--quick] [--only tokenise|topic-stage|tenfold]
 
 What is timed, on the UN General Debate corpus (UNGDC, 10,952 speeches):
 
@@ -10,7 +10,9 @@ What is timed, on the UN General Debate corpus (UNGDC, 10,952 speeches):
    actor mentions, tokens, DTM; ``n_jobs=2``, ``keep_tokens=False``),
    with the wall and CPU seconds of each of its phases, against spaCy
    (``spacy.blank("en")`` + ``sentencizer`` through ``nlp.pipe``) followed by
-   scikit-learn's ``CountVectorizer`` on the same strings.
+   scikit-learn's ``CountVectorizer`` on the same strings. ``--only tokenise``
+   runs these rows alone (about 2 minutes) and updates their section of
+   ``latest.md``; the ratio compares tools timed in that same run.
 2. Topics at k = 20 on the 2,903 speeches of 2010-2024, every tool on the
    same DTM and vocabulary (stancebook's, pruned with ``min_df``/``max_df``):
    stancebook NMF (the default model), stancebook LDA, gensim LdaMulticore,
@@ -503,7 +505,9 @@ STEPS = {
 }
 # Named groups of steps for --only.
 TENFOLD_STEPS = ["stancebook_tenfold_dask"]
-GROUPS = {"topic-stage": TOPIC_STAGE_STEPS, "tenfold": TENFOLD_STEPS}
+TOKENISE_STEPS = ["stancebook_tokenise", "stancebook_tokenise_dask", "spacy_sentencizer", "spacy_sentencizer_2proc",
+                  "sklearn_countvectorizer"]
+GROUPS = {"topic-stage": TOPIC_STAGE_STEPS, "tenfold": TENFOLD_STEPS, "tokenise": TOKENISE_STEPS}
 
 
 # --------------------------------------------------------------------------
@@ -730,27 +734,23 @@ def update_section(group: str, report: dict, path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-# The section of latest.md each group of --only writes.
-SECTIONS = {"topic-stage": topic_stage_section, "tenfold": tenfold_section}
 
 
-def write_markdown(report: dict, path: Path) -> None:
+def tokenise_section(report: dict) -> list[str]:
+    """The markdown of the tokenise rows, between markers so that ``--only tokenise`` can replace it."""
     r = report["results"]
     tok = r["stancebook_tokenise"]
     spacy_runs = [r[name] for name in ("spacy_sentencizer", "spacy_sentencizer_2proc") if name in r]
     spacy_best = min(spacy_runs, key=lambda x: x["seconds"])
     baseline = spacy_best["seconds"] + r["sklearn_countvectorizer"]["seconds"]
-    nmf = r["stancebook_nmf"]["seconds"]
-    info = report["machine"]
-    lines = [
-        f"# stancebook benchmark, {report['date']}",
-        "",
-        f"Command: `{report['command']}`. Corpus: {report['corpus']} ({tok['documents']} speeches"
-        f"{', QUICK subset' if report['quick'] else ''}); topics on {r['topic_dtm']['documents']} speeches "
-        f"of {TOPIC_YEARS[0]}-{TOPIC_YEARS[1]}, one DTM for every tool ({r['topic_dtm']['terms']} terms, "
-        f"min_df={MIN_DF}, max_df={MAX_DF}), k = {N_TOPICS}, seed {SEED}.",
-        "",
+    load = ", ".join(f"{x:.2f}" for x in report["machine"]["load_average"])
+    start, end = _section_markers("tokenise")
+    return [
+        start,
         "## Tokenise + DTM, every speech",
+        "",
+        f"`{report['command']}`, {report['date']}, load average at start {load}. The ratio compares tools "
+        "timed in this same run.",
         "",
         "| tool | seconds | time vs stancebook | NPMI | diversity | peak MB |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -771,6 +771,29 @@ def write_markdown(report: dict, path: Path) -> None:
         "",
         *_dask_memory_lines(r),
         *_phase_lines(tok),
+        end,
+    ]
+
+
+# The section of latest.md each group of --only writes.
+SECTIONS = {"topic-stage": topic_stage_section, "tenfold": tenfold_section, "tokenise": tokenise_section}
+
+
+def write_markdown(report: dict, path: Path) -> None:
+    r = report["results"]
+    tok = r["stancebook_tokenise"]
+    nmf = r["stancebook_nmf"]["seconds"]
+    info = report["machine"]
+    lines = [
+        f"# stancebook benchmark, {report['date']}",
+        "",
+        f"Command: `{report['command']}`. Corpus: {report['corpus']} ({tok['documents']} speeches"
+        f"{', QUICK subset' if report['quick'] else ''}); topics on {r['topic_dtm']['documents']} speeches "
+        f"of {TOPIC_YEARS[0]}-{TOPIC_YEARS[1]}, one DTM for every tool ({r['topic_dtm']['terms']} terms, "
+        f"min_df={MIN_DF}, max_df={MAX_DF}), k = {N_TOPICS}, seed {SEED}.",
+        "",
+        *tokenise_section(report),
+        "",
         f"## Topics, k = {N_TOPICS}",
         "",
         "| tool | seconds | time vs stancebook NMF | mean NPMI (top 10) | diversity | peak MB |",
@@ -812,7 +835,8 @@ def main(argv=None) -> int:
                         help="also time nlp.pipe(n_process=2): 2.3x slower than one process on 2 cores "
                              "(results/2026-11-25T0818.json), so left out by default to keep the run short")
     parser.add_argument("--only", choices=sorted(GROUPS),
-                        help="run one group of steps (topic-stage: the topic stage of ungdc-recent beside tomotopy "
+                        help="run one group of steps (tokenise: tokenise + DTM beside spaCy and CountVectorizer, "
+                             "about 2 minutes; topic-stage: the topic stage of ungdc-recent beside tomotopy "
                              "and gensim; tenfold: ten times the corpus on engine dask) and update its section of "
                              "latest.md")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
