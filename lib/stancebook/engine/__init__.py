@@ -15,7 +15,9 @@ engine and a failure still says where it happened.
 
 :func:`open_engine` starts (and closes) either from the run parameters;
 :func:`as_engine` lets a library function take ``engine=None`` and fall
-back to local processes.
+back to local processes. :func:`local_cluster` starts the LocalCluster
+(workers with glibc's malloc defaults, ignoring Ctrl-C), and
+:func:`run_cluster` gives all the stages of a run one of them.
 """
 
 from stancebook.engine.base import Engine, LocalEngine, as_engine
