@@ -18,8 +18,8 @@ import pandas as pd
 from scipy import sparse
 
 from stancebook.checks import check_int
-from stancebook.text.tokens import findall_each
 from stancebook.ragged import expand_ranges
+from stancebook.text.tokens import findall_each
 
 __all__ = ["count_ngrams"]
 
