@@ -128,17 +128,48 @@ def test_a_run_shares_one_local_cluster_only_where_a_stage_would_start_its_own()
         check_scheduler(address, timeout=1)
 
 
-def test_a_local_cluster_puts_back_this_process_environment_and_its_workers_keep_glibc_malloc_defaults():
+def test_a_local_cluster_puts_back_this_process_environment_and_its_workers_reuse_freed_memory():
     import os
 
     from distributed import Client
 
     from stancebook.engine import local_cluster
+    from stancebook.engine.memory import WORKER_ENVIRONMENT
 
-    names = ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+    names = (*WORKER_ENVIRONMENT, "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
     before = {name: os.environ.get(name) for name in names}
     with local_cluster(1) as cluster, Client(cluster) as client:
         assert {name: os.environ.get(name) for name in names} == before  # kernels started later keep their cores
         on_worker = {name: next(iter(client.run(os.getenv, name).values())) for name in names}
-    assert on_worker == {"MALLOC_TRIM_THRESHOLD_": None, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+        pool = next(iter(client.run(_arrow_pool).values()))
+    assert on_worker == {**WORKER_ENVIRONMENT, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                          "MKL_NUM_THREADS": "1"}
+    assert pool == "system"
+
+
+def _arrow_pool(*_) -> str:
+    import pyarrow as pa
+
+    return pa.default_memory_pool().backend_name
+
+
+def _worker_memory(_) -> tuple:
+    import os
+
+    import pyarrow as pa
+
+    return os.getpid(), pa.default_memory_pool().backend_name
+
+
+def test_forked_local_workers_reuse_freed_memory_and_this_process_is_left_alone():
+    import os
+
+    import pyarrow as pa
+
+    from stancebook.engine import LocalEngine
+
+    ours = pa.default_memory_pool().backend_name
+    seen = list(LocalEngine(2).map(_worker_memory, range(4)))
+    assert {pid for pid, _ in seen} - {os.getpid()}  # the jobs ran in worker processes
+    assert {pool for _, pool in seen} == {"system"}
+    assert pa.default_memory_pool().backend_name == ours

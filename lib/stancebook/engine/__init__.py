@@ -16,8 +16,9 @@ engine and a failure still says where it happened.
 :func:`open_engine` starts (and closes) either from the run parameters;
 :func:`as_engine` lets a library function take ``engine=None`` and fall
 back to local processes. :func:`local_cluster` starts the LocalCluster
-(workers with glibc's malloc defaults, ignoring Ctrl-C), and
-:func:`run_cluster` gives all the stages of a run one of them.
+(workers ignoring Ctrl-C), and :func:`run_cluster` gives all the stages of
+a run one of them. The worker processes either engine starts reuse the
+memory they free (:mod:`stancebook.engine.memory`).
 """
 
 from stancebook.engine.base import Engine, LocalEngine, as_engine

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from stancebook.engine.memory import reuse_freed_memory
 from stancebook.workers import n_workers
 
 __all__ = ["Engine", "LocalEngine", "as_engine", "name_job"]
@@ -150,7 +151,8 @@ class LocalEngine(Engine):
         # guard in a researcher's script; elsewhere the platform's default.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        with ProcessPoolExecutor(max_workers=self.n_workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=self.n_workers, mp_context=context,
+                                 initializer=reuse_freed_memory) as pool:
             pending: deque = deque()
             try:
                 for index, job in enumerate(jobs):

@@ -15,6 +15,7 @@ from collections import deque
 from urllib.parse import urlsplit
 
 from stancebook.engine.base import Engine, LocalEngine
+from stancebook.engine.memory import WORKER_ENVIRONMENT
 from stancebook.errors import ParameterError
 from stancebook.workers import n_workers
 
@@ -172,11 +173,13 @@ def local_cluster(n_jobs: int = 1):
     -----
     Two of Dask's defaults are changed for the workers of this cluster:
 
-    - Their environment has no ``MALLOC_TRIM_THRESHOLD_``. Dask sets it to
-      hand freed memory back to the system sooner; glibc then maps every
-      array over 128 kB afresh. Without it the chunks of the UN corpus
-      took 13 s of tokenising on two workers instead of 16-17 (10 s in
-      local processes).
+    - They reuse the memory they free (:data:`~stancebook.engine.memory.WORKER_ENVIRONMENT`,
+      the settings forked local workers take too). Dask sets
+      ``MALLOC_TRIM_THRESHOLD_=65536`` to hand freed memory back to the
+      system sooner; glibc then maps every array over 128 kB afresh. With
+      Dask's setting the chunks of the UN corpus took 16-17 s of
+      tokenising on two workers, with glibc's defaults 13 s (10 s in local
+      processes).
     - Dask's nanny writes the workers' variables (``OMP_NUM_THREADS=1``
       and the like) into this process's environment before it spawns them.
       They are put back as they were once the workers are up, so processes
@@ -187,9 +190,10 @@ def local_cluster(n_jobs: int = 1):
     from distributed import LocalCluster
 
     pre_spawn = "distributed.nanny.pre-spawn-environ"
-    environment = {name: os.environ.get(name) for name in dask.config.get(pre_spawn)}
+    environment = {name: os.environ.get(name) for name in {*dask.config.get(pre_spawn), *WORKER_ENVIRONMENT}}
     try:
-        with (warnings.catch_warnings(), dask.config.set({f"{pre_spawn}.MALLOC_TRIM_THRESHOLD_": None}),
+        with (warnings.catch_warnings(),
+              dask.config.set({f"{pre_spawn}.{name}": value for name, value in WORKER_ENVIRONMENT.items()}),
               _spawned_ignore_interrupts()):
             # Another cluster on this machine holds 8787: the dashboard moves to a free port (dashboard_link)
             warnings.filterwarnings("ignore", message=r"Port \d+ is already in use")
