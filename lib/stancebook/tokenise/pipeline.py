@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from stancebook.artefacts import Dtm
 from stancebook.checks import check_int
@@ -225,7 +226,8 @@ def with_sentence_texts(sentences: pd.DataFrame, texts: pd.Series, first_row: in
     bounds = np.empty(2 * n, dtype=np.int64)
     bounds[0::2], bounds[1::2] = starts, ends
     spans = pa.LargeStringArray.from_buffers(2 * n - 1, pa.py_buffer(bounds), data)
-    out["text"] = pd.array(spans.take(pa.array(np.arange(0, 2 * n - 1, 2, dtype=np.int64))), dtype="str")
+    out["text"] = pd.array(pc.take(spans, pa.array(np.arange(0, 2 * n - 1, 2, dtype=np.int64)),
+                                   memory_pool=pa.system_memory_pool()), dtype="str")
     return out
 
 
