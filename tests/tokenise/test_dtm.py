@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from stancebook.errors import ParameterError
 from stancebook.tokenise import load_dtm, save_dtm, tokenise_corpus
@@ -63,3 +64,35 @@ def test_term_counts_give_the_same_dtm_whatever_order_the_chunks_come_in():
         assert dtm.terms.tolist() == ["aid", "peace", "war"] and dtm.matrix.has_canonical_format
         dense.append(dtm.matrix.toarray().tolist())
     assert dense[0] == dense[1] == [[0, 1, 2], [0, 4, 0], [3, 0, 0], [0, 1, 0]]
+
+
+def test_term_counts_prune_by_the_document_frequencies_counted_as_chunks_arrive():
+    from stancebook.tokenise.dtm import TermCounts, prune_dtm
+
+    rng = np.random.default_rng(7)
+    dense = rng.integers(0, 3, size=(9, 6)) * (rng.random((9, 6)) < 0.4)
+    names = np.array(["aid", "arms", "peace", "sanctions", "trade", "war"])
+    counts = TermCounts()
+    for first in (0, 4, 7):  # chunks of rows 0-3, 4-6, 7-8, each numbering only the terms it holds
+        block = dense[first:first + (4 if first == 0 else 3 if first == 4 else 2)]
+        held = np.flatnonzero(block.sum(axis=0))
+        rows, cols = np.nonzero(block[:, held])
+        counts.add(names[held].tolist(), rows=rows, cols=cols, counts=block[:, held][rows, cols], first_row=first)
+    ids = np.array([f"u{i}" for i in range(9)])
+    for min_df, max_df in ((1, 1.0), (2, 1.0), (1, 3), (0.3, 0.6)):
+        got = counts.to_dtm(ids, min_df=min_df, max_df=max_df)
+        held = dense.sum(axis=0) > 0
+        expected = prune_dtm(sp.csr_matrix(dense[:, held]), names[held], ids, min_df=min_df, max_df=max_df)
+        assert got.terms.tolist() == expected.terms.tolist(), (min_df, max_df)
+        assert got.matrix.toarray().tolist() == expected.matrix.toarray().tolist()
+        assert got.matrix.has_canonical_format
+
+
+def test_term_counts_sum_a_unit_and_term_given_twice():
+    from stancebook.tokenise.dtm import TermCounts
+
+    counts = TermCounts()
+    counts.add(["peace", "war"], rows=np.array([0, 0, 0]), cols=np.array([0, 1, 1]), counts=np.array([1, 2, 3]))
+    counts.add(["war"], rows=np.array([0]), cols=np.array([0]), counts=np.array([4]), first_row=1)
+    dtm = counts.to_dtm(np.array(["a", "b"]), min_df=2)
+    assert dtm.terms.tolist() == ["war"] and dtm.matrix.toarray().tolist() == [[5], [4]]

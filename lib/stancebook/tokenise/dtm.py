@@ -66,7 +66,8 @@ def df_bounds(min_df, max_df, n_units: int) -> tuple[float, float]:
     return low, high
 
 
-def prune_dtm(matrix, vocabulary: np.ndarray, unit_ids: np.ndarray, *, min_df=1, max_df=1.0) -> Dtm:
+def prune_dtm(matrix, vocabulary: np.ndarray, unit_ids: np.ndarray, *, min_df=1, max_df=1.0,
+              df: np.ndarray | None = None) -> Dtm:
     """Drop the columns outside the document-frequency bounds; an int64 CSR matrix with sorted indices.
 
     Parameters
@@ -79,6 +80,9 @@ def prune_dtm(matrix, vocabulary: np.ndarray, unit_ids: np.ndarray, *, min_df=1,
         The row labels.
     min_df, max_df : int or float
         As in :func:`df_bounds`.
+    df : numpy.ndarray of int, optional
+        The units holding each term, when the caller has counted them
+        (stored entries per column); counted from ``matrix`` otherwise.
 
     Returns
     -------
@@ -99,8 +103,9 @@ def prune_dtm(matrix, vocabulary: np.ndarray, unit_ids: np.ndarray, *, min_df=1,
     if len(vocabulary):
         # stored entries per column: a bincount of a CSR's column indices is the
         # same count as the CSC column pointer, without converting the matrix
-        df = (np.bincount(matrix.indices, minlength=len(vocabulary)) if sp.issparse(matrix) and matrix.format == "csr"
-              else np.diff(sp.csc_matrix(matrix).indptr))
+        if df is None:
+            df = (np.bincount(matrix.indices, minlength=len(vocabulary))
+                  if sp.issparse(matrix) and matrix.format == "csr" else np.diff(sp.csc_matrix(matrix).indptr))
         keep = (df >= low - _EPS) & (df <= high + _EPS)
         if not keep.any():
             raise ParameterError(f"min_df={min_df!r} and max_df={max_df!r} remove every one of the "
@@ -119,11 +124,14 @@ class TermCounts:
     Each chunk numbers its own terms; :meth:`to_dtm` maps them to the corpus
     vocabulary at once (one hash-based factorisation of every chunk's terms,
     then the distinct terms sorted), so nothing is done per term while the
-    chunks stream in. When every chunk numbers its terms in sorted order and
-    gives each row's entries by ascending column (as
-    :func:`stancebook.tokenise.chunk.chunk_tables` does), the columns stay
-    sorted within each row and the matrix needs no sorting; otherwise its
-    entries are sorted and summed.
+    chunks stream in. When each chunk numbers its terms in sorted order,
+    gives each row's entries by ascending column, and covers rows after
+    those of the chunk before (as :func:`stancebook.tokenise.chunk.chunk_tables`
+    and :func:`~stancebook.tokenise.tokenise_corpus` do), the columns stay
+    sorted within each row, the row pointer and the document frequencies
+    are counted per chunk as it arrives, and the matrix is assembled as it
+    stands. Any other chunks are accepted too; their entries are then
+    sorted, and a (row, term) given twice summed, at the end.
 
     Examples
     --------
@@ -135,49 +143,75 @@ class TermCounts:
     """
 
     def __init__(self) -> None:
+        self._in_order = True
+        self._next_row = 0  # the first row a chunk in order may start at
         self._terms: list[np.ndarray] = []
-        self._rows: list[np.ndarray] = []
+        self._first_rows: list[int] = []
+        self._rows: list[np.ndarray] = []  # as given, without first_row
         self._cols: list[np.ndarray] = []
         self._counts: list[np.ndarray] = []
+        self._df: list[np.ndarray] = []  # per chunk term: its entries (units), while every chunk is in order
 
     def add(self, terms: list, *, rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, first_row: int = 0) -> None:
         """Add one chunk: ``counts[i]`` of chunk term ``terms[cols[i]]`` in row ``first_row + rows[i]``."""
-        self._terms.append(np.asarray(terms, dtype=object).reshape(-1))
-        self._rows.append(np.asarray(rows, dtype=np.int64) + first_row)
-        self._cols.append(np.asarray(cols, dtype=np.int64))
-        self._counts.append(np.asarray(counts, dtype=np.int64))
+        terms = np.asarray(terms, dtype=object).reshape(-1)
+        rows, cols, counts = (np.asarray(x).reshape(-1) for x in (rows, cols, counts))
+        self._in_order = self._in_order and _in_order(terms, rows, cols, first_row, self._next_row)
+        if self._in_order:
+            self._df.append(np.bincount(cols, minlength=len(terms)))
+            if rows.size:
+                self._next_row = first_row + int(rows[-1]) + 1
+        self._terms.append(terms)
+        self._first_rows.append(int(first_row))
+        self._rows.append(rows)
+        self._cols.append(cols)
+        self._counts.append(counts.astype(np.int64, copy=False))
 
-    def _global_columns(self) -> tuple[np.ndarray, np.ndarray]:
-        """The sorted vocabulary (object array) and every entry's column in it."""
+    def _vocabulary(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted vocabulary (object array) and the column of every chunk term, chunk after chunk."""
         if not self._terms:
-            return np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=object), np.zeros(0, dtype=np.int32)
         codes, distinct = pd.factorize(np.concatenate(self._terms), sort=False)
         distinct = np.asarray(distinct, dtype=object)
         order = np.array(sorted(range(len(distinct)), key=distinct.__getitem__), dtype=np.int64)
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        column_of = rank[codes]  # per term of every chunk, in the order added
-        offsets = np.cumsum([0] + [len(t) for t in self._terms])
-        columns = [column_of[offsets[k]:offsets[k + 1]][cols] for k, cols in enumerate(self._cols)]
-        return distinct[order], _joined(columns)
+        rank = np.empty(len(order), dtype=np.int32)  # scipy keeps int32 column indices
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        return distinct[order], rank[codes]
 
     def to_dtm(self, unit_ids: np.ndarray, *, min_df=1, max_df=1.0) -> Dtm:
         """The DTM of every chunk added: one row per unit id, columns sorted by term, pruned by df."""
-        terms, cols = self._global_columns()
-        rows, counts = _joined(self._rows), _joined(self._counts)
+        terms, column_of = self._vocabulary()
+        offsets = np.cumsum([0] + [len(t) for t in self._terms])
+        cols = _joined([column_of[offsets[k]:offsets[k + 1]][c] for k, c in enumerate(self._cols)])
+        counts = _joined(self._counts)
         shape = (len(unit_ids), len(terms))
-        if rows.size and np.all(rows[1:] >= rows[:-1]) and rows[-1] < shape[0]:
-            # Chunks arrive in row order: the CSR row pointer is a cumulative count.
-            indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=shape[0]))))
+        if self._in_order and self._next_row <= shape[0]:
+            # rows ascending, columns ascending within each row: the CSR arrays as they stand
+            per_row = np.zeros(shape[0], dtype=np.int64)
+            for first, rows in zip(self._first_rows, self._rows):
+                if rows.size:
+                    per_row[first:first + int(rows[-1]) + 1] += np.bincount(rows)
+            indptr = np.concatenate(([0], np.cumsum(per_row)))
             matrix = sp.csr_matrix((counts, cols, indptr), shape=shape, dtype=np.int64)
-            if np.any((cols[1:] <= cols[:-1]) & (rows[1:] == rows[:-1])):
-                matrix.sum_duplicates()  # sorts the indices; sums a (row, term) given twice
-            else:
-                matrix.has_sorted_indices = True
+            matrix.has_sorted_indices = True
+            df = np.bincount(column_of, weights=_joined(self._df), minlength=len(terms)).astype(np.int64)
         else:
+            rows = _joined([np.asarray(r, dtype=np.int64) + f for f, r in zip(self._first_rows, self._rows)])
             matrix = sp.csr_matrix((counts, (rows, cols)), shape=shape, dtype=np.int64)
+            matrix.sum_duplicates()  # sorts the indices; sums a (row, term) given twice
+            df = None
         vocabulary = np.asarray(terms.tolist() if len(terms) else [], dtype=str)
-        return prune_dtm(matrix, vocabulary, unit_ids, min_df=min_df, max_df=max_df)
+        return prune_dtm(matrix, vocabulary, unit_ids, min_df=min_df, max_df=max_df, df=df)
+
+
+def _in_order(terms: np.ndarray, rows: np.ndarray, cols: np.ndarray, first_row: int, next_row: int) -> bool:
+    """Whether a chunk keeps the DTM's columns sorted: terms sorted, entries by row then column, rows after the last."""
+    if not rows.size:
+        return True
+    if first_row < next_row or rows[0] < 0 or not np.all(terms[1:] > terms[:-1]):
+        return False
+    same_row = rows[1:] == rows[:-1]
+    return bool(np.all(rows[1:] >= rows[:-1]) and not np.any(same_row & (cols[1:] <= cols[:-1])))
 
 
 def _joined(parts: list) -> np.ndarray:
