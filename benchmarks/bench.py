@@ -612,7 +612,7 @@ PHASES = {
     "mentions": "actor mentions, the matcher tried where a form may start (worker)",
     "tokens": "tokens of each distinct piece, laid out for every piece (worker)",
     "terms": "norms, stopwords, multiword expressions (worker)",
-    "counts": "DTM (and passage) counts of the chunk (worker)",
+    "counts": "DTM (and passage) counts of the chunk, its terms numbered in sorted order (worker)",
     "token_table": "the tokens table, when kept (worker)",
     "jobs": "each chunk's ids, texts and offset breaks taken from the units table (main process)",
     "merge": "taking in each chunk's results (main process)",

@@ -29,7 +29,7 @@ from stancebook.text.tokens import (ABBREVIATIONS, NUMBER_ABBREVIATIONS, TOKEN_K
 from stancebook.tokenise.mentions import MentionMatcher
 from stancebook.ragged import expand_ranges, positions_in_groups
 from stancebook.tokenise.tables import KINDS, POSITIONS, TOKEN_BOOLS, TOKEN_INTS, typed_frame
-from stancebook.tokenise.terms import Terms, apply_mwes, chunk_terms, sort_terms
+from stancebook.tokenise.terms import Terms, apply_mwes, chunk_terms, count_terms
 
 __all__ = ["Spec", "chunk_mentions", "chunk_sentences", "chunk_tables", "passage_counts"]
 
@@ -507,7 +507,8 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
         that ran it: ``pieces`` (the text cut at whitespace), ``sentences``,
         ``mentions``, ``tokens``, ``terms``
         (norms, stopwords, multiword expressions), ``counts`` (DTM and
-        passage counts), ``token_table``).
+        passage counts, the chunk's terms numbered in sorted order),
+        ``token_table``).
     """
     seconds: dict[str, tuple[float, float]] = {}
     t = clock()
@@ -523,16 +524,12 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
     terms = chunk_terms(tokens, spec.stopwords)
     if spec.mwe_index and len(tokens.sid):
         apply_mwes(tokens, terms, spec.mwe_index)
-    sort_terms(terms)
     t = add_lap(seconds, "terms", t)
-    has = terms.term >= 0
-    width = max(len(terms.term_id), 1)
-    keys, counts = np.unique(tokens.owner[has] * width + terms.term[has], return_counts=True)
+    rows, cols, counts = count_terms(tokens.owner, terms)
     # int32 halves what a worker sends back; TermCounts widens them again
     tables = {
         "sentences": sentences, "mentions": mentions, "terms": list(terms.term_id),
-        "rows": (keys // width).astype(np.int32), "cols": (keys % width).astype(np.int32),
-        "counts": counts.astype(np.int32),
+        "rows": rows.astype(np.int32), "cols": cols.astype(np.int32), "counts": counts.astype(np.int32),
     }
     if spec.passage_words > 0:
         tables["passages"] = passage_counts(unit_ids, tokens.owner, tokens.kind == _WORD, terms.term,

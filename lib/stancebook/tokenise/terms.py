@@ -18,7 +18,7 @@ from stancebook.ragged import expand_ranges
 from stancebook.text.tokens import fold_case
 from stancebook.tokenise.tables import KINDS
 
-__all__ = ["Terms", "apply_mwes", "chunk_terms", "sort_terms"]
+__all__ = ["Terms", "apply_mwes", "chunk_terms", "count_terms"]
 
 _WORD = KINDS.index("word")
 
@@ -50,8 +50,9 @@ def chunk_terms(tokens, stopwords: frozenset) -> Terms:
             stop_table[s, _WORD] = True
         else:
             term_table[s, _WORD] = term_id.setdefault(norm, len(term_id))
+    cell = tokens.sid * len(KINDS) + tokens.kind  # one index into both tables, computed once
     return Terms(norms=norms, surface_norm=surface_norm, norm_id=norm_id, term_id=term_id,
-                 is_stop=stop_table[tokens.sid, tokens.kind], term=term_table[tokens.sid, tokens.kind])
+                 is_stop=stop_table.ravel()[cell], term=term_table.ravel()[cell])
 
 
 def _positions_of(codes: list, seq: np.ndarray, n_codes: int) -> list:
@@ -73,6 +74,9 @@ def _positions_of(codes: list, seq: np.ndarray, n_codes: int) -> list:
 
 def _mwe_matches(by_surface: bool, tokens, terms: Terms, mwe_index: dict):
     """Start, length and term id of the longest MWE of one family (surfaces or norms) at each token where one starts."""
+    none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if not any(family == by_surface for family, _ in mwe_index):
+        return none
     if by_surface:
         seq = tokens.sid
         code_of = tokens.surface_id if tokens.surface_id is not None else {s: i for i, s in enumerate(tokens.surfaces)}
@@ -103,7 +107,7 @@ def _mwe_matches(by_surface: bool, tokens, terms: Terms, mwe_index: dict):
                 free[candidate] = False
                 found.append((open_, length, terms.term_id.setdefault(term, len(terms.term_id))))
     if not found:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return none
     return (np.concatenate([hit for hit, _, _ in found]),
             np.concatenate([np.full(len(hit), length, dtype=np.int64) for hit, length, _ in found]),
             np.concatenate([np.full(len(hit), term, dtype=np.int64) for hit, _, term in found]))
@@ -146,19 +150,45 @@ def apply_mwes(tokens, terms: Terms, mwe_index: dict) -> None:
     terms.term[start] = term
 
 
-def sort_terms(terms: Terms) -> None:
-    """Keep the chunk's terms that occur, numbered in sorted order (in place).
+def count_terms(owner: np.ndarray, terms: Terms) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The chunk's DTM entries; keeps the terms that occur, numbered in sorted order (in place).
 
-    Each unit's DTM entries then come by term, and
+    Each unit's entries come by term, so that
     :class:`stancebook.tokenise.dtm.TermCounts` keeps the corpus DTM's
     columns sorted within each row without sorting it. (A multiword term
-    can be named but lose every occurrence to a longer, overlapping one.)
+    can be named but lose every occurrence to a longer, overlapping one:
+    it is dropped.)
+
+    Parameters
+    ----------
+    owner : numpy.ndarray of int
+        The unit (row within the chunk) of every token.
+    terms : Terms
+        From :func:`chunk_terms` (and :func:`apply_mwes`); its ``term`` and
+        ``term_id`` are renumbered.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray, numpy.ndarray)
+        Row, term and count of each entry, by row then term.
     """
     names = list(terms.term_id)
+    width = max(len(names), 1)
+    at = np.flatnonzero(terms.term >= 0)
+    keys = owner[at] * width
+    keys += terms.term[at]
+    keys, counts = np.unique(keys, return_counts=True)  # by row, then term as first numbered
+    rows, named = np.divmod(keys, width)
     occurs = np.zeros(len(names), dtype=bool)
-    occurs[terms.term[terms.term >= 0]] = True
+    occurs[named] = True
     order = sorted(np.flatnonzero(occurs).tolist(), key=names.__getitem__)
     relabel = np.full(len(names) + 1, -1, dtype=np.int64)  # the last entry: no term stays no term
     relabel[order] = np.arange(len(order))
+    cols = relabel[named]
+    by_name = rows * max(len(order), 1) + cols
+    if np.any(by_name[1:] < by_name[:-1]):
+        entry = np.argsort(by_name, kind="stable")
+        rows, cols, counts = rows[entry], cols[entry], counts[entry]
     terms.term = relabel[terms.term]
     terms.term_id = {names[k]: i for i, k in enumerate(order)}
+    return rows, cols, counts
