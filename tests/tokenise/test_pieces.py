@@ -69,6 +69,14 @@ TOKEN_TRAPS = ["peace", "peace.", "Mr.", "(Mr.", "U.S.", "U.S.)", "peace..", "pe
                "2015-2016", "COVID-19,", "?!", "e.g.", "(a)", "\u00bbA\u00ab"]
 
 
+@pytest.mark.parametrize("texts", [SENTENCE_TRAPS, CORPUS, WHITESPACE_PIECES])
+def test_pieces_know_the_first_and_last_character_of_each_distinct_piece(texts):
+    texts = [*texts, "peace\tpeace\npeace No.\n\U0001D7CE \u0663 war.", "No. 5 and No.\u00a07"]
+    pieces = chunk_pieces(texts)
+    assert pieces.first_char.tolist() == [ord(p[0]) for p in pieces.distinct]
+    assert pieces.last_char.tolist() == [ord(p[-1]) for p in pieces.distinct]
+
+
 def test_piece_tokens_are_the_tokens_of_the_regex():
     ptr, rel, sid, surface_id, kind = _piece_tokens(TOKEN_TRAPS)
     surfaces = list(surface_id)

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from stancebook.text.normalise import to_original
 from stancebook.text.segment import piece_sentence_starts
 from stancebook.text.tokens import (ABBREVIATIONS, NUMBER_ABBREVIATIONS, TOKEN_KINDS, TOKEN_PATTERN, code_points,
-                                    space_mask)
+                                    is_decimal, space_mask)
 from stancebook.tokenise.mentions import MentionMatcher
 from stancebook.ragged import expand_ranges, positions_in_groups
 from stancebook.tokenise.tables import KINDS, POSITIONS, TOKEN_BOOLS, TOKEN_INTS, typed_frame
@@ -133,7 +133,7 @@ def chunk_sentences(unit_ids: list, texts: list[str], breaks: list, pieces: Piec
     if pieces is None:
         pieces = chunk_pieces(texts)
     is_first = piece_sentence_starts(texts, pieces.codes, pieces.distinct, pieces.owner, pieces.start,
-                                     pieces.paragraph_first)
+                                     pieces.paragraph_first, last_char=pieces.last_char)
     first = np.flatnonzero(is_first)
     last = np.append(first[1:] - 1, len(is_first) - 1)[:len(first)].astype(np.int64)
     owner = pieces.owner[first]
@@ -274,6 +274,9 @@ class Pieces:
         or one after whitespace holding two newlines (a blank line).
     codes_of_text : numpy.ndarray
         The code points of the units joined by spaces (:func:`code_points`).
+    first_char, last_char : numpy.ndarray of int
+        The code points of the first and the last character of each
+        distinct piece.
     """
 
     codes: np.ndarray
@@ -283,6 +286,8 @@ class Pieces:
     end: np.ndarray
     paragraph_first: np.ndarray
     codes_of_text: np.ndarray
+    first_char: np.ndarray
+    last_char: np.ndarray
 
 
 def chunk_pieces(texts: list[str]) -> Pieces:
@@ -307,7 +312,7 @@ def chunk_pieces(texts: list[str]) -> Pieces:
     if not len(start_joined):
         empty = np.zeros(0, dtype=np.int64)
         return Pieces(codes=empty, distinct=[], owner=owner, start=empty, end=empty,
-                      paragraph_first=np.zeros(0, dtype=bool), codes_of_text=cp)
+                      paragraph_first=np.zeros(0, dtype=bool), codes_of_text=cp, first_char=empty, last_char=empty)
     offsets = np.append(start_joined, len(cp)) * cp.itemsize  # a piece and the whitespace after it
     runs = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(start_joined),
                                             [None, pa.py_buffer(offsets.astype(np.int64)), pa.py_buffer(cp)])
@@ -329,24 +334,40 @@ def chunk_pieces(texts: list[str]) -> Pieces:
     after_blank = next_piece[1:][next_piece[1:] == next_piece[:-1]]
     paragraph_first[after_blank[after_blank < len(start_joined)]] = True
     unit_base = base[owner]
+    # the piece where each distinct piece first occurs: the canonical pieces are numbered in
+    # order of first appearance too, so its first entry is where the running maximum reaches it
+    first_entry = np.flatnonzero(np.diff(np.maximum.accumulate(remap), prepend=-1) > 0)
+    at = first[first_entry]
     return Pieces(codes=remap[codes], distinct=list(canonical), owner=owner, start=start_joined - unit_base,
-                  end=end_joined - unit_base, paragraph_first=paragraph_first, codes_of_text=cp)
+                  end=end_joined - unit_base, paragraph_first=paragraph_first, codes_of_text=cp,
+                  first_char=cp[start_joined[at]].astype(np.int64), last_char=cp[end_joined[at] - 1].astype(np.int64))
 
 
-def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndarray):
+def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndarray,
+                               first_char: np.ndarray | None = None, last_char: np.ndarray | None = None):
     """Give pieces such as "No." a variant "No. 0" and use it where the next piece of the unit is a number.
 
     Appends the variants to ``distinct``; returns the codes (variants swapped
-    in) and ``{piece code: variant code}``.
+    in) and ``{piece code: variant code}``. ``first_char`` and ``last_char``
+    (:attr:`Pieces.first_char`, :attr:`Pieces.last_char`) spare looking at
+    every piece.
     """
+    n_pieces = len(distinct)
+    if last_char is None:
+        ends_with_stop = [k for k, piece in enumerate(distinct) if piece[-1:] == "."]
+    else:
+        ends_with_stop = np.flatnonzero(last_char == ord(".")).tolist()
     variant_of = {}
-    for k, piece in enumerate(distinct[:]):
-        if piece[-1:] == "." and _ENDS_LIKE_NUMBER_ABBREVIATION.search(piece):  # the pattern ends with "."
+    for k in ends_with_stop:
+        if _ENDS_LIKE_NUMBER_ABBREVIATION.search(distinct[k]):  # the pattern ends with "."
             variant_of[k] = len(distinct)
-            distinct.append(piece + " 0")
+            distinct.append(distinct[k] + " 0")
     if not variant_of:
         return codes, variant_of
-    first_is_digit = np.array([p[:1].isdecimal() for p in distinct], dtype=bool)
+    if first_char is None:
+        first_is_digit = np.array([p[:1].isdecimal() for p in distinct], dtype=bool)
+    else:  # a variant starts as its piece does
+        first_is_digit = np.concatenate((is_decimal(first_char[:n_pieces]), is_decimal(first_char[list(variant_of)])))
     next_is_digit = np.zeros(len(codes), dtype=bool)
     next_is_digit[:-1] = first_is_digit[codes[1:]] & (owner[1:] == owner[:-1])
     sensitive = np.zeros(len(distinct), dtype=bool)
@@ -439,7 +460,7 @@ def chunk_tokens(texts: list[str], index: SentenceIndex, pieces: Pieces | None =
     if pieces is None:
         pieces = chunk_pieces(texts)
     codes, distinct, piece_owner, piece_start = pieces.codes, list(pieces.distinct), pieces.owner, pieces.start
-    codes, variant_of = _read_number_abbreviations(codes, distinct, piece_owner)
+    codes, variant_of = _read_number_abbreviations(codes, distinct, piece_owner, pieces.first_char, pieces.last_char)
     ptr, rel, flat_sid, surface_id, flat_kind = _piece_tokens(distinct)
     surfaces = list(surface_id)
     count = np.diff(ptr)
