@@ -107,3 +107,31 @@ def test_overlapping_multiword_expressions_are_taken_greedily_like_the_oracle(ac
     assert tokens["term"].dropna().tolist() == expected["term"].dropna().tolist()
     assert "council_reform_now" in tokens["term"].tolist() and "security_council" in tokens["term"].tolist()
     pd.testing.assert_frame_equal(tokens, expected)
+
+
+@pytest.mark.parametrize("pack", [True, False])
+def test_chunk_counts_are_the_tokens_counted_by_unit_and_term(actors, monkeypatch, pack):
+    from collections import Counter
+
+    from stancebook.tokenise import terms as terms_module
+    from stancebook.tokenise.chunk import chunk_tokens
+    from stancebook.tokenise.pipeline import _spec
+
+    if not pack:  # the sort without packing counts into the keys, for sizes where they would overflow
+        monkeypatch.setattr(terms_module, "_PACK_LIMIT", 0)
+    texts = ["North Korea and the West met; the West and North Korea and peace, peace.",
+             "Peace in Korea: the United States, the West, Korea, North Korea, korea."] * 2
+    spec = _spec(actors, None, (), False)
+    pieces = chunk_pieces(texts)
+    _, index = chunk_sentences(list("abcd"), texts, [np.array([0, 0])] * 4, pieces)
+    tokens = chunk_tokens(texts, index, pieces)
+    terms = terms_module.chunk_terms(tokens, spec.stopwords)
+    terms_module.apply_mwes(tokens, terms, spec.mwe_index)
+    named = list(terms.term_id)
+    expected = Counter((int(u), named[t]) for u, t in zip(tokens.owner, terms.term) if t >= 0)
+    rows, cols, counts = terms_module.count_terms(tokens.owner, terms)
+    names = list(terms.term_id)
+    assert names == sorted(names) and {names[t] for t in terms.term[terms.term >= 0]} == set(names)
+    assert dict(zip(zip(rows.tolist(), [names[c] for c in cols]), counts.tolist())) == expected
+    assert list(zip(rows, cols)) == sorted(zip(rows, cols))  # by row, then term
+    assert "north_korea" in names and "the_west" in names

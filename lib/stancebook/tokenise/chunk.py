@@ -546,7 +546,7 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
     if spec.mwe_index and len(tokens.sid):
         apply_mwes(tokens, terms, spec.mwe_index)
     t = add_lap(seconds, "terms", t)
-    rows, cols, counts = count_terms(tokens.owner, terms)
+    rows, cols, counts = count_terms(tokens.owner, terms, renumber_tokens=spec.passage_words > 0 or spec.keep_tokens)
     # int32 halves what a worker sends back; TermCounts widens them again
     tables = {
         "sentences": sentences, "mentions": mentions, "terms": list(terms.term_id),
