@@ -219,7 +219,9 @@ class MentionMatcher:
             inside = after < len(codes)
             after_ok = np.zeros(len(check), dtype=bool)
             following = codes[after[inside]]
-            wanted = np.unique(following)
+            wanted = np.zeros(len(distinct), dtype=bool)
+            wanted[following] = True
+            wanted = np.flatnonzero(wanted)
             begins = np.zeros(len(distinct), dtype=bool)
             begins[wanted] = [distinct[k].startswith(self.second_words) for k in wanted.tolist()]
             after_ok[inside] = begins[following] & (owner[after[inside]] == owner[occurrence[check][inside]])

@@ -90,11 +90,17 @@ def _mwe_matches(by_surface: bool, tokens, terms: Terms, mwe_index: dict):
     n_codes = max([len(code_of), int(seq.max()) + 1 if n_tokens else 0])
     for (_, entries), at in zip(starts, _positions_of([code for code, _ in starts], seq, n_codes)):
         free = np.ones(len(at), dtype=bool)  # no longer MWE starts there yet
+        # Where each second word follows this first word ("the" + "West"), found in one pass: a
+        # frequent first word is then not scanned again for every MWE it starts.
+        seconds = sorted({code_of.get(keys[1], -1) for length, _, keys, _ in entries if length > 1} - {-1})
+        after = seq[np.minimum(at + 1, n_tokens - 1)]  # the last token has none: its MWEs are too long anyway
+        followed_by = dict(zip(seconds, _positions_of(seconds, after, n_codes)))
         for length, _, keys, term in entries:  # longest first
             ids = [code_of.get(k, -1) for k in keys]
             if min(ids) < 0:
                 continue
-            candidate = np.flatnonzero(free & (at + length <= n_tokens))
+            candidate = followed_by[ids[1]] if length > 1 else np.arange(len(at))
+            candidate = candidate[free[candidate] & (at[candidate] + length <= n_tokens)]
             if not candidate.size:
                 continue
             open_ = at[candidate]
