@@ -393,11 +393,26 @@ def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     alpha_at = np.flatnonzero(alpha)
     surface_id: dict[str, int] = dict(zip([pieces[k] for k in alpha_at.tolist()], range(len(alpha_at))))
     others = np.flatnonzero(~alpha)
+    # The commonest other piece is a run of letters and one mark ("peace,", "nations."): a word and
+    # a punctuation token, laid out together (what _tokens_of_piece gives them, without its checks).
+    other_pieces = [pieces[k] for k in others.tolist()]
+    cores = [piece[:-1] for piece in other_pieces]
+    two = np.fromiter(map(str.isalpha, cores), dtype=bool, count=len(cores))
+    two[two] = np.fromiter((other_pieces[i][-1] in _LONE_MARKS_AFTER and (other_pieces[i][-1] != "." or
+                                                                         cores[i] not in _DOTTED_WORDS)
+                            for i in np.flatnonzero(two).tolist()), dtype=bool)
+    word_mark = others[two]
     count = np.ones(n, dtype=np.int64)
+    count[word_mark] = 2
+    two_at = np.flatnonzero(two).tolist()
+    word_sid = [surface_id.setdefault(cores[i], len(surface_id)) for i in two_at]
+    mark_sid = [surface_id.setdefault(other_pieces[i][-1], len(surface_id)) for i in two_at]
+    mark_rel = [len(cores[i]) for i in two_at]
     rel: list[int] = []
     sid: list[int] = []
     kind: list[int] = []
-    for k in others.tolist():
+    rest = others[~two]
+    for k in rest.tolist():
         piece = pieces[k]
         before = len(rel)
         _tokens_of_piece(piece, surface_id, rel, sid, kind)
@@ -408,7 +423,11 @@ def _piece_tokens(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     flat_kind = np.empty(int(ptr[-1]), dtype=np.int8)
     flat_sid[ptr[alpha_at]] = np.arange(len(alpha_at))
     flat_kind[ptr[alpha_at]] = _WORD
-    at = expand_ranges(ptr[others], count[others])
+    first = ptr[word_mark]
+    flat_sid[first], flat_sid[first + 1] = word_sid, mark_sid
+    flat_kind[first], flat_kind[first + 1] = _WORD, _PUNCT
+    flat_rel[first + 1] = mark_rel
+    at = expand_ranges(ptr[rest], count[rest])
     flat_rel[at] = rel
     flat_sid[at] = sid
     flat_kind[at] = kind
