@@ -173,3 +173,15 @@ def test_forked_local_workers_reuse_freed_memory_and_this_process_is_left_alone(
     assert {pid for pid, _ in seen} - {os.getpid()}  # the jobs ran in worker processes
     assert {pool for _, pool in seen} == {"system"}
     assert pa.default_memory_pool().backend_name == ours
+
+
+def test_the_local_engine_hands_freed_memory_back_before_it_forks(monkeypatch):
+    from stancebook.engine import LocalEngine, base
+    from stancebook.engine.memory import release_free_memory
+
+    calls = []
+    monkeypatch.setattr(base, "release_free_memory", lambda: calls.append("trim") or True)
+    assert list(LocalEngine(2).map(abs, [-1, 2, -3])) == [1, 2, 3]
+    assert calls == ["trim"]
+    assert list(LocalEngine(1).map(abs, [-1, 2])) == [1, 2] and calls == ["trim"]  # no workers, nothing forked
+    assert isinstance(release_free_memory(), bool)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from stancebook.engine.memory import reuse_freed_memory
+from stancebook.engine.memory import release_free_memory, reuse_freed_memory
 from stancebook.workers import n_workers
 
 __all__ = ["Engine", "LocalEngine", "as_engine", "name_job"]
@@ -151,6 +151,8 @@ class LocalEngine(Engine):
         # guard in a researcher's script; elsewhere the platform's default.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        if context.get_start_method() == "fork":
+            release_free_memory()  # or the workers copy every page of it they allocate into
         with ProcessPoolExecutor(max_workers=self.n_workers, mp_context=context,
                                  initializer=reuse_freed_memory) as pool:
             pending: deque = deque()
