@@ -23,7 +23,6 @@ memory the researcher's process has freed back to the system
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 # glibc's mallopt parameters (malloc.h)
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
@@ -41,10 +40,11 @@ WORKER_ENVIRONMENT = {
 __all__ = ["MMAP_THRESHOLD", "TRIM_THRESHOLD", "WORKER_ENVIRONMENT", "release_free_memory", "reuse_freed_memory"]
 
 
-def _libc():
+def _glibc():
+    """glibc, whose mallopt and malloc_trim these settings use; None on other systems."""
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c"))
-    except (OSError, TypeError):  # no C library to load by that name (Windows)
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
         return None
 
 
@@ -64,8 +64,7 @@ def release_free_memory() -> bool:
     bool
         Whether memory was released (False off glibc, or nothing to release).
     """
-    libc = _libc()
-    trim = getattr(libc, "malloc_trim", None)
+    trim = getattr(_glibc(), "malloc_trim", None)
     return bool(trim(0)) if trim is not None else False
 
 
@@ -85,7 +84,7 @@ def reuse_freed_memory() -> dict:
     import pyarrow as pa
 
     applied = False
-    mallopt = getattr(_libc(), "mallopt", None)
+    mallopt = getattr(_glibc(), "mallopt", None)
     if mallopt is not None:
         applied = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
     pa.set_memory_pool(pa.system_memory_pool())
