@@ -6,8 +6,8 @@ import re
 
 import numpy as np
 
-__all__ = ["ABBREVIATIONS", "code_points", "count_words", "findall_each", "is_decimal", "space_mask", "APOSTROPHES", "HYPHENS",
-           "NUMBER_ABBREVIATIONS", "TOKEN_KINDS", "TOKEN_PATTERN", "NOT_AFTER_WORD", "NOT_BEFORE_WORD",
+__all__ = ["ABBREVIATIONS", "code_points", "count_words", "findall_each", "is_decimal", "space_mask", "APOSTROPHES",
+           "HYPHENS", "NUMBER_ABBREVIATIONS", "TOKEN_KINDS", "TOKEN_PATTERN", "NOT_AFTER_WORD", "NOT_BEFORE_WORD",
            "WORD_CHAR", "fold_case", "tokenize"]
 
 # A "word character" is a letter or a digit (not "_"): the lookarounds below treat

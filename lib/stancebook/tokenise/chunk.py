@@ -343,31 +343,25 @@ def chunk_pieces(texts: list[str]) -> Pieces:
                   first_char=cp[start_joined[at]].astype(np.int64), last_char=cp[end_joined[at] - 1].astype(np.int64))
 
 
-def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndarray,
-                               first_char: np.ndarray | None = None, last_char: np.ndarray | None = None):
+def _read_number_abbreviations(codes: np.ndarray, distinct: list, owner: np.ndarray, first_char: np.ndarray,
+                               last_char: np.ndarray):
     """Give pieces such as "No." a variant "No. 0" and use it where the next piece of the unit is a number.
 
     Appends the variants to ``distinct``; returns the codes (variants swapped
     in) and ``{piece code: variant code}``. ``first_char`` and ``last_char``
-    (:attr:`Pieces.first_char`, :attr:`Pieces.last_char`) spare looking at
-    every piece.
+    are :attr:`Pieces.first_char` and :attr:`Pieces.last_char`: only pieces
+    ending in a full stop are looked at.
     """
     n_pieces = len(distinct)
-    if last_char is None:
-        ends_with_stop = [k for k, piece in enumerate(distinct) if piece[-1:] == "."]
-    else:
-        ends_with_stop = np.flatnonzero(last_char == ord(".")).tolist()
     variant_of = {}
-    for k in ends_with_stop:
+    for k in np.flatnonzero(last_char == ord(".")).tolist():
         if _ENDS_LIKE_NUMBER_ABBREVIATION.search(distinct[k]):  # the pattern ends with "."
             variant_of[k] = len(distinct)
             distinct.append(distinct[k] + " 0")
     if not variant_of:
         return codes, variant_of
-    if first_char is None:
-        first_is_digit = np.array([p[:1].isdecimal() for p in distinct], dtype=bool)
-    else:  # a variant starts as its piece does
-        first_is_digit = np.concatenate((is_decimal(first_char[:n_pieces]), is_decimal(first_char[list(variant_of)])))
+    # a variant starts as its piece does
+    first_is_digit = np.concatenate((is_decimal(first_char[:n_pieces]), is_decimal(first_char[list(variant_of)])))
     next_is_digit = np.zeros(len(codes), dtype=bool)
     next_is_digit[:-1] = first_is_digit[codes[1:]] & (owner[1:] == owner[:-1])
     sensitive = np.zeros(len(distinct), dtype=bool)
