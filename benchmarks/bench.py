@@ -614,7 +614,8 @@ PHASES = {
     "terms": "norms, stopwords, multiword expressions (worker)",
     "counts": "DTM (and passage) counts of the chunk, its terms numbered in sorted order (worker)",
     "token_table": "the tokens table, when kept (worker)",
-    "jobs": "each chunk's ids, texts and offset breaks taken from the units table (main process)",
+    "jobs": "each chunk's ids, texts and offset breaks taken from the units table, for workers that do not share "
+            "the main process's memory (engine dask; main process)",
     "merge": "taking in each chunk's results (main process)",
     "dtm": "vocabulary, sparse matrix, document-frequency pruning (main process)",
     "frames": "joining the chunks' tables (main process)",

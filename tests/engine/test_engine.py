@@ -185,3 +185,38 @@ def test_the_local_engine_hands_freed_memory_back_before_it_forks(monkeypatch):
     assert calls == ["trim"]
     assert list(LocalEngine(1).map(abs, [-1, 2])) == [1, 2] and calls == ["trim"]  # no workers, nothing forked
     assert isinstance(release_free_memory(), bool)
+
+
+class _Unpicklable:
+    """A shared argument that refuses to be pickled, like a table too large to send."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __reduce__(self):
+        raise TypeError("this object must not be pickled")
+
+
+def _add_shared(job, offset):
+    return job + offset.value
+
+
+def test_forked_workers_inherit_shared_arguments_instead_of_receiving_them_pickled():
+    engine = LocalEngine(2)
+    assert engine.shares_memory and LocalEngine(1).shares_memory
+    assert list(engine.map(_add_shared, range(5), shared={"offset": _Unpicklable(10)})) == [10, 11, 12, 13, 14]
+
+
+def test_without_fork_the_local_engine_pickles_jobs_to_spawned_workers(monkeypatch):
+    from stancebook.engine import base
+
+    monkeypatch.setattr(base, "_fork_context", lambda: None)
+    engine = LocalEngine(2)
+    assert not engine.shares_memory
+    assert list(engine.map(int, ["ff", "10", "7"], shared={"base": 16})) == [255, 16, 7]
+    with pytest.raises(TypeError, match="must not be pickled"):
+        list(engine.map(_add_shared, range(3), shared={"offset": _Unpicklable(10)}))
+
+
+def test_jobs_on_a_cluster_do_not_see_this_process_memory(dask_engine):
+    assert not dask_engine.shares_memory

@@ -4,10 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from stancebook.engine import LocalEngine
 from stancebook.errors import ParameterError
 from stancebook.text import split_sentences
 from stancebook.tokenise import (MENTION_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, TokeniseResult, find_mentions,
                                  sentence_table, tokenise_corpus)
+from stancebook.tokenise.chunk import chunk_tables
 from stancebook.tokenise.pipeline import chunk_bounds
 from tests.tokenise import oracle
 from tests.tokenise.samples import CORPUS_IDS, CORPUS_MWES, WHITESPACE_PIECES, units_of
@@ -152,6 +154,36 @@ def test_chunks_tokenised_on_a_dask_cluster_match_the_oracle(corpus_units, actor
     for name in ("sentences", "mentions", "tokens"):
         pd.testing.assert_frame_equal(getattr(result, name), oracle_tables[name])
     assert_same_dtm(result.dtm, oracle_tables["dtm"])
+
+
+class _PicklingLocalEngine(LocalEngine):
+    """Local worker processes that do not share this process's memory, as on a platform without fork."""
+
+    shares_memory = False
+
+
+def test_chunks_sent_as_texts_match_the_oracle_as_chunks_sent_as_rows_do(corpus_units, actors, oracle_tables):
+    for engine in (LocalEngine(2), _PicklingLocalEngine(2)):
+        result = tokenise_corpus(corpus_units, dictionary=actors, mwes=CORPUS_MWES, chunk_chars=100, engine=engine)
+        for name in ("sentences", "mentions", "tokens"):
+            pd.testing.assert_frame_equal(getattr(result, name), oracle_tables[name])
+        assert_same_dtm(result.dtm, oracle_tables["dtm"])
+
+
+@pytest.mark.parametrize("engine", [LocalEngine(1), LocalEngine(2), _PicklingLocalEngine(2)],
+                         ids=["this process", "forked workers", "texts sent"])
+def test_a_chunk_that_fails_is_named_by_its_units(corpus_units, actors, monkeypatch, engine):
+    from stancebook.tokenise import pipeline
+
+    def fail_on_d3(unit_ids, texts, breaks, spec):
+        if "d3" in unit_ids:
+            raise ValueError("cannot tokenise")
+        return chunk_tables(unit_ids, texts, breaks, spec)
+
+    monkeypatch.setattr(pipeline, "chunk_tables", fail_on_d3)  # forked workers inherit the patch
+    with pytest.raises(ValueError, match="cannot tokenise") as info:
+        tokenise_corpus(corpus_units, dictionary=actors, chunk_chars=1, engine=engine)
+    assert "(units 0-0, from 'd3')" in " ".join(getattr(info.value, "__notes__", []))
 
 
 SENTENCE_TEXT_TRAPS = ["Caf\u00e9 au lait. \u0645\u0631\u062d\u0628\u0627 \u0628\u0643. \u201cQuoted,\u201d he said.",

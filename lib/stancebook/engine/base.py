@@ -42,11 +42,17 @@ class Engine:
         True when jobs always run outside this process (a cluster that is
         already up): callers then map small inputs too, instead of keeping
         them here to save the start of local processes.
+    shares_memory : bool
+        True when jobs see this process's memory as it was when the map
+        began (they run here or in workers forked for the map): a ``shared``
+        argument as large as the corpus costs nothing to hand over, so
+        callers may share a whole table and send row ranges as jobs.
     """
 
     name = "engine"
     n_workers = 1
     remote = False
+    shares_memory = False
 
     @staticmethod
     def _result(future, index, job, describe):
@@ -111,6 +117,28 @@ def _call(fn: Callable, shared: dict, job):
     return fn(job, **shared)
 
 
+# The call a forked worker makes for every job of the map it was forked for: set once in the worker
+# by _start_forked_worker, never in the researcher's process.
+_forked_call: Callable | None = None
+
+
+def _start_forked_worker(call: Callable) -> None:
+    """Initialise a forked worker: keep ``call`` (inherited with the fork, never pickled) and reuse freed memory."""
+    global _forked_call
+    _forked_call = call
+    reuse_freed_memory()
+
+
+def _run_forked(job):
+    return _forked_call(job)
+
+
+def _fork_context():
+    """``fork`` where the platform has it (workers start at once, inherit this process's memory and need no
+    ``if __name__ == "__main__"`` guard in a researcher's script), else None (the platform's default)."""
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
 class LocalEngine(Engine):
     """Jobs in this process (``n_jobs=1``) or in forked worker processes: the behaviour of ``engine: local``.
 
@@ -130,6 +158,7 @@ class LocalEngine(Engine):
     def __init__(self, n_jobs: int = 1):
         self.n_jobs = n_jobs
         self.n_workers = n_workers(n_jobs)
+        self.shares_memory = self.n_workers == 1 or _fork_context() is not None
 
     def map(self, fn, jobs, *, shared=None, max_in_flight=None, describe=None):
         call = functools.partial(_call, fn, dict(shared or {}))
@@ -147,20 +176,23 @@ class LocalEngine(Engine):
         yield from self._pooled(call, jobs, self._in_flight(max_in_flight), describe)
 
     def _pooled(self, call, jobs, limit: int, describe) -> Iterator:
-        # fork (where there is one) starts workers at once and needs no `if __name__ == "__main__"`
-        # guard in a researcher's script; elsewhere the platform's default.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        if context.get_start_method() == "fork":
+        context = _fork_context()
+        if context is not None:
             release_free_memory()  # or the workers copy every page of it they allocate into
-        with ProcessPoolExecutor(max_workers=self.n_workers, mp_context=context,
-                                 initializer=reuse_freed_memory) as pool:
+            # the workers inherit `call` and its shared arguments: only the jobs are pickled
+            pool = ProcessPoolExecutor(max_workers=self.n_workers, mp_context=context,
+                                       initializer=_start_forked_worker, initargs=(call,))
+            run = _run_forked
+        else:
+            pool = ProcessPoolExecutor(max_workers=self.n_workers, initializer=reuse_freed_memory)
+            run = call
+        with pool:
             pending: deque = deque()
             try:
                 for index, job in enumerate(jobs):
                     if len(pending) >= limit:
                         yield self._result(*pending.popleft(), describe)
-                    pending.append((pool.submit(call, job), index, job))
+                    pending.append((pool.submit(run, job), index, job))
                 while pending:
                     yield self._result(*pending.popleft(), describe)
             finally:

@@ -76,7 +76,9 @@ class TokeniseResult:
         ``terms``, ``counts``, ``token_table``) summed over chunks,
         whichever process ran them (with workers their wall sum exceeds the
         call's wall time), then the work of this process: ``jobs`` (each
-        chunk's ids, texts and offset breaks taken from the units table),
+        chunk's ids, texts and offset breaks taken from the units table, only
+        for an engine whose workers do not share this process's memory; forked
+        workers take their chunk's rows themselves),
         ``merge`` (taking in each chunk's results), ``dtm`` (vocabulary,
         matrix, pruning), ``frames`` (the tables joined) and ``total`` (the
         whole call; its CPU is this process's only, so CPU not in the other
@@ -163,16 +165,31 @@ def _tokenise_job(job, spec: Spec) -> tuple[dict, int]:
     return chunk_tables(chunk_ids, texts, breaks, spec), first
 
 
+def _tokenise_rows(rows: tuple[int, int], spec: Spec, units: pd.DataFrame) -> tuple[dict, int]:
+    """The tables of the chunk of ``units`` rows ``rows`` and its first row, the texts taken where the job runs."""
+    a, b = rows
+    return chunk_tables(*_unit_columns(units, a, b), spec), a
+
+
 def _describe_job(job) -> str:
     chunk_ids, _, _, first = job
     return f"units {first}-{first + len(chunk_ids) - 1}, from {chunk_ids[0]!r}" if chunk_ids else f"row {first}"
 
 
-def _chunk_results(jobs, spec: Spec, engine: Engine) -> Iterator[tuple[dict, int]]:
-    """``(chunk tables, first row)`` of every job, in input order, on the engine's workers.
+def _chunk_results(units: pd.DataFrame, bounds: list[tuple[int, int]], spec: Spec, engine: Engine,
+                   seconds: dict) -> Iterator[tuple[dict, int]]:
+    """``(chunk tables, first row)`` of every chunk of rows ``bounds``, in input order, on the engine's workers.
 
-    The engine keeps at most two chunks per worker in flight, so memory stays flat.
+    Where the engine's jobs see this process's memory (this process or forked workers) the units are
+    shared and each job is a range of rows: the texts never travel. Elsewhere (a Dask cluster) each job
+    carries its chunk's ids, texts and offset breaks. The engine keeps at most two chunks per worker in
+    flight, so memory stays flat.
     """
+    if engine.shares_memory:
+        unit_ids = units["unit_id"].to_numpy()
+        return engine.map(_tokenise_rows, bounds, shared={"spec": spec, "units": units},
+                          describe=lambda rows: f"units {rows[0]}-{rows[1] - 1}, from {str(unit_ids[rows[0]])!r}")
+    jobs = _timed(_chunk_jobs(units, bounds), seconds, "jobs")
     return engine.map(_tokenise_job, jobs, shared={"spec": spec}, describe=_describe_job)
 
 
@@ -337,7 +354,7 @@ def tokenise_corpus(units: pd.DataFrame, *, dictionary: ActorDictionary, stopwor
     counts, passages, passage_ids = TermCounts(), TermCounts(), []
     seconds: dict[str, tuple[float, float]] = {}
     bounds = list(chunk_bounds(units, chunk_chars))
-    results = _chunk_results(_timed(_chunk_jobs(units, bounds), seconds, "jobs"), spec, engine)
+    results = _chunk_results(units, bounds, spec, engine, seconds)
     for result, first_row in bar(results, desc="tokenise chunks", total=len(bounds), unit="chunk"):
         t = clock()
         for phase, (wall, cpu) in result.get("seconds", {}).items():
