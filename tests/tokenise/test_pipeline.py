@@ -149,6 +149,12 @@ def test_chunks_hold_about_chunk_chars_characters_in_order(dtype):
     assert list(chunk_bounds(units, 10**9)) == [(0, 6)]
 
 
+def test_arrow_texts_are_measured_in_utf8_bytes_python_strings_in_characters():
+    texts = ["\u00e9\u00e9", "ab", "c"]  # 4 bytes, 2 characters
+    assert list(chunk_bounds(pd.DataFrame({"text": pd.array(texts, dtype="str")}), 4)) == [(0, 1), (1, 3)]
+    assert list(chunk_bounds(pd.DataFrame({"text": pd.Series(texts, dtype=object)}), 4)) == [(0, 2), (2, 3)]
+
+
 def test_chunks_tokenised_on_a_dask_cluster_match_the_oracle(corpus_units, actors, oracle_tables, dask_engine):
     result = tokenise_corpus(corpus_units, dictionary=actors, mwes=CORPUS_MWES, chunk_chars=100, engine=dask_engine)
     for name in ("sentences", "mentions", "tokens"):
