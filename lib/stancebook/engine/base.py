@@ -186,18 +186,18 @@ class LocalEngine(Engine):
         else:
             pool = ProcessPoolExecutor(max_workers=self.n_workers, initializer=reuse_freed_memory)
             run = call
-        with pool:
-            pending: deque = deque()
-            try:
-                for index, job in enumerate(jobs):
-                    if len(pending) >= limit:
-                        yield self._result(*pending.popleft(), describe)
-                    pending.append((pool.submit(run, job), index, job))
-                while pending:
+        pending: deque = deque()
+        try:
+            for index, job in enumerate(jobs):
+                if len(pending) >= limit:
                     yield self._result(*pending.popleft(), describe)
-            finally:
-                for future, _, _ in pending:
-                    future.cancel()
+                pending.append((pool.submit(run, job), index, job))
+            # every job is in: a worker exits once the queue is empty, while the caller takes in the last results
+            pool.shutdown(wait=False)
+            while pending:
+                yield self._result(*pending.popleft(), describe)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def as_engine(engine: Engine | None, n_jobs: int = 1) -> Engine:
