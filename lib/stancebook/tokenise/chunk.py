@@ -560,10 +560,9 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
         apply_mwes(tokens, terms, spec.mwe_index)
     t = add_lap(seconds, "terms", t)
     rows, cols, counts = count_terms(tokens.owner, terms, renumber_tokens=spec.passage_words > 0 or spec.keep_tokens)
-    # int32 halves what a worker sends back; TermCounts widens them again
     tables = {
         "sentences": sentences, "mentions": mentions, "terms": list(terms.term_id),
-        "rows": rows.astype(np.int32), "cols": cols.astype(np.int32), "counts": counts.astype(np.int32),
+        "rows": narrow_counts(rows), "cols": narrow_counts(cols), "counts": narrow_counts(counts),
     }
     if spec.passage_words > 0:
         tables["passages"] = passage_counts(unit_ids, tokens.owner, tokens.kind == _WORD, terms.term,
@@ -573,6 +572,22 @@ def chunk_tables(unit_ids: list, texts: list, breaks: list, spec: Spec) -> dict:
     add_lap(seconds, "token_table", t)
     tables["seconds"] = seconds
     return tables
+
+
+def narrow_counts(values: np.ndarray) -> np.ndarray:
+    """Non-negative integers in the narrowest of uint16 and int32 that holds them: what a worker sends back.
+
+    A chunk's rows (units), columns (its terms) and counts mostly fit in 16 bits;
+    :class:`~stancebook.tokenise.dtm.TermCounts` widens them again.
+
+    Examples
+    --------
+    >>> narrow_counts(np.array([3, 65535])).dtype, narrow_counts(np.array([65536])).dtype
+    (dtype('uint16'), dtype('int32'))
+    """
+    values = np.asarray(values)
+    small = not values.size or int(values.max()) <= np.iinfo(np.uint16).max
+    return values.astype(np.uint16 if small else np.int32)
 
 
 def passage_counts(unit_ids: list, owner: np.ndarray, is_word: np.ndarray, term: np.ndarray,
