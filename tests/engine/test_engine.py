@@ -207,7 +207,7 @@ def test_forked_workers_inherit_shared_arguments_instead_of_receiving_them_pickl
     assert list(engine.map(_add_shared, range(5), shared={"offset": _Unpicklable(10)})) == [10, 11, 12, 13, 14]
 
 
-def test_without_fork_the_local_engine_pickles_jobs_to_spawned_workers(monkeypatch):
+def test_without_fork_the_local_engine_sends_the_shared_arguments_pickled_with_every_job(monkeypatch):
     from stancebook.engine import base
 
     monkeypatch.setattr(base, "_fork_context", lambda: None)

@@ -163,7 +163,7 @@ def test_chunks_tokenised_on_a_dask_cluster_match_the_oracle(corpus_units, actor
 
 
 class _PicklingLocalEngine(LocalEngine):
-    """Local worker processes that do not share this process's memory, as on a platform without fork."""
+    """A local engine tokenise_corpus must send the texts to, as on a platform without fork."""
 
     shares_memory = False
 
