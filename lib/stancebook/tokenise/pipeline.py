@@ -196,9 +196,9 @@ def _chunk_results(units: pd.DataFrame, bounds: list[tuple[int, int]], spec: Spe
     flight, so memory stays flat.
     """
     if engine.shares_memory:
-        unit_ids = units["unit_id"].to_numpy()
+        ids = units["unit_id"]  # read only to name a failed chunk
         return engine.map(_tokenise_rows, bounds, shared={"spec": spec, "units": units},
-                          describe=lambda rows: f"units {rows[0]}-{rows[1] - 1}, from {str(unit_ids[rows[0]])!r}")
+                          describe=lambda rows: f"units {rows[0]}-{rows[1] - 1}, from {str(ids.iloc[rows[0]])!r}")
     jobs = _timed(_chunk_jobs(units, bounds), seconds, "jobs")
     return engine.map(_tokenise_job, jobs, shared={"spec": spec}, describe=_describe_job)
 
