@@ -5,7 +5,9 @@ a LocalCluster import functions by name, and builtins need no test module.
 """
 
 import math
+import multiprocessing
 import re
+import time
 import urllib.request
 
 import pytest
@@ -214,8 +216,18 @@ def test_without_fork_the_local_engine_sends_the_shared_arguments_pickled_with_e
     engine = LocalEngine(2)
     assert not engine.shares_memory
     assert list(engine.map(int, ["ff", "10", "7"], shared={"base": 16})) == [255, 16, 7]
-    with pytest.raises(TypeError, match="must not be pickled"):
-        list(engine.map(_add_shared, range(3), shared={"offset": _Unpicklable(10)}))
+    earlier = _child_pids()  # e.g. a LocalCluster's nannies, kept by a fixture
+    for _ in range(20):  # a job that cannot be sent fails; the pool still winds down (it once hung now and then)
+        with pytest.raises(TypeError, match="must not be pickled"):
+            list(engine.map(_add_shared, range(3), shared={"offset": _Unpicklable(10)}))
+    deadline = time.monotonic() + 20
+    while _child_pids() - earlier and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _child_pids() - earlier, "worker processes of a finished map are still running"
+
+
+def _child_pids() -> set:
+    return {process.pid for process in multiprocessing.active_children()}
 
 
 def test_jobs_on_a_cluster_do_not_see_this_process_memory(dask_engine):
