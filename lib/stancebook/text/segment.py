@@ -162,8 +162,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------
 
 # The characters a terminator (marks, then closers) can end with.
-_TERMINATOR_ENDS = ".!?\u2026\"'\u201d\u2019\u00bb)]"
-_TERMINATOR_END_CODES = np.array([ord(c) for c in _TERMINATOR_ENDS], dtype=np.int64)
+_TERMINATOR_END_CODES = np.array([ord(c) for c in ".!?\u2026\"'\u201d\u2019\u00bb)]"], dtype=np.int64)
 # A terminator at the end of a piece: the terminator of a piece followed by whitespace.
 _PIECE_TERMINATOR = re.compile(rf"(?P<marks>{_MARKS_PATTERN}){_CLOSERS_PATTERN}\Z")
 # The word that follows a terminator, read from the next piece (opening marks, then the word).
@@ -205,8 +204,7 @@ def _terminator_rules(distinct: list[str], wanted: list[int]):
 
 
 def piece_sentence_starts(texts: list[str], codes: np.ndarray, distinct: list[str], owner: np.ndarray,
-                          start: np.ndarray, paragraph_first: np.ndarray, *,
-                          last_char: np.ndarray | None = None) -> np.ndarray:
+                          start: np.ndarray, paragraph_first: np.ndarray, *, last_char: np.ndarray) -> np.ndarray:
     """Which whitespace-separated pieces start a sentence, as :func:`split_sentences` splits.
 
     The same decisions as :func:`split_sentences`, made once per distinct
@@ -230,9 +228,9 @@ def piece_sentence_starts(texts: list[str], codes: np.ndarray, distinct: list[st
     paragraph_first : numpy.ndarray of bool
         Whether each piece starts a paragraph (the first piece of a unit, or
         one after a gap holding two newlines).
-    last_char : numpy.ndarray of int, optional
-        The code point of each distinct piece's last character, when the
-        caller has them (spares reading every piece).
+    last_char : numpy.ndarray of int
+        The code point of each distinct piece's last character
+        (:attr:`stancebook.tokenise.chunk.Pieces.last_char`).
 
     Returns
     -------
@@ -244,10 +242,7 @@ def piece_sentence_starts(texts: list[str], codes: np.ndarray, distinct: list[st
     is_first = np.asarray(paragraph_first, dtype=bool).copy()
     if n < 2:
         return is_first
-    if last_char is None:
-        ends_mark = np.fromiter((p[-1] in _TERMINATOR_ENDS for p in distinct), dtype=bool, count=len(distinct))
-    else:
-        ends_mark = np.isin(last_char, _TERMINATOR_END_CODES)
+    ends_mark = np.isin(last_char, _TERMINATOR_END_CODES)
     # A terminator needs whitespace after it inside its paragraph: a next piece in the same paragraph.
     candidate = np.flatnonzero(ends_mark[codes[:-1]] & ~is_first[1:])
     if not candidate.size:

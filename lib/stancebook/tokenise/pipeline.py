@@ -181,9 +181,14 @@ def _tokenise_rows(rows: tuple[int, int], spec: Spec, units: pd.DataFrame) -> tu
     return chunk_tables(*_unit_columns(units, a, b), spec), a
 
 
+def _chunk_label(first: int, stop: int, first_id: str) -> str:
+    """How a failed chunk is named: its rows of the units table and its first unit id."""
+    return f"units {first}-{stop - 1}, from {first_id!r}"
+
+
 def _describe_job(job) -> str:
     chunk_ids, _, _, first = job
-    return f"units {first}-{first + len(chunk_ids) - 1}, from {chunk_ids[0]!r}" if chunk_ids else f"row {first}"
+    return _chunk_label(first, first + len(chunk_ids), chunk_ids[0]) if chunk_ids else f"row {first}"
 
 
 def _chunk_results(units: pd.DataFrame, bounds: list[tuple[int, int]], spec: Spec, engine: Engine,
@@ -198,7 +203,7 @@ def _chunk_results(units: pd.DataFrame, bounds: list[tuple[int, int]], spec: Spe
     if engine.shares_memory:
         ids = units["unit_id"]  # read only to name a failed chunk
         return engine.map(_tokenise_rows, bounds, shared={"spec": spec, "units": units},
-                          describe=lambda rows: f"units {rows[0]}-{rows[1] - 1}, from {str(ids.iloc[rows[0]])!r}")
+                          describe=lambda rows: _chunk_label(*rows, str(ids.iloc[rows[0]])))
     jobs = _timed(_chunk_jobs(units, bounds), seconds, "jobs")
     return engine.map(_tokenise_job, jobs, shared={"spec": spec}, describe=_describe_job)
 
