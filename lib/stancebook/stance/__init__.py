@@ -19,6 +19,7 @@ Where each job lives:
 ``explain``            cluster keywords and typical sentences
 ``validate``           clusters against known labels (ARI, NMI, purity)
 ``maps``               the 2-D stance map
+``map_intervals``      how firmly the speeches place each holder on the map
 ``workflow``           what notebook 03 calls: score, cluster, write tables
 ``plots``              every figure, and the figures of notebook 03
 =====================  ==========================================================
@@ -62,7 +63,8 @@ from stancebook.stance.holders import (
     match_holder_targets,
     resolve_holders,
 )
-from stancebook.stance.maps import stance_map
+from stancebook.stance.map_intervals import MAP_POSITION_COLUMNS, holder_map_intervals
+from stancebook.stance.maps import map_axes, stance_map
 from stancebook.stance.positions import wordscores
 from stancebook.stance.plots import (
     NOTABLE_HOLDERS,
@@ -168,6 +170,9 @@ __all__ = [
     "score_stances",
     "source_figures",
     "stance_map",
+    "map_axes",
+    "holder_map_intervals",
+    "MAP_POSITION_COLUMNS",
     "stance_profiles",
     "stance_triples",
     "triple_columns",

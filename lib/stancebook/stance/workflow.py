@@ -32,7 +32,8 @@ from stancebook.stance.features import (CENTRES, MISSING, centre_holders, holder
                                         unit_stance_features)
 from stancebook.stance.holders import (REPORTING_VERBS, holder_aliases, holder_attribute, match_holder_targets,
                                        resolve_holders)
-from stancebook.stance.maps import stance_map
+from stancebook.stance.map_intervals import holder_map_intervals
+from stancebook.stance.maps import map_axes, project, stance_map
 from stancebook.stance.polarity import RunSettings, make_sources
 from stancebook.stance.positions import wordscores
 from stancebook.stance.profiles import profiles_wide, stance_profiles
@@ -109,6 +110,7 @@ class HolderClusters:
     missing: str = "indicator"
     centre: str = "none"
     treatments: dict = field(default_factory=dict, repr=False)  # holder map coordinates under each treatment
+    positions: pd.DataFrame | None = None  # map positions with bootstrap intervals (holder_map_positions)
 
 
 @dataclass
@@ -293,12 +295,14 @@ def _clustering(algorithms, options: dict) -> tuple[StanceClustering, str]:
 
 
 def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", missing: str = "indicator",
-                    centre: str = "none", algorithms=None, label_column: str = "",
+                    centre: str = "none", algorithms=None, label_column: str = "", n_boot: int = 1000,
                     random_state: int = 0, notes=None, **options) -> HolderClusters:
-    """Cluster the holders by their profiles and write the three tables (four with a label column).
+    """Cluster the holders by their profiles, map them, and write the four tables (five with a label column).
 
     With at least three holders, writes ``holder_cluster_scores``,
-    ``holder_clusters``, ``holder_cluster_quotes`` and, with
+    ``holder_clusters``, ``holder_cluster_quotes``, ``holder_map_positions``
+    (each holder's map position with bootstrap intervals:
+    :func:`~stancebook.stance.map_intervals.holder_map_intervals`) and, with
     ``label_column``, ``holder_cluster_validation``; otherwise notes why
     holders are not clustered. Holder clusters are named H1, H2, ... (unit
     clusters U1, U2, ...: :func:`~stancebook.stance._shared.cluster_name`).
@@ -324,8 +328,10 @@ def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", mis
         and drawn. None: every registered algorithm.
     label_column : str, default ""
         Metadata column with known groups of holders, to validate the clusters.
+    n_boot : int, default 1000
+        Resamples of the map positions' intervals.
     random_state : int, default 0
-        Seed of the clustering and the map.
+        Seed of the clustering, the map and its intervals.
     notes : stancebook.workbook.Stage, optional
         Where notes and warnings go.
     **options
@@ -373,10 +379,21 @@ def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", mis
     if label_column:
         truth = holder_attribute(scores.units, holder_column=scores.holder_column, column=label_column, required=True)
         catalog.write(validate_clusters(model.labels_, truth), paths, "holder_cluster_validation")
+    centre_point, loadings = map_axes(H, random_state=random_state)
+    coords = project(H, centre_point, loadings)
+    positions = holder_map_intervals(scores.triples, scores.units, holders, scores.targets, coords=coords,
+                                     centre_point=centre_point, loadings=loadings,
+                                     holder_column=scores.holder_column, source=source, missing=missing,
+                                     centre=centre, n_boot=n_boot, random_state=random_state)
+    catalog.write(positions, paths, "holder_map_positions")
+    unsettled = positions.loc[(positions["axis1_low"] < 0) & (positions["axis1_high"] > 0), "holder"]
+    notes.note(f"Holder map: {len(holders) - len(unsettled)} of {len(holders)} holders are on one side of the first "
+               f"axis in 95% of {n_boot} resamples of their units; the speeches leave the side of {len(unsettled)} "
+               f"open ({catalog.entry('holder_map_positions').file}).")
     return HolderClusters(holders=holders, primary=primary, features=H, clustering=model, labels=labels, truth=truth,
-                          coords=stance_map(H, random_state=random_state), missing=missing, centre=centre,
+                          coords=coords, missing=missing, centre=centre,
                           treatments={name: stance_map(X, random_state=random_state)
-                                      for name, X in treatments.items()})
+                                      for name, X in treatments.items()}, positions=positions)
 
 
 def cluster_units(paths, scores: StanceScores, *, holders: HolderClusters | None = None, source: str = "lexicon",
