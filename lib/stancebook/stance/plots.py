@@ -36,6 +36,7 @@ __all__ = [
     "plot_stance_map",
     "plot_word_polarity",
     "plot_agreement",
+    "plot_map_intervals",
     "plot_positions",
 ]
 
@@ -527,27 +528,60 @@ def plot_agreement(axes, table: pd.DataFrame):
     return axes
 
 
-def plot_positions(ax, positions: pd.DataFrame, *, names: dict | None = None, groups: dict | None = None,
-                   notable=()):
-    """Holders along the reference line (the ``holder_positions`` table), coloured by group, notable ones named."""
-    require_columns(positions, ["holder", "rescaled", "reference"], "holder_positions")
-    table = positions.dropna(subset=["rescaled"]).sort_values("rescaled").reset_index(drop=True)
-    names = names or {}
-    groups = groups or {}
+def _ranked_points(ax, table: pd.DataFrame, value: str, *, names: dict, groups: dict, notable, always,
+                   interval: tuple[str, str] | None = None, fontsize: float = 7):
+    """Holders as dots sorted along ``value``, coloured by group, with an optional interval; notable ones named."""
+    table = table.dropna(subset=[value]).sort_values(value).reset_index(drop=True)
     kinds = sorted({str(groups.get(h, "")) for h in table["holder"]})
     colours = dict(zip(kinds, matplotlib.colormaps["tab10"].colors))
     y = np.arange(len(table))
     for kind in kinds:
-        pick = [str(groups.get(h, "")) == kind for h in table["holder"]]
-        ax.scatter(table.loc[pick, "rescaled"], y[pick], s=14, color=colours[kind], label=kind or None)
-    shown = [i for i, (h, ref) in enumerate(zip(table["holder"], table["reference"]))
-             if names.get(h, h) in notable or h in notable or not np.isnan(ref) or len(table) <= _MAX_NAMED_POINTS]
+        pick = np.array([str(groups.get(h, "")) == kind for h in table["holder"]], dtype=bool)
+        if interval is not None:
+            ax.hlines(y[pick], table.loc[pick, interval[0]], table.loc[pick, interval[1]], color=colours[kind],
+                      lw=0.8, alpha=0.55)
+        ax.scatter(table.loc[pick, value], y[pick], s=14, color=colours[kind], label=kind or None,
+                   **({} if interval is None else {"zorder": 3}))
+    shown = [i for i, h in enumerate(table["holder"])
+             if names.get(h, h) in notable or h in notable or always(i, table) or len(table) <= _MAX_NAMED_POINTS]
+    right = table[interval[1]] if interval is not None else table[value]
     for i in shown:
-        ax.annotate(names.get(table["holder"].iat[i], table["holder"].iat[i]), (table["rescaled"].iat[i], y[i]),
-                    xytext=(4, 0), textcoords="offset points", fontsize=7, va="center")
+        ax.annotate(names.get(table["holder"].iat[i], table["holder"].iat[i]), (right.iat[i], y[i]),
+                    xytext=(4, 0), textcoords="offset points", fontsize=fontsize, va="center")
     ax.set_yticks([])
-    ax.set_xlabel("position (Wordscores, rescaled to the reference values)")
     ax.axvline(0, color="grey", lw=0.6)
     if any(kinds):
         ax.legend(fontsize=7, frameon=False, loc="lower right")
+    return ax
+
+
+def plot_positions(ax, positions: pd.DataFrame, *, names: dict | None = None, groups: dict | None = None,
+                   notable=()):
+    """Holders along the reference line (the ``holder_positions`` table), coloured by group, notable ones named."""
+    require_columns(positions, ["holder", "rescaled", "reference"], "holder_positions")
+    _ranked_points(ax, positions, "rescaled", names=names or {}, groups=groups or {}, notable=notable,
+                   always=lambda i, table: not np.isnan(table["reference"].iat[i]))
+    ax.set_xlabel("position (Wordscores, rescaled to the reference values)")
+    return ax
+
+
+def plot_map_intervals(ax, positions: pd.DataFrame, *, names: dict | None = None, groups: dict | None = None,
+                       notable=()):
+    """Holders along the holder map's first axis with their 95 % bootstrap intervals (``holder_map_positions``), all named.
+
+    Examples
+    --------
+    >>> from stancebook.figures import new_figure
+    >>> fig, ax = new_figure()
+    >>> table = pd.DataFrame({"holder": ["a", "b"], "axis1": [-0.5, 0.2], "axis1_low": [-0.7, -0.1],
+    ...                       "axis1_high": [-0.3, 0.4]})
+    >>> len(plot_map_intervals(ax, table).collections)  # one set of intervals, one of dots
+    2
+    """
+    require_columns(positions, ["holder", "axis1", "axis1_low", "axis1_high"], "holder_map_positions")
+    # a ranked list: every holder is named, in a smaller type when there are many
+    _ranked_points(ax, positions, "axis1", names=names or {}, groups=groups or {}, notable=notable,
+                   always=lambda i, table: True, interval=("axis1_low", "axis1_high"),
+                   fontsize=7 if len(positions) <= _MAX_NAMED_POINTS else 4.5)
+    ax.set_xlabel("first axis of the holder map (dot), 95% bootstrap interval over the holder's units (line)")
     return ax

@@ -21,6 +21,7 @@ from stancebook.stance.plots import (
     holder_map_size,
     plot_agreement,
     plot_confusion,
+    plot_map_intervals,
     plot_positions,
     plot_profile_heatmap,
     plot_source_comparison,
@@ -125,8 +126,9 @@ def holder_figures(scores, holders, *, region_column: str = "", label_column: st
     Yields
     ------
     StanceFigure
-        ``holder-map`` (holders clustered), ``profiles-by-region`` (a
-        region column), ``cluster-confusion`` (clustered and a label column).
+        ``holder-map`` and ``holder-map-axis`` (holders clustered),
+        ``profiles-by-region`` (a region column), ``cluster-confusion``
+        (clustered and a label column).
     """
     names = holder_names(scores.units, holder_column=scores.holder_column, labels=scores.labels)
     region = holder_attribute(scores.units, holder_column=scores.holder_column, column=region_column)
@@ -147,6 +149,20 @@ def holder_figures(scores, holders, *, region_column: str = "", label_column: st
             f"{', each less its mean over the targets (its overall tone)' if holders.centre == 'holder' else ''}, "
             f"by {coloured}holder cluster (H1, H2, ...; {holders.primary}); the most distinct and the notable holders "
             f"are named. {clustering.reason_}")
+    if clustering is not None and holders.positions is not None:
+        fig, ax = new_figure(width=6.4, height=max(3.0, 0.09 * len(holders.positions) + 1.5))
+        plot_map_intervals(ax, holders.positions, notable=NOTABLE_HOLDERS,
+                           names={h: names.get(h, scores.labels.get(h, h)) for h in holders.positions["holder"]},
+                           groups={} if region is None else
+                           region.reindex(holders.positions["holder"]).fillna("reported actor").to_dict())
+        open_sides = int(((holders.positions["axis1_low"] < 0) & (holders.positions["axis1_high"] > 0)).sum())
+        yield StanceFigure(
+            "holder-map-axis", fig, "How firmly the speeches place each holder on the map's first axis",
+            f"Each holder's position on the first axis of the holder map (dot) and its 95% percentile bootstrap "
+            f"interval (line): every holder's units (its sentences when it has one unit) redrawn with replacement, "
+            f"the profiles, shrinkage and centring rebuilt, and the holders placed on the map's fixed axes. "
+            f"{open_sides} of {len(holders.positions)} intervals span 0: the speeches do not settle which side those "
+            f"holders are on. The intervals leave out the stance source's own errors.")
     if region is not None:
         matrix = profile_matrix(scores.target_profiles, value="polarity_lexicon")
         width, height = heatmap_size(len(matrix), len(scores.targets))
