@@ -153,6 +153,8 @@ PARAMETERS: tuple[Param, ...] = (
           item_kind=str),
     Param("stance_test_codes", list, [], "CSVs of hand codes only reported, never trained on (an honest test)",
           item_kind=str),
+    Param("stance_use_codes", bool, True, "pairs coded in stance_codes take their code as their default stance in "
+          "profiles and maps (the agreement is always the model's, cross-fitted); never stance_test_codes"),
     Param("coded_min_codes", int, 100, "hand codes needed before the coded source trains on them", minimum=10),
     Param("stance_groups", bool, True, "also report stances toward target groups (the West = US, NATO, EU, ...)"),
     Param("scaling_positive", list, [], "seed words of the positive stance pole (a trailing * matches any ending); empty = shipped",

@@ -6,7 +6,7 @@ import pytest
 
 from stancebook.errors import ParameterError
 from stancebook.stance.agreement import agreement_table, evaluate_codes, krippendorff_alpha
-from stancebook.stance.coding import coding_sample, match_codes, read_code_sets, read_codes
+from stancebook.stance.coding import apply_hand_codes, coding_sample, match_codes, read_code_sets, read_codes
 
 
 def _triples(n_per=(12, 3), targets=("russia", "ukraine")):
@@ -110,3 +110,24 @@ def test_code_sets_are_named_by_file_and_a_test_pair_in_training_is_refused(tmp_
         read_code_sets([train], [test])
     with pytest.raises(ParameterError, match="named twice"):
         read_code_sets([train, train])
+
+
+def test_hand_codes_go_to_the_holder_they_were_read_for_and_never_from_a_test_set():
+    triples = pd.DataFrame({
+        "unit_id": ["u1", "u1", "u1", "u2", "u3", "u3"], "sentence": 1,
+        "target": ["ukraine", "ukraine", "ukraine", "ukraine", "russia", "russia"],
+        "holder": ["RUS", "putin", "russia", "RUS", "USA", "USA"],
+        "holder_source": ["speaker", "reported", "act", "speaker", "speaker", "speaker"],
+        "level": ["target", "target", "target", "target", "target", "group"],
+        "polarity_stance": [1.0, 1.0, 1.0, 1.0, 0.0, 0.0]})
+    codes = pd.DataFrame({
+        "unit_id": ["u1", "u1", "u2", "u3"], "sentence": 1, "target": ["ukraine", "ukraine", "ukraine", "russia"],
+        "holder": ["speaker", "putin", "RUS", "USA"], "code": ["against", "neutral", "against", "against"],
+        "use": ["training", "training", "test", "training"]})
+    out, n = apply_hand_codes(triples, codes)
+    # the speaker's and the quoted Putin's triples each take their own code; the reported act keeps the frame's
+    # reading; the test code is not applied; a sample's code naming the speaker by its id applies; group rows stay
+    assert out["polarity_stance"].tolist() == [-1.0, 0.0, 1.0, 1.0, -1.0, 0.0]
+    assert n == 3
+    assert triples["polarity_stance"].tolist() == [1.0, 1.0, 1.0, 1.0, 0.0, 0.0]  # the input is not modified
+    assert apply_hand_codes(triples, codes.iloc[:0])[1] == 0

@@ -149,3 +149,31 @@ def test_shipped_stage_writes_its_tables_and_few_holders_are_not_clustered(run):
     assert set(units.clustering.labels_.columns) == {"id", *ALGORITHMS}
     assert catalog.path(run, "unit_cluster_quotes").is_file()
     assert not catalog.path(run, "holder_cluster_quotes").is_file(), "holders were not clustered"
+
+
+def test_hand_coded_pairs_keep_their_code_in_profiles_but_the_agreement_is_the_models(run, tmp_path):
+    """A reader's code beats a model's guess for the pairs they read; the agreement still measures the model."""
+    before = stance.score_stances(run, holder_column="actor", n_boot=50).triples
+    cuba = before[(before["holder"] == "cuba") & (before["target"] == "russia") & (before["level"] == "target")]
+    assert (cuba["polarity_stance"] > 0).all()  # the planted bloc praises Moscow
+    training, test = tmp_path / "read_codes.csv", tmp_path / "held_out_codes.csv"
+    first, rest = cuba.iloc[:1], cuba.iloc[1:]
+    pd.DataFrame({"unit_id": first["unit_id"], "sentence": first["sentence"], "target": "russia",
+                  "holder": "speaker", "code": "against"}).to_csv(training, index=False)
+    pd.DataFrame({"unit_id": rest["unit_id"], "sentence": rest["sentence"], "target": "russia",
+                  "code": "against"}).to_csv(test, index=False)
+
+    scores = stance.score_stances(run, holder_column="actor", n_boot=50, codes=[training], test_codes=[test])
+    agreement = catalog.read(run, "stance_agreement").set_index(["codes", "source"])
+    assert agreement.loc[("read_codes", "stance"), "accuracy"] == 0.0  # the model's reading, before the code
+    triples = scores.triples.set_index(["unit_id", "sentence", "target", "holder"])
+    key = (first["unit_id"].iloc[0], first["sentence"].iloc[0], "russia", "cuba")
+    assert triples.loc[key, "polarity_stance"] == -1.0
+    assert np.isnan(triples.loc[key, "polarity_coded"])  # too few codes to train on: the model says nothing
+    held_out = [(u, s, "russia", "cuba") for u, s in zip(rest["unit_id"], rest["sentence"])]
+    assert (triples.loc[held_out, "polarity_stance"] > 0).all()  # test codes are never used
+    cell = scores.target_profiles.set_index(["holder", "target"]).loc[("cuba", "russia"), "polarity_stance"]
+    assert cell == pytest.approx(cuba["polarity_stance"].iloc[1:].sum() / len(cuba) - 1 / len(cuba))
+
+    ignored = stance.score_stances(run, holder_column="actor", n_boot=50, codes=[training], use_codes=False)
+    pd.testing.assert_series_equal(ignored.triples["polarity_stance"], before["polarity_stance"])

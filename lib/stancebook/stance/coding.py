@@ -17,8 +17,9 @@ SAMPLE_COLUMNS = ["code_id", "unit_id", "sentence", "target", "target_label", "h
 _ALIASES = {"pro": "for", "positive": "for", "+": "for", "1": "for", "con": "against", "negative": "against",
             "-": "against", "-1": "against", "0": "neutral", "none": "neutral"}
 
-__all__ = ["CLASSES", "SAMPLE_COLUMNS", "coding_sample", "match_codes", "read_code_sets", "read_codes",
-           "write_coding_sample"]
+__all__ = ["CLASSES", "SAMPLE_COLUMNS", "apply_hand_codes", "coding_sample", "match_codes", "read_code_sets",
+           "read_codes", "write_coding_sample"]
+_VALUE_OF = {"against": -1.0, "neutral": 0.0, "for": 1.0}
 
 
 def coding_sample(triples: pd.DataFrame, sentences: pd.DataFrame, *, n: int = 300, predicted: str = "stance",
@@ -251,3 +252,63 @@ def write_coding_sample(run: str, out, *, n: int = 300, random_state: int = 0, r
     if out.exists():
         raise ParameterError(f"{out} exists already (it may hold codes): choose another --out or move it away.")
     return write_table(sample, out), len(sample)
+
+
+def apply_hand_codes(triples: pd.DataFrame, codes: pd.DataFrame, *, column: str = "polarity_stance"
+                     ) -> tuple[pd.DataFrame, int]:
+    """Give every hand-coded pair its code as its default stance: a reader's code is better evidence than a model's guess.
+
+    Only codes trained on (``use == "training"``, or no ``use`` column) are
+    applied; codes kept for testing are never used for anything but
+    scoring. A code applies to the triple of its sentence and target held
+    by its holder: the speaker when the code's ``holder`` is ``speaker``,
+    empty or absent, else the triple whose holder is the code's. Relations
+    between reported actors (``holder_source == "act"``) and group rows are
+    left alone. The other sources' columns (among them the codes-trained
+    model's cross-fitted ``polarity_coded``) are not touched, so the
+    model's reading of a coded pair stays visible beside the code.
+
+    Parameters
+    ----------
+    triples : pandas.DataFrame
+        Stance triples (``unit_id, sentence, target, holder, holder_source, level`` and ``column``).
+    codes : pandas.DataFrame
+        Codes matched to the run (:func:`match_codes`).
+    column : str, default "polarity_stance"
+        The column that receives -1 / 0 / +1.
+
+    Returns
+    -------
+    (pandas.DataFrame, int)
+        A copy of the triples, and how many triples took a code.
+
+    Examples
+    --------
+    >>> triples = pd.DataFrame({"unit_id": ["u", "u"], "sentence": [1, 1], "target": ["x", "x"],
+    ...                         "holder": ["A", "kim"], "holder_source": ["speaker", "reported"],
+    ...                         "level": ["target", "target"], "polarity_stance": [1.0, 1.0]})
+    >>> codes = pd.DataFrame({"unit_id": ["u"], "sentence": [1], "target": ["x"], "holder": ["speaker"],
+    ...                       "code": ["against"], "use": ["training"]})
+    >>> out, n = apply_hand_codes(triples, codes)
+    >>> out["polarity_stance"].tolist(), n
+    ([-1.0, 1.0], 1)
+    """
+    require_columns(triples, ["unit_id", "sentence", "target", "holder", "holder_source", "level", column], "triples")
+    require_columns(codes, ["unit_id", "sentence", "target", "code"], "codes")
+    used = codes if "use" not in codes.columns else codes[codes["use"] == "training"]
+    used = used[used["unit_id"].notna()]
+    holder = used["holder"].fillna("").astype(str) if "holder" in used.columns else pd.Series("", index=used.index)
+    holder = holder.where(~holder.isin(["", "speaker"]), "\x00speaker")
+    value_of = {(str(u), int(s), str(t), h): _VALUE_OF[c]
+                for u, s, t, h, c in zip(used["unit_id"], used["sentence"], used["target"], holder, used["code"])}
+    out = triples.copy()
+    if not value_of or out.empty:
+        return out, 0
+    eligible = (out["level"] == "target") & (out["holder_source"] != "act")
+    as_holder = np.where(out["holder_source"] == "speaker", "\x00speaker", out["holder"].astype(str))
+    keys = zip(out["unit_id"].astype(str), out["sentence"].astype("int64"), out["target"].astype(str), as_holder,
+               out["holder"].astype(str))
+    values = np.array([value_of.get((u, s, t, h), value_of.get((u, s, t, name), np.nan)) for u, s, t, h, name in keys])
+    hit = eligible.to_numpy() & ~np.isnan(values)
+    out.loc[hit, column] = values[hit]
+    return out, int(hit.sum())

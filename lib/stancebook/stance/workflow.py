@@ -26,7 +26,7 @@ from stancebook.progress import bar
 from stancebook.stance._shared import with_cluster_names
 from stancebook.stance.agreement import evaluate_codes
 from stancebook.stance.clustering import ALGORITHMS, StanceClustering
-from stancebook.stance.coding import match_codes, read_code_sets
+from stancebook.stance.coding import apply_hand_codes, match_codes, read_code_sets
 from stancebook.stance.explain import cluster_keywords, typical_sentences
 from stancebook.stance.features import (CENTRES, MISSING, centre_holders, holder_stance_features, shrunk_holder_features,
                                         unit_stance_features)
@@ -153,7 +153,8 @@ def _fit_sources(paths, texts, options, settings: RunSettings, notes) -> tuple[d
 
 def score_stances(paths, *, holder_column: str = "", context: str = "sentence", window: int = 10,
                   reported: bool = True, reporting_verbs=(), verb_window: int = 6, groups: bool = True,
-                  sources: dict | None = None, codes=(), test_codes=(), n_boot: int = 1000, random_state: int = 0,
+                  sources: dict | None = None, codes=(), test_codes=(), use_codes: bool = True, n_boot: int = 1000,
+                  random_state: int = 0,
                   n_jobs: int = 1, notes=None, engine="local", dask_scheduler: str = "") -> StanceScores:
     """Fit the polarity sources, score the stance triples, aggregate the profiles and write their tables.
 
@@ -181,6 +182,10 @@ def score_stances(paths, *, holder_column: str = "", context: str = "sentence", 
         file is written (``stance_agreement``, ``stance_confusion``).
     test_codes : str or sequence of str, default ()
         CSVs of hand codes only reported, never trained on.
+    use_codes : bool, default True
+        Pairs coded in ``codes`` take their code as their default stance in the triples, profiles and maps
+        (:func:`~stancebook.stance.coding.apply_hand_codes`), after the agreement is measured on the
+        model's cross-fitted predictions; ``test_codes`` never do.
     n_boot, random_state, n_jobs
         Bootstrap resamples of the profiles, seed, worker processes.
     notes : stancebook.workbook.Stage, optional
@@ -231,6 +236,11 @@ def score_stances(paths, *, holder_column: str = "", context: str = "sentence", 
             notes.note(f"Stance {name}: {source.run_note()}")
     if matched is not None:
         tables.update(_agreement(paths, triples, matched, fitted, notes))
+        if use_codes:
+            triples, n_coded = apply_hand_codes(triples, matched)
+            if n_coded:
+                notes.note(f"Stance: {n_coded} hand-coded pair(s) take their code as their default stance in the "
+                           "profiles and maps; the agreement reported is the model's, cross-fitted, on those pairs.")
     if groups:
         triples = expand_groups(triples, dictionary)
     profiles = stance_profiles(triples, units, holder_column=holder_column, n_boot=n_boot, random_state=random_state,
