@@ -154,8 +154,8 @@ def _fit_sources(paths, texts, options, settings: RunSettings, notes) -> tuple[d
 def score_stances(paths, *, holder_column: str = "", context: str = "sentence", window: int = 10,
                   reported: bool = True, reporting_verbs=(), verb_window: int = 6, groups: bool = True,
                   sources: dict | None = None, codes=(), test_codes=(), use_codes: bool = True, n_boot: int = 1000,
-                  random_state: int = 0,
-                  n_jobs: int = 1, notes=None, engine="local", dask_scheduler: str = "") -> StanceScores:
+                  random_state: int = 0, n_jobs: int = 1, notes=None, engine="local",
+                  dask_scheduler: str = "") -> StanceScores:
     """Fit the polarity sources, score the stance triples, aggregate the profiles and write their tables.
 
     Reads ``units``, ``sentences``, ``mentions``, ``actor_dictionary`` and
@@ -397,9 +397,9 @@ def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", mis
                                      centre=centre, n_boot=n_boot, random_state=random_state)
     catalog.write(positions, paths, "holder_map_positions")
     unsettled = positions.loc[(positions["axis1_low"] < 0) & (positions["axis1_high"] > 0), "holder"]
-    notes.note(f"Holder map: {len(holders) - len(unsettled)} of {len(holders)} holders are on one side of the first "
-               f"axis in 95% of {n_boot} resamples of their units; the speeches leave the side of {len(unsettled)} "
-               f"open ({catalog.entry('holder_map_positions').file}).")
+    notes.note(f"Holder map: the 95% interval of {len(holders) - len(unsettled)} of {len(holders)} holders' first-axis "
+               f"positions ({n_boot} resamples of their units) lies on one side of 0; the speeches leave the side of "
+               f"{len(unsettled)} open ({catalog.entry('holder_map_positions').file}).")
     return HolderClusters(holders=holders, primary=primary, features=H, clustering=model, labels=labels, truth=truth,
                           coords=coords, missing=missing, centre=centre,
                           treatments={name: stance_map(X, random_state=random_state)
