@@ -128,3 +128,13 @@ def test_agreement_plot_shows_every_set_and_marks_the_test_set():
     assert labels == ["dev (cross-fitted, n=300)", "honest (test, n=150)"]
     assert [t.get_text() for t in axes[0].get_yticklabels()] == ["lexicon", "stance"]
     plt.close(fig)
+
+
+def test_a_reported_actor_named_like_a_speaker_is_marked_on_the_maps():
+    """The quoted 'russia' and the speaker RUS must not both read "Russia" on a holder map."""
+    units = pd.DataFrame({"iso3": ["RUS", "USA"], "short_name": ["Russia", "United States"]})
+    names = stance.display_names(units, ["RUS", "USA", "russia", "north_korea", "europe"], holder_column="iso3",
+                                 labels={"russia": "Russia", "north_korea": "North Korea", "europe": "Europe / EU"})
+    assert names == {"RUS": "Russia", "USA": "United States", "russia": "Russia (reported)",
+                     "north_korea": "North Korea", "europe": "Europe / EU"}
+    assert len(set(names.values())) == len(names)

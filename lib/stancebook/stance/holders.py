@@ -43,6 +43,7 @@ __all__ = [
     "HOLDER_SOURCES",
     "REPORTING_VERBS",
     "attribute_sentences",
+    "display_names",
     "holder_aliases",
     "holder_attribute",
     "holder_names",
@@ -433,6 +434,34 @@ def holder_names(units: pd.DataFrame, *, holder_column: str = "", labels: dict |
     labels = dict(labels or {})
     return {h: (names[-1] if len(names) > 1 else labels.get(h, h))
             for h, names in holder_aliases(units, holder_column=holder_column).items()}
+
+
+def display_names(units: pd.DataFrame, holders, *, holder_column: str = "", labels: dict | None = None
+                  ) -> dict[str, str]:
+    """A display name for every holder of a map: speakers by :func:`holder_names`, reported actors by their label.
+
+    A reported actor whose label is also a speaker's name (the actor
+    ``russia`` quoted in others' speeches, beside the speaker ``RUS``) is
+    marked "(reported)", so a map never shows two points of one name.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"iso3": ["RUS", "FRA"], "short_name": ["Russia", "France"]})
+    >>> display_names(units, ["RUS", "russia", "north_korea"], holder_column="iso3",
+    ...               labels={"russia": "Russia", "north_korea": "North Korea"})
+    {'RUS': 'Russia', 'russia': 'Russia (reported)', 'north_korea': 'North Korea'}
+    """
+    labels = dict(labels or {})
+    speakers = holder_names(units, holder_column=holder_column, labels=labels)
+    taken = set(speakers.values())
+    out = {}
+    for holder in (str(h) for h in holders):
+        if holder in speakers:
+            out[holder] = speakers[holder]
+            continue
+        label = labels.get(holder, holder)
+        out[holder] = f"{label} (reported)" if label in taken else label
+    return out
 
 
 def holder_attribute(units: pd.DataFrame, *, holder_column: str, column: str,

@@ -12,7 +12,7 @@ import numpy as np
 from stancebook import catalog
 from stancebook.figures import new_figure, short_unit_labels
 from stancebook.stance.features import unit_polarity_matrix
-from stancebook.stance.holders import holder_attribute, holder_names
+from stancebook.stance.holders import display_names, holder_attribute, holder_names
 from stancebook.stance.plots import (
     _MAX_HEATMAP_UNITS,
     NOTABLE_HOLDERS,
@@ -130,14 +130,14 @@ def holder_figures(scores, holders, *, region_column: str = "", label_column: st
         ``profiles-by-region`` (a region column), ``cluster-confusion``
         (clustered and a label column).
     """
-    names = holder_names(scores.units, holder_column=scores.holder_column, labels=scores.labels)
+    on_map = display_names(scores.units, holders.holders, holder_column=scores.holder_column, labels=scores.labels)
     region = holder_attribute(scores.units, holder_column=scores.holder_column, column=region_column)
     clustering = holders.clustering
     if clustering is not None:
         width, height = holder_map_size(len(holders.holders))
         fig, ax = new_figure(width=width, height=height)
         plot_stance_map(ax, holders.coords, holders.labels.loc[holders.holders].to_numpy(),
-                        names=[names.get(h, scores.labels.get(h, h)) for h in holders.holders],
+                        names=[on_map[h] for h in holders.holders],
                         groups=None if region is None else
                         region.reindex(holders.holders).fillna("reported actor").to_numpy(),
                         notable=NOTABLE_HOLDERS, cluster_kind="holder")
@@ -152,7 +152,7 @@ def holder_figures(scores, holders, *, region_column: str = "", label_column: st
     if clustering is not None and holders.positions is not None:
         fig, ax = new_figure(width=6.4, height=max(3.0, 0.09 * len(holders.positions) + 1.5))
         plot_map_intervals(ax, holders.positions, notable=NOTABLE_HOLDERS,
-                           names={h: names.get(h, scores.labels.get(h, h)) for h in holders.positions["holder"]},
+                           names=on_map,
                            groups={} if region is None else
                            region.reindex(holders.positions["holder"]).fillna("reported actor").to_dict())
         open_sides = int(((holders.positions["axis1_low"] < 0) & (holders.positions["axis1_high"] > 0)).sum())
@@ -168,7 +168,8 @@ def holder_figures(scores, holders, *, region_column: str = "", label_column: st
         width, height = heatmap_size(len(matrix), len(scores.targets))
         fig, ax = new_figure(width=width, height=height)
         plot_profile_heatmap(ax, matrix, target_labels=scores.labels, cluster=region,
-                             row_labels={h: names.get(h, h) for h in matrix.index})
+                             row_labels=display_names(scores.units, matrix.index, holder_column=scores.holder_column,
+                                                      labels=scores.labels))
         yield StanceFigure(
             "profiles-by-region", fig, "Stance profiles grouped by region",
             f"Mean lexicon polarity of each of {len(matrix)} holders toward each target, rows grouped by "
@@ -193,11 +194,11 @@ def missing_figures(scores, holders):
     if len(holders.treatments) < 2:
         return
     fig, axes = new_figure(1, 2, width=11, height=4.8)
-    names = holder_names(scores.units, holder_column=scores.holder_column, labels=scores.labels)
+    names = display_names(scores.units, holders.holders, holder_column=scores.holder_column, labels=scores.labels)
     labels = holders.labels.loc[holders.holders].to_numpy()
     for ax, (treatment, coords) in zip(np.ravel(axes), holders.treatments.items()):
         ax.set_title(f"{treatment}{' (used)' if treatment == holders.missing else ''}")
-        plot_stance_map(ax, coords, labels, names=[names.get(h, scores.labels.get(h, h)) for h in holders.holders],
+        plot_stance_map(ax, coords, labels, names=[names[h] for h in holders.holders],
                         cluster_kind="holder")
     yield StanceFigure(
         "holder-map-missing", fig, "What a holder never mentions: shrunk positions against missingness columns",
