@@ -131,3 +131,22 @@ def test_hand_codes_go_to_the_holder_they_were_read_for_and_never_from_a_test_se
     assert n == 3
     assert triples["polarity_stance"].tolist() == [1.0, 1.0, 1.0, 1.0, 0.0, 0.0]  # the input is not modified
     assert apply_hand_codes(triples, codes.iloc[:0])[1] == 0
+
+
+def test_cell_agreement_finds_the_holder_a_source_reads_like_everyone_else():
+    """A source that reads every holder's stance toward Ukraine as 'for' misses the one holder against it."""
+    from stancebook.stance.agreement import cell_agreement
+
+    rows = []
+    for holder, code in [("POL", "for"), ("LTU", "for"), ("DEU", "for"), ("RUS", "against")]:
+        for k in range(5):
+            rows.append({"holder": holder, "target": "ukraine", "code": code if k else "neutral",
+                         "class_stance": "for" if k else "neutral", "use": "training"})
+    rows.append({"holder": "FRA", "target": "ukraine", "code": "for", "class_stance": "for", "use": "training"})
+    cells, summary = cell_agreement(pd.DataFrame(rows))
+    assert cells["holder"].tolist()[0] == "RUS" and len(cells) == 4  # FRA has one code: below min_codes
+    top = cells.iloc[0]
+    assert (top["code_mean"], top["model_mean"], top["gap"]) == (-0.8, 0.8, 1.6)
+    assert summary["training"]["slope"] == 0.0 and summary["training"]["n_cells"] == 4  # holders flattened
+    faithful = pd.DataFrame(rows).assign(class_stance=lambda f: f["code"])
+    assert cell_agreement(faithful)[1]["training"]["slope"] == 1.0

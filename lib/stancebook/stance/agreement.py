@@ -12,7 +12,10 @@ from stancebook.stance.polarity.decision import DECISIONS
 CLASSES = ("against", "neutral", "for")
 AGREEMENT_COLUMNS = ["codes", "use", "source", "n", "accuracy", "macro_f1", "alpha", "f1_against", "f1_neutral", "f1_for"]
 
-__all__ = ["AGREEMENT_COLUMNS", "CLASSES", "agreement_table", "confusion_table", "krippendorff_alpha"]
+CELL_COLUMNS = ["use", "holder", "target", "n_codes", "code_mean", "model_mean", "gap"]
+
+__all__ = ["AGREEMENT_COLUMNS", "CELL_COLUMNS", "CLASSES", "agreement_table", "cell_agreement", "confusion_table",
+           "krippendorff_alpha"]
 
 
 def krippendorff_alpha(first, second, *, categories=CLASSES) -> float:
@@ -160,14 +163,17 @@ def evaluate_codes(triples: pd.DataFrame, codes: pd.DataFrame, sources, *, band:
         :func:`confusion_table` of the default source (``stance``) on each set
         (column ``codes``), overall and per target.
     coded : pandas.DataFrame
-        The codes with each source's class, one row per coded pair found among the triples.
+        The codes with each source's class and the pair's holder in the run (the
+        codes' own ``holder`` column is dropped), one row per coded pair found among the triples.
     """
     require_columns(codes, ["unit_id", "sentence", "target", "code"], "codes")
     pairs = triples[(triples["level"] == "target") & (triples["holder_source"] != "act")]
     pairs = pairs.drop_duplicates(["unit_id", "sentence", "target"])
     classes = source_classes(pairs, sources, band=band)
-    keyed = pairs[["unit_id", "sentence", "target"]].assign(**{f"class_{k}": v for k, v in classes.items()})
-    coded = codes.astype({"unit_id": str, "sentence": "int64", "target": str}).merge(
+    kept = ["unit_id", "sentence", "target"] + (["holder"] if "holder" in pairs.columns else [])
+    keyed = pairs[kept].assign(**{f"class_{k}": v for k, v in classes.items()})
+    coded = codes.drop(columns=["holder"], errors="ignore").astype(
+        {"unit_id": str, "sentence": "int64", "target": str}).merge(
         keyed.astype({"unit_id": str, "sentence": "int64", "target": str}), on=["unit_id", "sentence", "target"])
     if "codes" not in coded.columns:
         coded = coded.assign(codes="codes")
@@ -182,3 +188,66 @@ def evaluate_codes(triples: pd.DataFrame, codes: pd.DataFrame, sources, *, band:
         confusions.append(confusion_table(group, group[f"class_{default}"]).assign(codes=name))
     confusion = pd.concat(confusions, ignore_index=True)[["codes", "group", "code", "predicted", "n"]]
     return pd.concat(agreements, ignore_index=True), confusion, coded
+
+
+def cell_agreement(coded: pd.DataFrame, *, source: str = "stance", min_codes: int = 4) -> tuple[pd.DataFrame, dict]:
+    """Whether a source's holder × target means follow the readers' means: the agreement of positions, not of pairs.
+
+    A source can agree with the codes pair by pair and still flatten the
+    profiles: if it leans on how a target is usually spoken of, a holder
+    who speaks of it unusually (Russia of Ukraine) is read like everyone
+    else. For every (holder, target) cell with at least ``min_codes`` codes
+    this compares the mean of the codes (against -1, neutral 0, for +1)
+    with the mean of the source's classes on the same pairs.
+
+    Parameters
+    ----------
+    coded : pandas.DataFrame
+        The third output of :func:`evaluate_codes` (``holder, target, code,
+        class_<source>``, optionally ``use``).
+    source : str, default "stance"
+    min_codes : int, default 4
+
+    Returns
+    -------
+    cells : pandas.DataFrame
+        :data:`CELL_COLUMNS`, one row per use and cell, largest gap first
+        (``gap`` = source mean minus code mean).
+    summary : dict
+        Per use: ``{"n_cells", "correlation", "slope", "mean_abs_gap"}``. The
+        correlation and slope are within target (each cell less its target's
+        mean, so a target everyone likes does not count as agreement); a
+        slope of 1 means the source separates holders as much as the
+        readers do, below 1 that it flattens them toward the consensus.
+
+    Examples
+    --------
+    >>> coded = pd.DataFrame({"holder": ["a"] * 4 + ["b"] * 4, "target": "x",
+    ...                       "code": ["for"] * 4 + ["against"] * 4, "class_stance": ["for"] * 4 + ["neutral"] * 4})
+    >>> cells, summary = cell_agreement(coded)
+    >>> cells[["holder", "code_mean", "model_mean", "gap"]].values.tolist()
+    [['b', -1.0, 0.0, 1.0], ['a', 1.0, 1.0, 0.0]]
+    >>> summary[""]["slope"]
+    0.5
+    """
+    require_columns(coded, ["holder", "target", "code", f"class_{source}"], "coded")
+    value = {"against": -1.0, "neutral": 0.0, "for": 1.0}
+    frame = coded.assign(use=coded["use"] if "use" in coded.columns else "",
+                         code_value=coded["code"].map(value), model_value=coded[f"class_{source}"].map(value))
+    cells = (frame.groupby(["use", "holder", "target"], sort=True)
+                  .agg(n_codes=("code_value", "size"), code_mean=("code_value", "mean"),
+                       model_mean=("model_value", "mean"))
+                  .reset_index())
+    cells = cells[cells["n_codes"] >= min_codes].assign(gap=lambda c: c["model_mean"] - c["code_mean"])
+    summary = {}
+    for use, group in cells.groupby("use", sort=True):
+        dx = group["code_mean"] - group.groupby("target")["code_mean"].transform("mean")
+        dy = group["model_mean"] - group.groupby("target")["model_mean"].transform("mean")
+        spread = float((dx ** 2).sum())
+        both = spread > 0 and float((dy ** 2).sum()) > 0
+        summary[use] = {"n_cells": len(group),
+                        "correlation": round(float(np.corrcoef(dx, dy)[0, 1]), 4) if both else float("nan"),
+                        "slope": round(float((dx * dy).sum()) / spread, 4) if spread > 0 else float("nan"),
+                        "mean_abs_gap": round(float(group["gap"].abs().mean()), 4)}
+    cells = cells.sort_values(["use", "gap"], key=lambda c: -c.abs() if c.name == "gap" else c, kind="stable")
+    return cells[CELL_COLUMNS].round(4).reset_index(drop=True), summary

@@ -24,7 +24,7 @@ from stancebook.errors import CorpusError, ParameterError
 from stancebook.resources.actors import ActorDictionary
 from stancebook.progress import bar
 from stancebook.stance._shared import with_cluster_names
-from stancebook.stance.agreement import evaluate_codes
+from stancebook.stance.agreement import cell_agreement, evaluate_codes
 from stancebook.stance.clustering import ALGORITHMS, StanceClustering
 from stancebook.stance.coding import apply_hand_codes, match_codes, read_code_sets
 from stancebook.stance.explain import cluster_keywords, typical_sentences
@@ -261,7 +261,7 @@ def score_stances(paths, *, holder_column: str = "", context: str = "sentence", 
 def _agreement(paths, triples, matched, fitted, notes) -> dict:
     """Every source's agreement with the hand codes, written and noted."""
     band = getattr(fitted.get("stance"), "band", 0.5)
-    agreement, confusion, _ = evaluate_codes(triples, matched, list(fitted), band=band)
+    agreement, confusion, coded = evaluate_codes(triples, matched, list(fitted), band=band)
     catalog.write(agreement, paths, "stance_agreement")
     catalog.write(confusion, paths, "stance_confusion")
     for row in agreement[agreement["source"] == "stance"].itertuples():
@@ -269,7 +269,17 @@ def _agreement(paths, triples, matched, fitted, notes) -> dict:
         notes.note(f"Stance validation on {row.codes} ({row.n} hand-coded pairs; {how}): the default stance "
                    f"agrees on {row.accuracy:.0%} (macro-F1 {row.macro_f1:.2f}, Krippendorff's alpha "
                    f"{row.alpha:.2f}).")
-    return {"stance_agreement": agreement, "stance_confusion": confusion}
+    cells, summary = cell_agreement(coded, source="stance" if "stance" in fitted else list(fitted)[0])
+    catalog.write(cells, paths, "stance_cell_agreement")
+    for use, row in summary.items():
+        worst = cells[cells["use"] == use].head(3)
+        gaps = "; ".join(f"{h} -> {t}: codes {c:+.2f}, default {m:+.2f}"
+                         for h, t, c, m in zip(worst["holder"], worst["target"], worst["code_mean"], worst["model_mean"]))
+        notes.note(f"Stance profiles against the {use or 'hand'} codes ({row['n_cells']} holder x target cells with at "
+                   f"least 4 codes): the default's cell means follow the readers' with a within-target correlation "
+                   f"of {row['correlation']:.2f} and slope {row['slope']:.2f} (1: holders as far apart as the readers "
+                   f"put them); largest gaps: {gaps} ({catalog.entry('stance_cell_agreement').file}).")
+    return {"stance_agreement": agreement, "stance_confusion": confusion, "stance_cell_agreement": cells}
 
 
 def holder_positions(paths, scores: StanceScores, *, reference: dict, notes=None) -> pd.DataFrame | None:
