@@ -231,10 +231,12 @@ def _scatter_by_group(ax, coords, labels, clusters, groups, colours, cluster_kin
     cluster_handles = [matplotlib.lines.Line2D([], [], marker=markers[ci % len(markers)], linestyle="",
                                                color="#555555", label=_legend_name(c, cluster_kind))
                        for ci, c in enumerate(clusters)]
-    first = ax.legend(handles=group_handles, fontsize=7, loc="upper left", title="group", title_fontsize=8)
+    # outside the axes, on the right: inside, a legend hides the points at a corner (Cuba on the UN map)
+    first = ax.legend(handles=group_handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="group",
+                      title_fontsize=8, frameon=False)
     ax.add_artist(first)
-    ax.legend(handles=cluster_handles, fontsize=7, loc="lower left", title=f"{cluster_kind or ''} cluster".strip(),
-              title_fontsize=8)
+    ax.legend(handles=cluster_handles, fontsize=7, loc="lower left", bbox_to_anchor=(1.01, 0.0),
+              title=f"{cluster_kind or ''} cluster".strip(), title_fontsize=8, frameon=False)
 
 
 def _legend_name(cluster, cluster_kind: str | None) -> str:
