@@ -275,10 +275,12 @@ def _agreement(paths, triples, matched, fitted, notes) -> dict:
         worst = cells[cells["use"] == use].head(3)
         gaps = "; ".join(f"{h} -> {t}: codes {c:+.2f}, default {m:+.2f}"
                          for h, t, c, m in zip(worst["holder"], worst["target"], worst["code_mean"], worst["model_mean"]))
+        follow = ("too few cells that differ within a target for a correlation" if np.isnan(row["correlation"]) else
+                  f"the default's cell means follow the readers' with a within-target correlation of "
+                  f"{row['correlation']:.2f} and slope {row['slope']:.2f} (1: holders as far apart as the readers "
+                  f"put them)")
         notes.note(f"Stance profiles against the {use or 'hand'} codes ({row['n_cells']} holder x target cells with at "
-                   f"least 4 codes): the default's cell means follow the readers' with a within-target correlation "
-                   f"of {row['correlation']:.2f} and slope {row['slope']:.2f} (1: holders as far apart as the readers "
-                   f"put them); largest gaps: {gaps} ({catalog.entry('stance_cell_agreement').file}).")
+                   f"least 4 codes): {follow}; largest gaps: {gaps} ({catalog.entry('stance_cell_agreement').file}).")
     return {"stance_agreement": agreement, "stance_confusion": confusion, "stance_cell_agreement": cells}
 
 
