@@ -312,6 +312,30 @@ def test_cite_prints_the_bibtex_of_a_seed_figure(seed_runs):
     assert result.stdout.startswith("@misc{stancebook:seeds:03-profile-heatmap,") and "run hash" in result.stdout
 
 
+def test_sample_draws_pairs_to_code_by_paragraph_and_never_redraws_coded_ones(seed_runs, tmp_path):
+    import pandas as pd
+
+    def sample(out, *extra):
+        return subprocess.run([sys.executable, "-m", "stancebook", "sample", "seeds", "--runs-root",
+                               str(seed_runs[0] / "runs"), "--n", "6", "--out", str(out), *extra],
+                              capture_output=True, text=True)
+
+    first = tmp_path / "first.csv"
+    result = sample(first, "--by", "paragraph")
+    assert result.returncode == 0, result.stderr
+    drawn = pd.read_csv(first, keep_default_na=False)
+    assert len(drawn) == 6 and (drawn["code"] == "").all()
+    drawn.assign(code="neutral").to_csv(tmp_path / "coded.csv", index=False)
+    second = tmp_path / "second.csv"
+    assert sample(second, "--exclude", str(tmp_path / "coded.csv")).returncode == 0
+    again = pd.read_csv(second, keep_default_na=False)
+    key = ["unit_id", "sentence", "target"]
+    assert len(again) and not set(map(tuple, again[key].to_numpy())) & set(map(tuple, drawn[key].to_numpy()))
+    bad = sample(tmp_path / "bad.csv", "--by", "regoin")
+    assert bad.returncode != 0 and "'regoin'" in bad.stderr and "paragraph" in bad.stderr
+    assert not (tmp_path / "bad.csv").exists()
+
+
 def _injected_parameters(notebook) -> str:
     cells = nbformat.read(notebook, as_version=4).cells
     return next(cell.source for cell in cells if "injected-parameters" in cell.metadata.get("tags", []))

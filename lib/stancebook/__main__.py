@@ -26,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=0, help="random seed of the draw (default 0)")
     sample.add_argument("--out", default=None, help="CSV to write (default: stance_coding_<run>.csv here); never "
                         "overwritten")
+    sample.add_argument("--by", default="", metavar="COLUMN",
+                        help="also stratify by this metadata column of the units (e.g. region)")
+    sample.add_argument("--exclude", action="append", default=[], metavar="CODES.csv",
+                        help="a file of codes whose pairs are not drawn again; repeatable")
     sample.add_argument("--runs-root", default=None, help="parent of runs/<run>/ (default: runs/ at the repository root)")
     cite = commands.add_parser("cite", help="print how to cite a figure of a run")
     cite.add_argument("figure", metavar="FIGURE_ID", help="the figure's stable ID, e.g. 03-profile-heatmap")
@@ -74,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             from .stance.coding import write_coding_sample
 
             out = args.out or f"stance_coding_{args.run}.csv"
-            path, n = write_coding_sample(args.run, out, n=args.n, random_state=args.seed, runs_root=args.runs_root)
+            path, n = write_coding_sample(args.run, out, n=args.n, random_state=args.seed, runs_root=args.runs_root,
+                                          by=args.by, exclude=args.exclude)
             print(f"{n} pairs to code in {path}: fill the 'code' column with against, neutral or for, then run "
                   f"with --set stance_codes={path}")
             return 0

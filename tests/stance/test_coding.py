@@ -150,3 +150,21 @@ def test_cell_agreement_finds_the_holder_a_source_reads_like_everyone_else():
     assert summary["training"]["slope"] == 0.0 and summary["training"]["n_cells"] == 4  # holders flattened
     faithful = pd.DataFrame(rows).assign(class_stance=lambda f: f["code"])
     assert cell_agreement(faithful)[1]["training"]["slope"] == 1.0
+
+
+def test_a_sample_by_region_codes_every_region_and_skips_pairs_already_coded():
+    """Ukraine named 40 times from the West and 4 times from the East: by region, the East is coded too."""
+    rows = [{"unit_id": f"w{k}", "sentence": 1, "target": "ukraine", "holder": f"W{k}", "level": "target",
+             "stance": "for"} for k in range(40)]
+    rows += [{"unit_id": f"e{k}", "sentence": 1, "target": "ukraine", "holder": f"E{k}", "level": "target",
+              "stance": "for"} for k in range(4)]
+    triples = pd.DataFrame(rows)
+    sentences = triples[["unit_id", "sentence"]].assign(text="a sentence")
+    region = pd.Series({u: "East" if u.startswith("e") else "West" for u in triples["unit_id"]})
+    plain = coding_sample(triples, sentences, n=8, random_state=0)
+    by_region = coding_sample(triples, sentences, n=8, by=region, random_state=0)
+    assert by_region["unit_id"].str.startswith("e").sum() == 4  # half the sample, all the East has
+    assert plain["unit_id"].str.startswith("e").sum() < 4
+    done = by_region[["unit_id", "sentence", "target"]]
+    again = coding_sample(triples, sentences, n=8, by=region, exclude=done, random_state=0)
+    assert not set(again["unit_id"]) & set(done["unit_id"]) and len(again) == 8

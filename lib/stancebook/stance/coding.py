@@ -23,14 +23,15 @@ _VALUE_OF = {"against": -1.0, "neutral": 0.0, "for": 1.0}
 
 
 def coding_sample(triples: pd.DataFrame, sentences: pd.DataFrame, *, n: int = 300, predicted: str = "stance",
-                  labels: dict | None = None, random_state: int = 0) -> pd.DataFrame:
+                  labels: dict | None = None, by: pd.Series | None = None, exclude: pd.DataFrame | None = None,
+                  random_state: int = 0) -> pd.DataFrame:
     """A sample of (sentence, target) pairs to code by hand, stratified by target and predicted class.
 
-    Each stratum (target x predicted class) gets an equal share of ``n``
-    (all its pairs when it has fewer; the rest goes to the larger strata),
-    so rare targets and rare classes are coded too. The predicted class is
-    used to stratify but is not written: coders read without seeing any
-    score.
+    Each stratum (target x predicted class, x the value of ``by`` when
+    given) gets an equal share of ``n`` (all its pairs when it has fewer;
+    the rest goes to the larger strata), so rare targets and rare classes
+    are coded too. The predicted class is used to stratify but is not
+    written: coders read without seeing any score.
 
     Parameters
     ----------
@@ -44,6 +45,14 @@ def coding_sample(triples: pd.DataFrame, sentences: pd.DataFrame, *, n: int = 30
         The column of ``triples`` holding the predicted class.
     labels : dict, optional
         Display names of targets.
+    by : pandas.Series, optional
+        A metadata value of each unit (index ``unit_id``), for example the
+        speaker's region: every target is then coded from every region, not
+        mostly from the speakers who name it most. A pair whose unit has no
+        value is its own stratum ("").
+    exclude : pandas.DataFrame, optional
+        Pairs already coded (``unit_id, sentence, target``, as
+        :func:`match_codes` gives them): never drawn again.
     random_state : int, default=0
 
     Returns
@@ -59,8 +68,18 @@ def coding_sample(triples: pd.DataFrame, sentences: pd.DataFrame, *, n: int = 30
     if "level" in pairs.columns:
         pairs = pairs[pairs["level"] == "target"]
     pairs = pairs.drop_duplicates(["unit_id", "sentence", "target", "holder"]).reset_index(drop=True)
+    if exclude is not None and len(exclude):
+        require_columns(exclude, ["unit_id", "sentence", "target"], "exclude")
+        done = set(zip(exclude["unit_id"].astype(str), exclude["sentence"].astype("int64"), exclude["target"].astype(str)))
+        keep = [k not in done for k in zip(pairs["unit_id"].astype(str), pairs["sentence"].astype("int64"),
+                                           pairs["target"].astype(str))]
+        pairs = pairs[keep].reset_index(drop=True)
+    keys = ["target", predicted]
+    if by is not None:
+        pairs = pairs.assign(_by=pairs["unit_id"].astype(str).map(by.astype(str)).fillna(""))
+        keys.append("_by")
     rng = np.random.default_rng(random_state)
-    strata = {key: idx.to_numpy() for key, idx in pairs.groupby(["target", predicted], sort=True).groups.items()}
+    strata = {key: idx.to_numpy() for key, idx in pairs.groupby(keys, sort=True).groups.items()}
     quota = _quotas({key: len(idx) for key, idx in strata.items()}, n)
     chosen = np.concatenate([rng.choice(idx, size=quota[key], replace=False) for key, idx in strata.items()]
                             or [np.zeros(0, dtype=int)])
@@ -216,13 +235,16 @@ def match_codes(codes: pd.DataFrame, sentences: pd.DataFrame, units: pd.DataFram
     return matched[matched["unit_id"].notna()].reset_index(drop=True)
 
 
-def write_coding_sample(run: str, out, *, n: int = 300, random_state: int = 0, runs_root=None) -> tuple[Path, int]:
+def write_coding_sample(run: str, out, *, n: int = 300, random_state: int = 0, runs_root=None, by: str = "",
+                        exclude=()) -> tuple[Path, int]:
     """Draw a coding sample from a finished run and write it to ``out``, a CSV to fill in.
 
     Stratified by target and by the default stance's predicted class
-    (:func:`coding_sample`); the prediction is not written. ``out`` lies
-    outside the run's folder, which the next run replaces; an existing file
-    (it may hold codes) is never overwritten.
+    (:func:`coding_sample`), and by the units' metadata column ``by`` when
+    given; the prediction is not written. Pairs of the codes files in
+    ``exclude`` are not drawn again. ``out`` lies outside the run's folder,
+    which the next run replaces; an existing file (it may hold codes) is
+    never overwritten.
 
     Returns
     -------
@@ -234,7 +256,7 @@ def write_coding_sample(run: str, out, *, n: int = 300, random_state: int = 0, r
     StancebookError
         The run, or its stance triples, do not exist (run the chain first).
     ParameterError
-        ``out`` exists already.
+        ``out`` exists already, ``by`` is not a column of the run's units, or a file of ``exclude`` is unreadable.
     """
     from stancebook import catalog
     from stancebook.artefacts import write_table
@@ -246,11 +268,23 @@ def write_coding_sample(run: str, out, *, n: int = 300, random_state: int = 0, r
     labels = ActorDictionary.from_dict(catalog.read(paths, "actor_dictionary")).labels
     predicted = np.sign(triples["polarity_stance"].fillna(0)).map({1.0: "for", -1.0: "against", 0.0: "neutral"})
     triples = triples[triples["holder_source"] != "act"].assign(predicted=predicted)
-    sample = coding_sample(triples, catalog.read(paths, "sentences"), n=n, predicted="predicted", labels=labels,
-                           random_state=random_state)
     out = Path(out)
     if out.exists():
         raise ParameterError(f"{out} exists already (it may hold codes): choose another --out or move it away.")
+    units = catalog.read(paths, "units")
+    sentences = catalog.read(paths, "sentences")
+    by_unit = None
+    if by:
+        if by not in units.columns:
+            raise ParameterError(f"--by {by!r}: the run's units have no such column; they have "
+                                 f"{[c for c in units.columns if c not in ('text', 'offset_breaks')]}.")
+        by_unit = units.set_index(units["unit_id"].astype(str))[by]
+    done = read_code_sets(list(exclude)) if exclude else None
+    if done is not None:
+        done = match_codes(done, sentences, units)
+        done = done[done["unit_id"].notna()]
+    sample = coding_sample(triples, sentences, n=n, predicted="predicted", labels=labels, by=by_unit,
+                           exclude=done, random_state=random_state)
     return write_table(sample, out), len(sample)
 
 
