@@ -8,6 +8,7 @@ from sklearn.metrics import confusion_matrix, f1_score
 
 from stancebook.checks import require_columns
 from stancebook.stance.polarity.decision import DECISIONS
+from stancebook.stance.polarity.learned import VALUE_OF
 
 CLASSES = ("against", "neutral", "for")
 AGREEMENT_COLUMNS = ["codes", "use", "source", "n", "accuracy", "macro_f1", "alpha", "f1_against", "f1_neutral", "f1_for"]
@@ -231,9 +232,9 @@ def cell_agreement(coded: pd.DataFrame, *, source: str = "stance", min_codes: in
     0.5
     """
     require_columns(coded, ["holder", "target", "code", f"class_{source}"], "coded")
-    value = {"against": -1.0, "neutral": 0.0, "for": 1.0}
     frame = coded.assign(use=coded["use"] if "use" in coded.columns else "",
-                         code_value=coded["code"].map(value), model_value=coded[f"class_{source}"].map(value))
+                         code_value=coded["code"].map(VALUE_OF).astype(float),
+                         model_value=coded[f"class_{source}"].map(VALUE_OF).astype(float))
     cells = (frame.groupby(["use", "holder", "target"], sort=True)
                   .agg(n_codes=("code_value", "size"), code_mean=("code_value", "mean"),
                        model_mean=("model_value", "mean"))

@@ -10,6 +10,7 @@ import pandas as pd
 from stancebook.checks import check_int, require_columns
 from stancebook.errors import ParameterError
 from stancebook.paths import resolve_input
+from stancebook.stance.polarity.learned import VALUE_OF
 
 CLASSES = ("against", "neutral", "for")
 SAMPLE_COLUMNS = ["code_id", "unit_id", "sentence", "target", "target_label", "holder", "before", "text", "after",
@@ -19,7 +20,6 @@ _ALIASES = {"pro": "for", "positive": "for", "+": "for", "1": "for", "con": "aga
 
 __all__ = ["CLASSES", "SAMPLE_COLUMNS", "apply_hand_codes", "coding_sample", "match_codes", "read_code_sets",
            "read_codes", "write_coding_sample"]
-_VALUE_OF = {"against": -1.0, "neutral": 0.0, "for": 1.0}
 
 
 def coding_sample(triples: pd.DataFrame, sentences: pd.DataFrame, *, n: int = 300, predicted: str = "stance",
@@ -333,7 +333,7 @@ def apply_hand_codes(triples: pd.DataFrame, codes: pd.DataFrame, *, column: str 
     used = used[used["unit_id"].notna()]
     holder = used["holder"].fillna("").astype(str) if "holder" in used.columns else pd.Series("", index=used.index)
     holder = holder.where(~holder.isin(["", "speaker"]), "\x00speaker")
-    value_of = {(str(u), int(s), str(t), h): _VALUE_OF[c]
+    value_of = {(str(u), int(s), str(t), h): float(VALUE_OF[c])
                 for u, s, t, h, c in zip(used["unit_id"], used["sentence"], used["target"], holder, used["code"])}
     out = triples.copy()
     if not value_of or out.empty:

@@ -19,7 +19,8 @@ from stancebook.stance.profiles import profile_matrix
 MISSING = ("shrink", "indicator")
 CENTRES = ("holder", "none")
 
-__all__ = ["CENTRES", "MISSING", "centre_holders", "feature_names", "holder_stance_features", "shrunk_holder_features", "profile_features", "unit_polarity_matrix",
+__all__ = ["CENTRES", "MISSING", "centre_holders", "feature_names", "holder_stance_features", "shrink_cells",
+           "shrunk_holder_features", "profile_features", "unit_polarity_matrix",
            "unit_stance_features"]
 
 
@@ -267,11 +268,39 @@ def shrunk_holder_features(profiles: pd.DataFrame, holders, targets, *, source: 
     counts = profiles.pivot_table(index="holder", columns="target", values="n_sentences", aggfunc="first")
     values = values.reindex(index=[str(h) for h in holders], columns=target_ids)
     counts = counts.reindex(index=values.index, columns=target_ids).fillna(0.0)
-    counts = counts.where(values.notna(), 0.0)
-    mean = values.mean().fillna(0.0)
-    weight = counts / (counts + prior_sentences)
-    X = weight * values.fillna(0.0) + (1 - weight) * mean
-    return X.to_numpy(dtype=float), [f"polarity:{t}" for t in target_ids]
+    X = shrink_cells(values.to_numpy(dtype=float), counts.to_numpy(dtype=float), prior_sentences=prior_sentences)
+    return X, [f"polarity:{t}" for t in target_ids]
+
+
+def shrink_cells(values, counts, *, prior_sentences: float = 3.0) -> np.ndarray:
+    """The shrinkage of :func:`shrunk_holder_features` on arrays, for one profile table or a stack of resampled ones.
+
+    Parameters
+    ----------
+    values : array-like of shape (..., n_holders, n_targets)
+        Mean polarity of each cell, NaN where the holder never mentions the target.
+    counts : array-like of the same shape
+        Sentences of each cell.
+    prior_sentences : float, default 3.0
+
+    Returns
+    -------
+    numpy.ndarray of the same shape
+
+    Examples
+    --------
+    >>> shrink_cells(np.array([[1.0], [-1.0], [np.nan]]), np.array([[9], [1], [0]])).round(2).ravel().tolist()
+    [0.75, -0.25, 0.0]
+    """
+    values = np.asarray(values, dtype=float)
+    mentioned = ~np.isnan(values)
+    filled = np.where(mentioned, values, 0.0)
+    n = np.where(mentioned, np.asarray(counts, dtype=float), 0.0)
+    holders_mentioning = mentioned.sum(axis=-2, keepdims=True)
+    mean = np.divide(filled.sum(axis=-2, keepdims=True), holders_mentioning,
+                     out=np.zeros(holders_mentioning.shape), where=holders_mentioning > 0)
+    weight = n / (n + prior_sentences)
+    return weight * filled + (1 - weight) * mean
 
 
 def centre_holders(X, *, columns=None) -> np.ndarray:

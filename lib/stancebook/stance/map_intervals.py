@@ -15,12 +15,12 @@ import pandas as pd
 from stancebook.errors import ParameterError
 from stancebook.progress import bar
 from stancebook.stance._shared import DECIMALS, target_list
-from stancebook.stance.features import CENTRES, MISSING
+from stancebook.stance.features import CENTRES, MISSING, shrink_cells
 from stancebook.stance.maps import project
 from stancebook.stance.polarity import polarity_column
 from stancebook.stance.profiles import _profile_input
 
-__all__ = ["MAP_POSITION_COLUMNS", "cell_features", "holder_map_intervals"]
+__all__ = ["MAP_POSITION_COLUMNS", "cell_features", "holder_map_intervals", "open_sides"]
 
 MAP_POSITION_COLUMNS = ("holder", "axis1", "axis1_low", "axis1_high", "axis1_share_negative",
                         "axis2", "axis2_low", "axis2_high", "resampled", "n_resampled")
@@ -38,14 +38,10 @@ def cell_features(values, counts, *, missing: str = "shrink", centre: str = "hol
 
     Parameters
     ----------
-    values : array-like of shape (..., n_holders, n_targets)
-        Mean polarity of each cell, NaN where the holder never mentions the target.
-    counts : array-like of the same shape
-        Sentences of each cell.
+    values, counts, prior_sentences
+        As in :func:`~stancebook.stance.features.shrink_cells` (NaN values: never mentioned).
     missing : {"shrink", "indicator"}, default "shrink"
     centre : {"holder", "none"}, default "holder"
-    prior_sentences : float, default 3.0
-        As in :func:`~stancebook.stance.features.shrunk_holder_features`.
 
     Returns
     -------
@@ -63,18 +59,11 @@ def cell_features(values, counts, *, missing: str = "shrink", centre: str = "hol
     if centre not in CENTRES:
         raise ParameterError(f"`centre` must be one of {list(CENTRES)}, got {centre!r}.")
     values = np.asarray(values, dtype=float)
+    if missing == "shrink":
+        X = shrink_cells(values, counts, prior_sentences=prior_sentences)
+        return X - X.mean(axis=-1, keepdims=True) if centre == "holder" else X
     mentioned = ~np.isnan(values)
     filled = np.where(mentioned, values, 0.0)
-    if missing == "shrink":
-        n = np.where(mentioned, np.asarray(counts, dtype=float), 0.0)
-        holders_mentioning = mentioned.sum(axis=-2, keepdims=True)
-        mean = np.divide(filled.sum(axis=-2, keepdims=True), holders_mentioning,
-                         out=np.zeros_like(holders_mentioning, dtype=float), where=holders_mentioning > 0)
-        weight = n / (n + prior_sentences)
-        X = weight * filled + (1 - weight) * mean
-        if centre == "holder":
-            X = X - X.mean(axis=-1, keepdims=True)
-        return X
     if centre == "holder":
         filled = filled - filled.mean(axis=-1, keepdims=True)
     X = np.empty(values.shape[:-1] + (2 * values.shape[-1],), dtype=float)
@@ -204,3 +193,14 @@ def holder_map_intervals(triples: pd.DataFrame, units: pd.DataFrame, holders, ta
     }, columns=list(MAP_POSITION_COLUMNS))
     floats = [c for c in MAP_POSITION_COLUMNS if c.startswith("axis")]
     return out.round({c: DECIMALS for c in floats})
+
+
+def open_sides(positions: pd.DataFrame) -> pd.Series:
+    """The holders whose first-axis interval spans 0: the speeches do not settle their side of the map.
+
+    Examples
+    --------
+    >>> open_sides(pd.DataFrame({"holder": ["a", "b"], "axis1_low": [-0.2, 0.1], "axis1_high": [0.3, 0.4]})).tolist()
+    ['a']
+    """
+    return positions.loc[(positions["axis1_low"] < 0) & (positions["axis1_high"] > 0), "holder"]

@@ -13,6 +13,7 @@ from stancebook import catalog
 from stancebook.figures import new_figure, short_unit_labels
 from stancebook.stance.features import unit_polarity_matrix
 from stancebook.stance.holders import display_names, holder_attribute, holder_names
+from stancebook.stance.map_intervals import open_sides
 from stancebook.stance.plots import (
     _MAX_HEATMAP_UNITS,
     NOTABLE_HOLDERS,
@@ -155,13 +156,13 @@ def holder_figures(scores, holders, *, region_column: str = "", label_column: st
                            names=on_map,
                            groups={} if region is None else
                            region.reindex(holders.positions["holder"]).fillna("reported actor").to_dict())
-        open_sides = int(((holders.positions["axis1_low"] < 0) & (holders.positions["axis1_high"] > 0)).sum())
+        n_open = len(open_sides(holders.positions))
         yield StanceFigure(
             "holder-map-axis", fig, "How firmly the speeches place each holder on the map's first axis",
             f"Each holder's position on the first axis of the holder map (dot) and its 95% percentile bootstrap "
             f"interval (line): every holder's units (its sentences when it has one unit) redrawn with replacement, "
             f"the profiles, shrinkage and centring rebuilt, and the holders placed on the map's fixed axes. "
-            f"{open_sides} of {len(holders.positions)} intervals span 0: the speeches do not settle which side those "
+            f"{n_open} of {len(holders.positions)} intervals span 0: the speeches do not settle which side those "
             f"holders are on. The intervals leave out the stance source's own errors.")
     if region is not None:
         matrix = profile_matrix(scores.target_profiles, value="polarity_lexicon")

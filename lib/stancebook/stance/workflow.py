@@ -32,7 +32,7 @@ from stancebook.stance.features import (CENTRES, MISSING, centre_holders, holder
                                         unit_stance_features)
 from stancebook.stance.holders import (REPORTING_VERBS, holder_aliases, holder_attribute, match_holder_targets,
                                        resolve_holders)
-from stancebook.stance.map_intervals import holder_map_intervals
+from stancebook.stance.map_intervals import holder_map_intervals, open_sides
 from stancebook.stance.maps import map_axes, project, stance_map
 from stancebook.stance.polarity import RunSettings, make_sources
 from stancebook.stance.positions import wordscores
@@ -408,7 +408,7 @@ def cluster_holders(paths, scores: StanceScores, *, source: str = "lexicon", mis
                                      holder_column=scores.holder_column, source=source, missing=missing,
                                      centre=centre, n_boot=n_boot, random_state=random_state)
     catalog.write(positions, paths, "holder_map_positions")
-    unsettled = positions.loc[(positions["axis1_low"] < 0) & (positions["axis1_high"] > 0), "holder"]
+    unsettled = open_sides(positions)
     notes.note(f"Holder map: the 95% interval of {len(holders) - len(unsettled)} of {len(holders)} holders' first-axis "
                f"positions ({n_boot} resamples of their units) lies on one side of 0; the speeches leave the side of "
                f"{len(unsettled)} open ({catalog.entry('holder_map_positions').file}).")
