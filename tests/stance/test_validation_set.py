@@ -18,7 +18,7 @@ from stancebook.stance import stance_triples
 from stancebook.stance.agreement import evaluate_codes, krippendorff_alpha
 from stancebook.stance.coding import match_codes, read_code_sets
 from stancebook.stance.polarity import make_sources
-from stancebook.tokenise import tokenise_corpus
+from stancebook.tokenise import find_mentions, tokenise_corpus
 
 pytestmark = pytest.mark.slow
 ARCHIVE = repo_root().parent / "shared" / "corpora" / "ungdc" / "UNGDC_1946-2024.tgz"
@@ -29,11 +29,14 @@ needs_corpus = pytest.mark.skipif(not ARCHIVE.is_file(), reason="UN General Deba
 DEVELOPMENT = ["ungdc_2014_2019_codes_a.csv", "ungdc_2014_2019_dev2_codes.csv", "ungdc_2014_2019_dev3_codes.csv",
                "ungdc_2014_2019_train_codes.csv", "ungdc_2014_2019_train2_codes.csv", "ungdc_2014_2019_train3_codes.csv"]
 HONEST = "ungdc_2020_2024_codes.csv"
+AUDIT = "ungdc_2014_2019_audit_codes.csv"
+AUDITED_HOLDERS = ["BLR", "FRA", "AUT", "LUX", "HUN"]
+AUDITED_TARGETS = ["united_states", "russia", "north_korea", "china", "nato", "the_west", "soviet_union"]
 
 
 @pytest.fixture(scope="module")
 def raw_texts():
-    wanted = set().union(*(set(pd.read_csv(VALIDATION / name)["doc_id"]) for name in DEVELOPMENT + [HONEST]))
+    wanted = set().union(*(set(pd.read_csv(VALIDATION / name)["doc_id"]) for name in DEVELOPMENT + [HONEST, AUDIT]))
     texts = {}
     with tarfile.open(ARCHIVE) as archive:
         for member in archive:
@@ -44,7 +47,7 @@ def raw_texts():
 
 
 @needs_corpus
-@pytest.mark.parametrize("codes_file", DEVELOPMENT + [HONEST])
+@pytest.mark.parametrize("codes_file", DEVELOPMENT + [HONEST, AUDIT])
 def test_every_shipped_pair_points_at_a_sentence_naming_its_target(codes_file, raw_texts):
     codes = pd.read_csv(VALIDATION / codes_file)
     years = codes["doc_id"].str.rsplit("_", n=1).str[-1].astype(int)
@@ -60,11 +63,29 @@ def test_every_shipped_pair_points_at_a_sentence_naming_its_target(codes_file, r
 
 def test_no_pair_is_coded_in_two_sets_and_the_honest_test_is_apart():
     keys = {name: set(map(tuple, pd.read_csv(VALIDATION / name)[["doc_id", "start", "end", "target"]].to_numpy()))
-            for name in DEVELOPMENT + [HONEST]}
+            for name in DEVELOPMENT + [HONEST, AUDIT]}
     names = list(keys)
     for i, first in enumerate(names):
         for second in names[i + 1:]:
             assert not keys[first] & keys[second], (first, second)
+
+
+@needs_corpus
+def test_the_audit_codes_every_pair_the_first_axis_rests_on_for_the_disputed_holders():
+    """With the audit, every 2014-2019 pair of the five holders toward the axis targets has a reader's code."""
+    documents, _ = load_documents(ARCHIVE, format="ungdc", years=(2014, 2019), countries=AUDITED_HOLDERS)
+    units = split_units(documents, unit="sentence")
+    mentions = find_mentions(units, load_actor_dictionary())
+    mentions = mentions[mentions["target"].isin(AUDITED_TARGETS)]
+    sentences = units.set_index("unit_id")[["doc_id", "orig_start", "orig_end"]]
+    found = mentions[["unit_id", "target"]].join(sentences, on="unit_id")
+    population = set(zip(found["doc_id"], found["orig_start"].astype(int), found["orig_end"].astype(int), found["target"]))
+    coded = pd.concat([pd.read_csv(VALIDATION / name) for name in DEVELOPMENT + [AUDIT]])
+    coded_keys = set(map(tuple, coded[["doc_id", "start", "end", "target"]].to_numpy()))
+    audit = pd.read_csv(VALIDATION / AUDIT)
+    assert len(population) >= 100 and population <= coded_keys, sorted(population - coded_keys)[:5]
+    assert set(audit["doc_id"].str.split("_").str[0]) <= set(AUDITED_HOLDERS) and set(audit["target"]) <= set(AUDITED_TARGETS)
+    assert set(audit["holder"]) == {"speaker"}
 
 
 def test_the_second_coder_agrees_with_the_first_on_the_third_sample():
