@@ -72,34 +72,37 @@ def test_no_pair_is_coded_in_two_sets_and_the_honest_test_is_apart():
             assert not keys[first] & keys[second], (first, second)
 
 
+def _pairs_of(holders, targets) -> set:
+    """Every 2014-2019 (doc_id, start, end, target) pair of these speakers toward these targets, as the samples find them."""
+    documents, _ = load_documents(ARCHIVE, format="ungdc", years=(2014, 2019), countries=holders)
+    units = split_units(documents, unit="sentence")
+    mentions = find_mentions(units, load_actor_dictionary())
+    found = mentions.loc[mentions["target"].isin(targets), ["unit_id", "target"]].join(
+        units.set_index("unit_id")[["doc_id", "orig_start", "orig_end"]], on="unit_id")
+    return set(zip(found["doc_id"], found["orig_start"].astype(int), found["orig_end"].astype(int), found["target"]))
+
+
+def _coded_pairs(names) -> set:
+    coded = pd.concat([pd.read_csv(VALIDATION / name) for name in names])
+    return set(map(tuple, coded[["doc_id", "start", "end", "target"]].to_numpy()))
+
+
 @needs_corpus
 def test_the_audit_codes_every_pair_the_first_axis_rests_on_for_the_disputed_holders():
     """With the audit, every 2014-2019 pair of the five holders toward the axis targets has a reader's code."""
-    documents, _ = load_documents(ARCHIVE, format="ungdc", years=(2014, 2019), countries=AUDITED_HOLDERS)
-    units = split_units(documents, unit="sentence")
-    mentions = find_mentions(units, load_actor_dictionary())
-    mentions = mentions[mentions["target"].isin(AUDITED_TARGETS)]
-    sentences = units.set_index("unit_id")[["doc_id", "orig_start", "orig_end"]]
-    found = mentions[["unit_id", "target"]].join(sentences, on="unit_id")
-    population = set(zip(found["doc_id"], found["orig_start"].astype(int), found["orig_end"].astype(int), found["target"]))
-    coded = pd.concat([pd.read_csv(VALIDATION / name) for name in DEVELOPMENT + [AUDIT]])
-    coded_keys = set(map(tuple, coded[["doc_id", "start", "end", "target"]].to_numpy()))
+    population = _pairs_of(AUDITED_HOLDERS, AUDITED_TARGETS)
+    coded = _coded_pairs(DEVELOPMENT + [AUDIT])
+    assert len(population) >= 100 and population <= coded, sorted(population - coded)[:5]
     audit = pd.read_csv(VALIDATION / AUDIT)
-    assert len(population) >= 100 and population <= coded_keys, sorted(population - coded_keys)[:5]
     assert set(audit["doc_id"].str.split("_").str[0]) <= set(AUDITED_HOLDERS) and set(audit["target"]) <= set(AUDITED_TARGETS)
     assert set(audit["holder"]) == {"speaker"}
 
 
 @needs_corpus
 def test_the_ukraine_set_codes_every_pair_toward_ukraine_of_the_states_that_voted_no_on_68_262():
-    documents, _ = load_documents(ARCHIVE, format="ungdc", years=(2014, 2019), countries=NO_ON_68_262)
-    units = split_units(documents, unit="sentence")
-    mentions = find_mentions(units, load_actor_dictionary())
-    found = mentions.loc[mentions["target"] == "ukraine", ["unit_id", "target"]].join(
-        units.set_index("unit_id")[["doc_id", "orig_start", "orig_end"]], on="unit_id")
-    population = set(zip(found["doc_id"], found["orig_start"].astype(int), found["orig_end"].astype(int), found["target"]))
-    coded = pd.concat([pd.read_csv(VALIDATION / name) for name in DEVELOPMENT + [AUDIT, UKRAINE]])
-    assert len(population) >= 30 and population <= set(map(tuple, coded[["doc_id", "start", "end", "target"]].to_numpy()))
+    population = _pairs_of(NO_ON_68_262, ["ukraine"])
+    coded = _coded_pairs(DEVELOPMENT + [AUDIT, UKRAINE])
+    assert len(population) >= 30 and population <= coded, sorted(population - coded)[:5]
     ukraine = pd.read_csv(VALIDATION / UKRAINE)
     assert set(ukraine["target"]) == {"ukraine"} and set(ukraine["doc_id"].str.split("_").str[0]) <= set(NO_ON_68_262)
 
