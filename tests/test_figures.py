@@ -1,5 +1,6 @@
 """One helper saves every figure: SVG, PNG and PDF, stable bytes, an index, a citation."""
 
+import io
 import json
 
 import pytest
@@ -36,6 +37,34 @@ def test_same_figure_twice_gives_byte_identical_svg_png_and_pdf(tmp_path):
     for name in ("01-mentions.svg", "01-mentions.png", "01-mentions.pdf"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
     assert b"<dc:date>" not in (first / "01-mentions.svg").read_bytes()
+
+
+def _draw_values(values):
+    fig, ax = new_figure(width=3, height=2)
+    ax.fill_between(range(len(values)), [v - 0.1 for v in values], [v + 0.1 for v in values], alpha=0.25)
+    ax.scatter(range(len(values)), values)
+    ax.plot(values)
+    return fig
+
+
+def test_svg_bytes_do_not_depend_on_the_digits_another_machine_computes_differently(tmp_path):
+    """A bootstrap quantile or topic share off in its seventh digit (another BLAS) draws the same SVG."""
+    values = [0.123456789, 0.45678912, 0.3141592653, 0.2718281828]
+    drifted = [v * (1 + 3e-7) for v in values]
+    for folder, data in (("a", values), ("b", drifted), ("c", [v * 1.01 for v in values])):
+        _saver(tmp_path / folder).save(_draw_values(data), "bands", title="Bands", caption="Bands.")
+    first, second, moved = ((tmp_path / f / "01-bands.svg").read_text() for f in "abc")
+    assert first == second
+    assert first != moved
+    raw = []
+    for data in (values, drifted):
+        fig = _draw_values(data)
+        with figure_style():
+            buffer = io.StringIO()
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
+        raw.append(buffer.getvalue())
+    assert raw[0] != raw[1]  # what matplotlib alone writes does differ
+    assert 'id="p1"' in first and "clip-path=\"url(#p1)\"" in first
 
 
 def test_index_records_id_caption_notebook_parameters_and_input_hash(tmp_path):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import multiprocessing
 import os
 import re
@@ -299,7 +300,70 @@ def _render(fig, figures_dir: Path, full_id: str) -> None:
     with figure_style():
         for suffix, values in metadata.items():
             atomic_write(figures_dir / f"{full_id}.{suffix}",
-                         lambda tmp: fig.savefig(tmp, format=suffix, metadata=values))
+                         lambda tmp: _savefig(fig, tmp, suffix, values))
+
+
+def _savefig(fig, path: Path, suffix: str, metadata: dict) -> None:
+    if suffix != "svg":
+        fig.savefig(path, format=suffix, metadata=metadata)
+        return
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata=metadata)
+    path.write_text(canonical_svg(buffer.getvalue()), encoding="utf-8")
+
+
+_GENERATED_ID = re.compile(r'id="((?:p|m|h|image|C[0-9a-f]+_[0-9a-f]+_)[0-9a-f]{10})"')
+_LONG_DECIMAL = re.compile(r"-?\d+\.\d{3,}")
+_SCALE = re.compile(r"scale\([^)]*\)")
+
+
+def canonical_svg(svg: str, *, decimals: int = 2) -> str:
+    """The same drawing on any machine: coordinates to ``decimals`` places, matplotlib's hashed ids renumbered.
+
+    Matplotlib writes coordinates with six decimals and names clip paths,
+    markers, hatches and images by a hash of their coordinates, so a value
+    that differs in its sixth significant digit between two machines' BLAS
+    (a bootstrap quantile, a fitted topic share) changes the bytes of an
+    SVG that looks the same. Rounding to 1/100 of a point (invisible at any
+    zoom a reader uses) and numbering the ids in order of appearance keeps
+    committed figures byte-identical across machines, short of a value on
+    a rounding boundary. Glyph scales (``scale(...)``) keep every digit:
+    rounding them would resize text.
+
+    Parameters
+    ----------
+    svg : str
+        An SVG document as matplotlib writes it.
+    decimals : int, default 2
+        Decimal places kept of every number written with more than that.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> canonical_svg('<path id="p0123456789" d="M 384.166708 -0.001"/><use xlink:href="#p0123456789" '
+    ...               'transform="scale(0.015625)"/>')
+    '<path id="p1" d="M 384.17 0"/><use xlink:href="#p1" transform="scale(0.015625)"/>'
+    """
+    renamed: dict[str, str] = {}
+    per_kind: dict[str, int] = {}
+    for generated in _GENERATED_ID.findall(svg):
+        if generated not in renamed:
+            kind = generated[:-10]
+            per_kind[kind] = per_kind.get(kind, 0) + 1
+            renamed[generated] = f"{kind}{per_kind[kind]}"
+    for old, new in renamed.items():
+        svg = svg.replace(f'id="{old}"', f'id="{new}"').replace(f"#{old}", f"#{new}")
+
+    def rounded(match) -> str:
+        text = f"{float(match.group()):.{decimals}f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+
+    scales = _SCALE.findall(svg)
+    pieces = [_LONG_DECIMAL.sub(rounded, piece) for piece in _SCALE.split(svg)]
+    return "".join(piece + (scales[i] if i < len(scales) else "") for i, piece in enumerate(pieces))
 
 
 def _render_in_child(fig, figures_dir: Path, full_id: str) -> None:
