@@ -313,7 +313,6 @@ def _savefig(fig, path: Path, suffix: str, metadata: dict) -> None:
 
 
 _GENERATED_ID = re.compile(r'id="((?:p|m|h|image|C[0-9a-f]+_[0-9a-f]+_)[0-9a-f]{10})"')
-_LONG_DECIMAL = re.compile(r"-?\d+\.\d{3,}")
 _SCALE = re.compile(r"scale\([^)]*\)")
 
 
@@ -361,8 +360,9 @@ def canonical_svg(svg: str, *, decimals: int = 2) -> str:
         text = f"{float(match.group()):.{decimals}f}".rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
 
+    long_decimal = re.compile(rf"-?\d+\.\d{{{decimals + 1},}}")
     scales = _SCALE.findall(svg)
-    pieces = [_LONG_DECIMAL.sub(rounded, piece) for piece in _SCALE.split(svg)]
+    pieces = [long_decimal.sub(rounded, piece) for piece in _SCALE.split(svg)]
     return "".join(piece + (scales[i] if i < len(scales) else "") for i, piece in enumerate(pieces))
 
 
