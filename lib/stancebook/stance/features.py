@@ -315,7 +315,8 @@ def centre_holders(X, *, columns=None) -> np.ndarray:
 
     Parameters
     ----------
-    X : array-like of shape (n_holders, n_features)
+    X : array-like of shape (..., n_holders, n_features)
+        One feature matrix, or a stack of them (the map's resamples).
     columns : sequence of int, optional
         The columns that are positions (the mean is taken over these and
         subtracted from them only); default all.
@@ -337,7 +338,7 @@ def centre_holders(X, *, columns=None) -> np.ndarray:
     [[0.2, -0.2], [0.2, -0.2]]
     """
     X = np.array(X, dtype=float)
-    picked = list(range(X.shape[1])) if columns is None else list(columns)
+    picked = list(range(X.shape[-1])) if columns is None else list(columns)
     if X.size and picked:
-        X[:, picked] -= X[:, picked].mean(axis=1, keepdims=True)
+        X[..., picked] -= X[..., picked].mean(axis=-1, keepdims=True)
     return np.round(X, 12) + 0.0

@@ -15,7 +15,7 @@ import pandas as pd
 from stancebook.errors import ParameterError
 from stancebook.progress import bar
 from stancebook.stance._shared import DECIMALS, target_list
-from stancebook.stance.features import CENTRES, MISSING, shrink_cells
+from stancebook.stance.features import CENTRES, MISSING, centre_holders, shrink_cells
 from stancebook.stance.maps import project
 from stancebook.stance.polarity import polarity_column
 from stancebook.stance.profiles import _profile_input
@@ -61,15 +61,14 @@ def cell_features(values, counts, *, missing: str = "shrink", centre: str = "hol
     values = np.asarray(values, dtype=float)
     if missing == "shrink":
         X = shrink_cells(values, counts, prior_sentences=prior_sentences)
-        return X - X.mean(axis=-1, keepdims=True) if centre == "holder" else X
-    mentioned = ~np.isnan(values)
-    filled = np.where(mentioned, values, 0.0)
-    if centre == "holder":
-        filled = filled - filled.mean(axis=-1, keepdims=True)
-    X = np.empty(values.shape[:-1] + (2 * values.shape[-1],), dtype=float)
-    X[..., 0::2] = mentioned
-    X[..., 1::2] = filled
-    return X
+        positions = None
+    else:
+        mentioned = ~np.isnan(values)
+        X = np.empty(values.shape[:-1] + (2 * values.shape[-1],), dtype=float)
+        X[..., 0::2] = mentioned
+        X[..., 1::2] = np.where(mentioned, values, 0.0)
+        positions = range(1, X.shape[-1], 2)
+    return centre_holders(X, columns=positions) if centre == "holder" else X
 
 
 def _cluster_sums(t: pd.DataFrame, column: str, target_ids: list[str], holders: list[str]):

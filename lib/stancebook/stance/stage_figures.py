@@ -133,14 +133,14 @@ def holder_figures(scores, holders, *, region_column: str = "", label_column: st
     """
     on_map = display_names(scores.units, holders.holders, holder_column=scores.holder_column, labels=scores.labels)
     region = holder_attribute(scores.units, holder_column=scores.holder_column, column=region_column)
+    on_map_region = None if region is None else region.reindex(holders.holders).fillna("reported actor")
     clustering = holders.clustering
     if clustering is not None:
         width, height = holder_map_size(len(holders.holders))
         fig, ax = new_figure(width=width, height=height)
         plot_stance_map(ax, holders.coords, holders.labels.loc[holders.holders].to_numpy(),
                         names=[on_map[h] for h in holders.holders],
-                        groups=None if region is None else
-                        region.reindex(holders.holders).fillna("reported actor").to_numpy(),
+                        groups=None if on_map_region is None else on_map_region.to_numpy(),
                         notable=NOTABLE_HOLDERS, cluster_kind="holder")
         coloured = ("region (colour; reported actor: quoted in the speeches, never speaking) and "
                     if region is not None else "")
@@ -154,8 +154,7 @@ def holder_figures(scores, holders, *, region_column: str = "", label_column: st
         fig, ax = new_figure(width=6.4, height=max(3.0, 0.09 * len(holders.positions) + 1.5))
         plot_map_intervals(ax, holders.positions, notable=NOTABLE_HOLDERS,
                            names=on_map,
-                           groups={} if region is None else
-                           region.reindex(holders.positions["holder"]).fillna("reported actor").to_dict())
+                           groups={} if on_map_region is None else on_map_region.to_dict())
         n_open = len(open_sides(holders.positions))
         yield StanceFigure(
             "holder-map-axis", fig, "How firmly the speeches place each holder on the map's first axis",
